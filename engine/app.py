@@ -1,0 +1,70 @@
+"""Wiring: one `Engine` object built from settings, exposing every use case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalog import Catalog
+from .clock import Clock, SystemClock
+from .definitions import read_process_dir
+from .directory import Directory, Identity, LocalPasswords
+from .models import Base
+from .queries import Queries
+from .services import Commands
+from .settings import Settings
+from .unit_of_work import UnitOfWork, make_db_engine
+from .views import VersionView
+
+
+class Engine:
+    """The workflow engine: users, process versions, requests, tasks, timers and the register."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 identity: Identity | None = None):
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = make_db_engine(settings.database_url)
+        self.uow = UnitOfWork(self.db)
+        self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes)
+        self.users = Directory(self.uow, self.clock)
+        self.identity = identity or LocalPasswords(self.uow)
+        self.commands = Commands(self.uow, self.catalog, self.clock, settings)
+        self.queries = Queries(self.uow, self.catalog, self.clock)
+        # The use cases, flat on the engine for callers.
+        self.start_request = self.commands.start_request
+        self.complete_task = self.commands.complete_task
+        self.fire_due_timers = self.commands.fire_due_timers
+        self.inbox = self.queries.inbox
+        self.inbox_count = self.queries.inbox_count
+        self.get_task = self.queries.get_task
+        self.my_requests = self.queries.my_requests
+        self.get_request = self.queries.get_request
+        self.request_diagram = self.queries.request_diagram
+        self.accounts = self.queries.accounts
+        self.verify_request = self.queries.verify_request
+
+    def authenticate(self, username: str, password: str):
+        """The signed-in user's view, or None for wrong credentials."""
+        user_id = self.identity.authenticate(username, password)
+        return self.users.get(user_id) if user_id is not None else None
+
+    def create_schema(self) -> None:
+        """Create the tables directly (tests); deployments use Alembic migrations instead."""
+        Base.metadata.create_all(self.db)
+
+    def deploy_process(self, name_or_path: str | Path, actor_id: int | None = None) -> VersionView:
+        """Deploy a process folder (a name under the processes folder, or a path)."""
+        path = Path(name_or_path)
+        if not path.is_dir():
+            path = self.settings.processes_dir / str(name_or_path)
+        return self.catalog.deploy(read_process_dir(path), actor_id)
+
+    def deploy_all(self, actor_id: int | None = None) -> list[VersionView]:
+        """Deploy every process folder; unchanged ones are left as they are."""
+        return [self.deploy_process(path, actor_id)
+                for path in sorted(self.settings.processes_dir.iterdir())
+                if path.is_dir() and (path / f"{path.name}.bpmn").is_file()]
+
+    def dispose(self) -> None:
+        """Close the database connections."""
+        self.db.dispose()

@@ -1,0 +1,285 @@
+"""The engine's read-only use cases: inboxes, requests, tasks, the account register.
+
+Lists come from indexed tables (ready_tasks, instances, accounts); only a single task or request
+page restores one instance's state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from .assignment import may_act
+from .audit import ChainCheck, verify_chain
+from .catalog import Catalog
+from .directory import load_user
+from .errors import NotAllowed, NotFound
+from .models import Account, Event, Instance, ProcessVersion, ReadyTask, User
+from .presenting import answer_section, answer_sections
+from .runtime import restore
+from .services import raise_if_done
+from .views import (
+    AccountRow,
+    HistoryEntry,
+    RequestSummary,
+    RequestView,
+    TaskSummary,
+    TaskView,
+    UserView,
+)
+
+OVERSIGHT_ROLES = {"communications", "auditor", "admin"}
+REGISTER_ROLES = {"communications", "auditor", "admin"}
+ACCOUNT_SORTS = {
+    "account_name": Account.account_name, "channel": Account.channel,
+    "owning_unit": Account.owning_unit, "status": Account.status,
+    "registered_on": Account.registered_on, "next_review_on": Account.next_review_on,
+}
+
+
+class Queries:
+    """Use cases that only read."""
+
+    def __init__(self, uow, catalog: Catalog, clock):
+        self.uow = uow
+        self.catalog = catalog
+        self.clock = clock
+
+    def inbox(self, user_id: int) -> list[TaskSummary]:
+        """The tasks a user may act on, oldest first."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            requester = aliased(User)
+            rows = session.execute(
+                select(ReadyTask, requester.name)
+                .join(requester, requester.id == ReadyTask.requester_id)
+                .where(_actionable_by(user)).order_by(ReadyTask.created_at, ReadyTask.id)
+            ).all()
+        now = self.clock.now()
+        return [_summary(task, name, now) for task, name in rows]
+
+    def inbox_count(self, user_id: int) -> int:
+        """How many tasks a user may act on."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            return session.scalar(select(func.count()).select_from(ReadyTask)
+                                  .where(_actionable_by(user)))
+
+    def get_task(self, user_id: int, task_id: str) -> TaskView:
+        """One task with its form, instructions and what was answered before."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            task = session.get(ReadyTask, task_id)
+            if task is None:
+                raise_if_done(session, task_id)
+                raise NotFound("There is no such task.")
+            if not may_act(user, task):
+                raise NotAllowed("This task is not yours to complete.")
+            instance = session.get(Instance, task.instance_id)
+            requester_name = session.get(User, instance.started_by).name
+            previous = _last_completion(session, instance.id)
+        process = self.catalog.get(instance.version_id)
+        workflow = restore(process, instance.state)
+        spiff_task = workflow.get_task_from_id(UUID(task_id))
+        data = dict(spiff_task.data)
+        info = process.user_tasks[task.task_name]
+        rule = process.lane_rules[info.lane_id]
+        values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
+                  if rule.kind == "initiator" else {})
+        earlier = [s for s in process.step_order if s != task.task_name]
+        return TaskView(
+            id=task.id, instance_id=instance.id, task_name=task.task_name, title=info.title,
+            lane=info.lane_name, documentation=info.documentation, form=info.form,
+            values=values, request_title=instance.title, requester_name=requester_name,
+            created_at=task.created_at, answers=answer_sections(process, data, earlier),
+            previous_step=_previous_step(process, previous, info.lane_id),
+            process_id=process.process_id,
+        )
+
+    def my_requests(self, user_id: int) -> list[RequestSummary]:
+        """The requests a user started, newest first."""
+        with self.uow.read() as session:
+            rows = session.scalars(
+                select(Instance).where(Instance.started_by == user_id,
+                                       Instance.process_id == "social_media_account")
+                .order_by(Instance.created_at.desc())
+            ).all()
+        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
+                               r.updated_at) for r in rows]
+
+    def get_request(self, user_id: int, instance_id: str) -> RequestView:
+        """A request in full, for its requester, their manager and the oversight roles."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound("There is no such request.")
+            requester = session.get(User, instance.started_by)
+            _check_may_view(session, user, instance, requester)
+            history = _history(session, instance.id)
+            open_rows = session.execute(
+                select(ReadyTask).where(ReadyTask.instance_id == instance.id)
+            ).scalars().all()
+            version_hash = session.get(ProcessVersion, instance.version_id).content_hash
+        process = self.catalog.get(instance.version_id)
+        data = _instance_data(process, instance)
+        now = self.clock.now()
+        return RequestView(
+            id=instance.id, process_id=instance.process_id, title=instance.title,
+            status=instance.status, current_step=instance.current_step,
+            requester_name=requester.name, requester_id=requester.id,
+            created_at=instance.created_at, version_hash=version_hash,
+            answers=answer_sections(process, data), history=tuple(history),
+            completed_steps=tuple(dict.fromkeys(h.task_name for h in history
+                                                if h.kind == "task_completed")),
+            current_steps=tuple(t.task_name for t in open_rows),
+            open_tasks=tuple(_summary(t, requester.name, now) for t in open_rows),
+            account_id=instance.account_id,
+        )
+
+    def request_diagram(self, user_id: int, instance_id: str) -> str:
+        """The BPMN XML of the version a request runs on (same access as the request)."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound("There is no such request.")
+            _check_may_view(session, user, instance, session.get(User, instance.started_by))
+            return session.get(ProcessVersion, instance.version_id).bpmn_xml
+
+    def accounts(self, user_id: int, status: str | None = None, channel: str | None = None,
+                 text: str | None = None, sort: str = "account_name",
+                 descending: bool = False) -> list[AccountRow]:
+        """The account register, filtered and sorted, for communications, auditors and admins."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            if not user.roles & REGISTER_ROLES:
+                raise NotAllowed("The account register is for the communications department.")
+            owner, approver = aliased(User), aliased(User)
+            query = (select(Account, owner.name, owner.email, approver.name)
+                     .join(owner, owner.id == Account.owner_id)
+                     .outerjoin(approver, approver.id == Account.approved_by_id))
+            query = _filter_accounts(query, status, channel, text)
+            column = ACCOUNT_SORTS.get(sort, Account.account_name)
+            query = query.order_by(column.desc() if descending else column, Account.id)
+            return [_account_row(*row) for row in session.execute(query).all()]
+
+    def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
+        """Check the hash chain of a request's events."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound("There is no such request.")
+            _check_may_view(session, user, instance, session.get(User, instance.started_by))
+            return verify_chain(session, instance_id)
+
+
+def _actionable_by(user: UserView):
+    role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
+    if not user.roles:
+        return ReadyTask.assignee_id == user.id
+    return or_(ReadyTask.assignee_id == user.id, role_clause)
+
+
+def _summary(task: ReadyTask, requester_name: str, now: datetime) -> TaskSummary:
+    return TaskSummary(
+        id=task.id, instance_id=task.instance_id, task_name=task.task_name,
+        title=task.task_title, request_title=task.request_title,
+        requester_name=requester_name, lane=task.lane, created_at=task.created_at,
+        waiting=waiting_text(now - task.created_at),
+    )
+
+
+def waiting_text(delta) -> str:
+    """How long something has waited, in words."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
+
+
+def _check_may_view(session, user: UserView, instance: Instance, requester: User) -> None:
+    if user.id == instance.started_by or user.roles & OVERSIGHT_ROLES:
+        return
+    if requester.manager_id == user.id:
+        return
+    acted = session.scalar(select(Event.id).where(
+        Event.stream == instance.id, Event.actor_id == user.id).limit(1))
+    if acted is None:
+        raise NotAllowed("You are not involved in this request.")
+
+
+def _history(session, instance_id: str) -> list[HistoryEntry]:
+    rows = session.execute(
+        select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
+        .where(Event.stream == instance_id).order_by(Event.seq)
+    ).all()
+    return [HistoryEntry(e.seq, e.kind, e.created_at, name, e.task_name,
+                         e.payload.get("title"), _event_summary(e, name)) for e, name in rows]
+
+
+def _event_summary(event: Event, actor: str | None) -> str:
+    who = actor or "The system"
+    if event.kind == "instance_started":
+        return f"{who} started the request"
+    if event.kind == "task_completed":
+        return f"{who} completed '{event.payload.get('title', event.task_name)}'"
+    if event.kind == "timer_fired":
+        return f"Timer '{event.payload.get('timer')}' fired"
+    if event.kind == "instance_completed":
+        return "The process reached its end"
+    return event.kind.replace("_", " ")
+
+
+def _last_completion(session, instance_id: str) -> Event | None:
+    return session.scalar(
+        select(Event).where(Event.stream == instance_id, Event.kind == "task_completed")
+        .order_by(Event.seq.desc()).limit(1))
+
+
+def _previous_step(process, event: Event | None, lane_id: str):
+    """The last step done in another lane (a decision sent back to this one), if any."""
+    if event is None or event.task_name not in process.user_tasks:
+        return None
+    if process.user_tasks[event.task_name].lane_id == lane_id:
+        return None
+    return answer_section(process, event.task_name, event.payload.get("data", {}))
+
+
+def _instance_data(process, instance: Instance) -> dict:
+    workflow = restore(process, instance.state)
+    task = workflow.last_task or workflow.task_tree
+    return dict(task.data)
+
+
+def _filter_accounts(query, status, channel, text):
+    if status:
+        query = query.where(Account.status == status)
+    if channel:
+        query = query.where(Account.channel == channel)
+    if text:
+        pattern = f"%{text.strip().lower()}%"
+        query = query.where(or_(func.lower(Account.account_name).like(pattern),
+                                func.lower(Account.owning_unit).like(pattern),
+                                func.lower(Account.handle).like(pattern)))
+    return query
+
+
+def _account_row(account: Account, owner_name, owner_email, approver_name) -> AccountRow:
+    moderators = tuple(
+        m.get("name", "") if isinstance(m, dict) else str(m) for m in account.moderators or [])
+    return AccountRow(
+        id=account.id, request_id=account.request_id, channel=account.channel,
+        account_name=account.account_name, handle=account.handle, url=account.url,
+        owning_unit=account.owning_unit, owning_unit_type=account.owning_unit_type,
+        owner_name=owner_name, owner_email=owner_email, moderators=moderators,
+        status=account.status, approved_by=approver_name,
+        registered_on=account.registered_on, next_review_on=account.next_review_on,
+        closed_on=account.closed_on, review_cycles=account.review_cycles,
+    )

@@ -1,0 +1,187 @@
+"""The engine's use cases that change things: start a request, complete a task, fire timers.
+
+Each does its SpiffWorkflow work on a copy read in its own short transaction, then writes the
+result in one short transaction checked against the instance's version counter.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from .assignment import approver_of, check_may_act
+from .audit import NewEvent
+from .catalog import Catalog
+from .directory import load_user
+from .errors import Conflict, NotFound
+from .lifecycle import REQUEST_PROCESS, apply_follow_up, plan_follow_up
+from .models import Event, Instance, ReadyTask, Timer, User
+from .runtime import complete_user_task, fire_timers, restore, start_workflow
+from .transitions import Transition, write_transition
+from .views import CompletionResult, TimerSweep, UserView
+
+
+class TaskAlreadyDone(Conflict):
+    """The task was completed already; says by whom and when."""
+
+    def __init__(self, title: str, by: str | None, at):
+        self.title, self.by, self.at = title, by, at
+        who = f" by {by}" if by else ""
+        super().__init__(f"'{title}' was already completed{who} on {at:%Y-%m-%d %H:%M} UTC.")
+
+
+@dataclass
+class _Loaded:
+    instance: Instance
+    task: ReadyTask | None
+    user: UserView
+
+
+class Commands:
+    """Use cases that change state."""
+
+    def __init__(self, uow, catalog: Catalog, clock, settings):
+        self.uow = uow
+        self.catalog = catalog
+        self.clock = clock
+        self.settings = settings
+
+    def start_request(self, user_id: int, process_id: str = REQUEST_PROCESS) -> str:
+        """Start a new request on the newest deployed version; returns its id."""
+        with self.uow.read() as session:
+            load_user(session, user_id)
+            if process_id == REQUEST_PROCESS:
+                approver_of(session, user_id)  # refuse now, not when the approval step comes
+        version_id, process = self.catalog.current(process_id)
+        snapshot = start_workflow(process, {}, self.clock)
+        step = Transition(
+            instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
+            snapshot=snapshot, started_by=user_id, title="New social media account",
+            events=[NewEvent("instance_started", {"process_id": process_id}, actor_id=user_id)],
+        )
+        with self.uow.write() as session:
+            write_transition(session, step, self.clock.now())
+        return step.instance_id
+
+    def complete_task(self, user_id: int, task_id: str, data: dict[str, Any]) -> CompletionResult:
+        """Validate a form, complete the task and move the request on."""
+        loaded = self._load_for_task(user_id, task_id)
+        task, instance = loaded.task, loaded.instance
+        check_may_act(loaded.user, task)
+        process = self.catalog.get(instance.version_id)
+        info = process.user_tasks[task.task_name]
+        cleaned = info.form.validate(data)
+        workflow = restore(process, instance.state)
+        snapshot = complete_user_task(workflow, process, task_id, cleaned, self.clock)
+        step = Transition(
+            instance_id=instance.id, process=process, version_id=instance.version_id,
+            snapshot=snapshot, started_by=instance.started_by,
+            title=_title(instance.title, snapshot.data), expected_lock=instance.lock_version,
+            account_id=instance.account_id,
+            events=[NewEvent("task_completed", {"title": info.title, "data": cleaned},
+                             actor_id=user_id, task_id=task_id, task_name=task.task_name)],
+        )
+        follow_up = plan_follow_up(self, instance, snapshot)
+        now = self.clock.now()
+        with self.uow.write() as session:
+            write_transition(session, step, now)
+            apply_follow_up(session, follow_up, instance, snapshot, now)
+        return _result(step, info.title, user_id)
+
+    def _load_for_task(self, user_id: int, task_id: str) -> _Loaded:
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            task = session.get(ReadyTask, task_id)
+            if task is None:
+                raise_if_done(session, task_id)
+                raise NotFound("There is no such task.")
+            instance = session.get(Instance, task.instance_id)
+            return _Loaded(instance, task, user)
+
+    def fire_due_timers(self, limit: int = 100) -> TimerSweep:
+        """Fire every due timer once; a timer another worker fired meanwhile is skipped."""
+        now = self.clock.now()
+        with self.uow.read() as session:
+            instance_ids = session.scalars(
+                select(Timer.instance_id).where(Timer.due_at <= now)
+                .group_by(Timer.instance_id).order_by(Timer.instance_id).limit(limit)
+            ).all()
+        fired = skipped = 0
+        for instance_id in instance_ids:
+            if self._fire_instance_timers(instance_id, now):
+                fired += 1
+            else:
+                skipped += 1
+        return TimerSweep(fired=fired, skipped=skipped)
+
+    def _fire_instance_timers(self, instance_id: str, now) -> bool:
+        with self.uow.read() as session:
+            instance = session.get(Instance, instance_id)
+            due = session.scalars(select(Timer).where(
+                Timer.instance_id == instance_id, Timer.due_at <= now)).all()
+            if instance is None or not due:
+                return False
+        process = self.catalog.get(instance.version_id)
+        snapshot = fire_timers(restore(process, instance.state), process, self.clock)
+        waiting = {t.task_id for t in snapshot.timers}
+        fired = [t for t in due if t.task_id not in waiting]
+        if not fired:
+            return False
+        step = Transition(
+            instance_id=instance.id, process=process, version_id=instance.version_id,
+            snapshot=snapshot, started_by=instance.started_by, title=instance.title,
+            expected_lock=instance.lock_version, account_id=instance.account_id,
+            events=[NewEvent("timer_fired", {"timer": t.name, "due_at": t.due_at.isoformat()},
+                             task_id=t.task_id) for t in fired],
+        )
+        follow_up = plan_follow_up(self, instance, snapshot)
+        try:
+            with self.uow.write() as session:
+                if not _claim_timers(session, instance_id, [t.id for t in fired]):
+                    return False
+                write_transition(session, step, now)
+                apply_follow_up(session, follow_up, instance, snapshot, now)
+        except Conflict:
+            return False
+        return True
+
+
+def _claim_timers(session, instance_id: str, timer_ids: list[int]) -> bool:
+    """Lock the timer rows (PostgreSQL skips rows another worker holds); False if gone."""
+    query = select(Timer.id).where(Timer.instance_id == instance_id, Timer.id.in_(timer_ids))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return len(session.scalars(query).all()) == len(timer_ids)
+
+
+def raise_if_done(session, task_id: str) -> None:
+    """Raise TaskAlreadyDone if the task id was completed before."""
+    row = session.execute(
+        select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
+        .where(Event.task_id == task_id, Event.kind == "task_completed")
+    ).first()
+    if row is not None:
+        event, name = row
+        raise TaskAlreadyDone(event.payload.get("title", event.task_name), name, event.created_at)
+
+
+def _title(current: str, data: dict[str, Any]) -> str:
+    if data.get("account_name") and data.get("channel"):
+        return f"{data['account_name']} on {data['channel']}"
+    return current
+
+
+def _result(step: Transition, completed_title: str, user_id: int) -> CompletionResult:
+    ready = step.snapshot.ready
+    return CompletionResult(
+        instance_id=step.instance_id, completed_title=completed_title, status=step.status,
+        next_steps=tuple(r.title for r in ready),
+        waiting_on=tuple(step.process.lane_rules[r.lane_id].describe() for r in ready),
+        next_task_for_you=next(
+            (r.task_id for r in ready
+             if step.process.lane_rules[r.lane_id].kind == "initiator"
+             and step.started_by == user_id), None),
+    )

@@ -1,0 +1,37 @@
+"""Engine settings, read from the environment when asked for, never at import."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kontoflode.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the engine needs to know about its surroundings."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    processes_dir: Path = PROJECT_ROOT / "processes"
+    review_interval: str = "P12M"
+    review_grace: str = "P30D"
+    max_diagram_bytes: int = 2_000_000
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
+        """Build settings from KONTOFLODE_* / DATABASE_URL variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict = {}
+        if env.get("DATABASE_URL"):
+            values["database_url"] = env["DATABASE_URL"]
+        if env.get("KONTOFLODE_PROCESSES_DIR"):
+            values["processes_dir"] = Path(env["KONTOFLODE_PROCESSES_DIR"])
+        if env.get("KONTOFLODE_REVIEW_INTERVAL"):
+            values["review_interval"] = env["KONTOFLODE_REVIEW_INTERVAL"]
+        if env.get("KONTOFLODE_REVIEW_GRACE"):
+            values["review_grace"] = env["KONTOFLODE_REVIEW_GRACE"]
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,78 @@
+"""Database connections and one transaction per use case.
+
+Reads run on their own short transactions. Writes are short too: the SpiffWorkflow work happens
+before, outside any lock, and the write is checked against the instance's version counter. On
+SQLite a write starts with BEGIN IMMEDIATE so two writers queue on the busy timeout instead of
+failing half-way through with a lock upgrade error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_db_engine(url: str) -> Engine:
+    """Create a SQLAlchemy engine; SQLite gets WAL, foreign keys, a busy timeout, explicit BEGIN."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        immediate = connection.get_execution_options().get("kontoflode_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class UnitOfWork:
+    """Hands out sessions: `read()` for queries, `write()` for one atomic change."""
+
+    def __init__(self, db_engine: Engine):
+        self.db_engine = db_engine
+        self.is_sqlite = db_engine.dialect.name == "sqlite"
+        self._reader = sessionmaker(db_engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            db_engine.execution_options(kontoflode_write=True), expire_on_commit=False
+        )
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries; nothing it does is committed.
+
+        Closing (not rolling back) ends the transaction without expiring the loaded objects,
+        so callers may read them after the block.
+        """
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed at the end of the block, or rolled back on error."""
+        with self._writer() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise

@@ -1,0 +1,236 @@
+"""The whole procedure driven through the engine's services, as the people involved would."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine import InvalidForm, InvalidInput, NotAllowed
+from tests.support.people import (
+    ACCOUNT,
+    APPROVE,
+    CLOSE,
+    GUIDELINES,
+    KEEP,
+    MODERATION,
+    REGISTER,
+    REGISTRATION,
+    REJECT,
+    SEND_BACK,
+)
+
+
+def a_year_after(day):
+    """The same calendar day a year later (12 calendar months, as the timer counts)."""
+    return day.replace(year=day.year + 1)
+
+
+def only_task(engine, user, name):
+    """The one ready task of that name in the user's inbox."""
+    tasks = [t for t in engine.inbox(user.id) if t.task_name == name]
+    assert len(tasks) == 1, f"{user.username} should have one '{name}' task: {tasks}"
+    return tasks[0]
+
+
+def do(engine, user, name, data):
+    """Complete the user's task of that name."""
+    return engine.complete_task(user.id, only_task(engine, user, name).id, data)
+
+
+def request_until_approval(engine, org):
+    """Start a request and fill in the requester's first three steps."""
+    request_id = engine.start_request(org.staff.id)
+    do(engine, org.staff, "confirm_guidelines", GUIDELINES)
+    do(engine, org.staff, "define_account", ACCOUNT)
+    do(engine, org.staff, "plan_moderation", MODERATION)
+    return request_id
+
+
+def register(engine, org):
+    """Drive a request all the way to a registered account; return the request id."""
+    request_id = request_until_approval(engine, org)
+    do(engine, org.manager, "manager_approval", APPROVE)
+    do(engine, org.staff, "registration_form", REGISTRATION)
+    do(engine, org.comms, "register_account", REGISTER)
+    return request_id
+
+
+def test_happy_path_ends_with_the_account_in_the_register(engine, org):
+    request_id = register(engine, org)
+
+    request = engine.get_request(org.staff.id, request_id)
+    assert request.status == "completed"
+    assert request.title == "KI Neuro Lab on Instagram"
+    [account] = engine.accounts(org.comms.id)
+    assert (account.channel, account.handle, account.status) == (
+        "Instagram", "@kineurolab", "active")
+    assert account.owner_name == "Sara Staff"
+    assert account.approved_by == "Maja Manager"
+    assert account.moderators == ("Sara Staff", "Bo Berg")
+    assert account.registered_on.isoformat() == "2026-01-20"
+    assert account.next_review_on == a_year_after(engine.clock.now().date())
+
+
+def test_manager_sees_the_answers_and_rejection_returns_to_the_requester(engine, org):
+    request_until_approval(engine, org)
+    approval = engine.get_task(org.manager.id, only_task(engine, org.manager,
+                                                         "manager_approval").id)
+    shown = {item.name: item.value for section in approval.answers for item in section.items}
+    assert shown["purpose"] == ACCOUNT["purpose"]
+    assert len(shown["moderators"]) == 2
+    assert "Sara Staff" in shown["moderators"][0] and "bo@ki.se" in shown["moderators"][1]
+
+    with pytest.raises(InvalidForm) as refused:
+        do(engine, org.manager, "manager_approval", {"manager_decision": "reject"})
+    assert "rejection_reason" in refused.value.messages
+
+    result = do(engine, org.manager, "manager_approval", REJECT)
+    assert result.next_steps == ("Describe the account",)
+    revision = engine.get_task(org.staff.id, only_task(engine, org.staff, "define_account").id)
+    assert revision.previous_step is not None
+    reasons = {i.name: i.value for i in revision.previous_step.items}
+    assert reasons["rejection_reason"] == REJECT["rejection_reason"]
+    assert revision.values["purpose"] == ACCOUNT["purpose"], "earlier answers are kept"
+
+    do(engine, org.staff, "define_account", {**ACCOUNT, "purpose": ACCOUNT["purpose"] + " Now."})
+    do(engine, org.staff, "plan_moderation", MODERATION)
+    second = engine.get_task(org.manager.id, only_task(engine, org.manager,
+                                                       "manager_approval").id)
+    assert second.values == {}, "an approver decides afresh, with nothing pre-filled"
+    do(engine, org.manager, "manager_approval", APPROVE)
+    assert only_task(engine, org.staff, "registration_form")
+
+
+def test_communications_can_send_back_with_questions(engine, org):
+    request_until_approval(engine, org)
+    do(engine, org.manager, "manager_approval", APPROVE)
+    do(engine, org.staff, "registration_form", REGISTRATION)
+    do(engine, org.comms, "register_account", SEND_BACK)
+
+    again = engine.get_task(org.staff.id, only_task(engine, org.staff, "registration_form").id)
+    questions = {i.name: i.value for i in again.previous_step.items}
+    assert questions["questions"] == SEND_BACK["questions"]
+    do(engine, org.staff, "registration_form", {**REGISTRATION, "message": "Yes, approved."})
+    do(engine, org.comms2, "register_account", REGISTER)
+    assert [a.status for a in engine.accounts(org.comms.id)] == ["active"]
+
+
+def test_review_cycle_repeats_twice_as_the_clock_moves(engine, org, clock):
+    register(engine, org)
+    assert engine.inbox(org.staff.id) == []
+    assert engine.fire_due_timers().fired == 0, "nothing is due yet"
+
+    for cycle in (1, 2):
+        clock.advance(timedelta(days=366))
+        assert engine.fire_due_timers().fired == 1
+        assert engine.accounts(org.comms.id)[0].status == "review due"
+        do(engine, org.staff, "periodic_review", KEEP)
+        [account] = engine.accounts(org.comms.id)
+        assert account.review_cycles == cycle
+        assert account.status == "active"
+        assert account.next_review_on == a_year_after(clock.now().date())
+
+
+def test_an_ignored_review_escalates_to_communications(engine, org, clock):
+    register(engine, org)
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    review = only_task(engine, org.staff, "periodic_review")
+
+    clock.advance(timedelta(days=31))
+    assert engine.fire_due_timers().fired == 1
+    assert engine.inbox(org.staff.id) == [], "the owner's review was withdrawn"
+    assert engine.accounts(org.comms.id)[0].status == "review overdue"
+    with pytest.raises(Exception, match=r"already completed|no such task|no longer"):
+        engine.complete_task(org.staff.id, review.id, KEEP)
+    do(engine, org.comms2, "escalated_review",
+       {"owner_contacted": True, "review_decision": "keep", "comment": "Owner confirmed."})
+    assert engine.accounts(org.comms.id)[0].status == "active"
+
+
+def test_closing_the_account_marks_it_closed_and_stops_reviews(engine, org, clock):
+    register(engine, org)
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    do(engine, org.staff, "periodic_review", CLOSE)
+
+    [account] = engine.accounts(org.comms.id)
+    assert account.status == "closed"
+    assert account.closed_on == clock.now().date()
+    assert account.next_review_on is None
+    clock.advance(timedelta(days=800))
+    assert engine.fire_due_timers().fired == 0
+    assert engine.inbox(org.staff.id) == []
+
+
+@pytest.mark.parametrize("step", ["confirm_guidelines", "manager_approval",
+                                  "registration_form", "register_account", "periodic_review"])
+def test_each_user_task_refuses_the_wrong_user(engine, org, clock, step):
+    data = {"confirm_guidelines": GUIDELINES, "manager_approval": APPROVE,
+            "registration_form": REGISTRATION, "register_account": REGISTER,
+            "periodic_review": KEEP}
+    engine.start_request(org.staff.id)
+    path = [("confirm_guidelines", org.staff, GUIDELINES), ("define_account", org.staff, ACCOUNT),
+            ("plan_moderation", org.staff, MODERATION), ("manager_approval", org.manager, APPROVE),
+            ("registration_form", org.staff, REGISTRATION),
+            ("register_account", org.comms, REGISTER)]
+    for name, user, answers in path:
+        if name == step:
+            break
+        do(engine, user, name, answers)
+    if step == "periodic_review":
+        clock.advance(timedelta(days=366))
+        engine.fire_due_timers()
+    owner = {"manager_approval": org.manager, "register_account": org.comms}.get(step, org.staff)
+    task = only_task(engine, owner, step)
+    wrong = [org.outsider, org.director, org.comms if owner is not org.comms else org.staff]
+    for user in wrong:
+        with pytest.raises(NotAllowed):
+            engine.complete_task(user.id, task.id, data[step])
+        with pytest.raises(NotAllowed):
+            engine.get_task(user.id, task.id)
+        assert task.id not in {t.id for t in engine.inbox(user.id)}
+    engine.complete_task(owner.id, task.id, data[step])
+
+
+def test_a_manager_never_approves_their_own_request(engine, org):
+    engine.start_request(org.manager.id)
+    do(engine, org.manager, "confirm_guidelines", GUIDELINES)
+    do(engine, org.manager, "define_account", ACCOUNT)
+    do(engine, org.manager, "plan_moderation", MODERATION)
+    assert [t.task_name for t in engine.inbox(org.manager.id)] == []
+    task = only_task(engine, org.director, "manager_approval")
+    with pytest.raises(NotAllowed):
+        engine.complete_task(org.manager.id, task.id, APPROVE)
+    do(engine, org.director, "manager_approval", APPROVE)
+
+
+def test_communications_officer_cannot_register_their_own_account(engine, org):
+    engine.start_request(org.comms.id)
+    for name, data in [("confirm_guidelines", GUIDELINES), ("define_account", ACCOUNT),
+                       ("plan_moderation", MODERATION)]:
+        do(engine, org.comms, name, data)
+    do(engine, org.director, "manager_approval", APPROVE)
+    do(engine, org.comms, "registration_form", REGISTRATION)
+    assert [t.task_name for t in engine.inbox(org.comms.id)] == []
+    task = only_task(engine, org.comms2, "register_account")
+    with pytest.raises(NotAllowed):
+        engine.complete_task(org.comms.id, task.id, REGISTER)
+
+
+def test_a_requester_without_a_manager_is_told_before_starting(engine, org):
+    loner = engine.users.create("loner", "Lo Ner", "lo@ki.se", "password123", ["staff"])
+    with pytest.raises(InvalidInput, match="no manager"):
+        engine.start_request(loner.id)
+    assert engine.my_requests(loner.id) == []
+
+
+def test_people_outside_a_request_cannot_see_it(engine, org):
+    request_id = request_until_approval(engine, org)
+    with pytest.raises(NotAllowed):
+        engine.get_request(org.outsider.id, request_id)
+    assert engine.get_request(org.manager.id, request_id).requester_name == "Sara Staff"
+    assert engine.get_request(org.comms.id, request_id).status == "running"
+    with pytest.raises(NotAllowed):
+        engine.accounts(org.staff.id)
