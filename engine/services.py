@@ -106,7 +106,7 @@ class Commands:
         now = self.clock.now()
         with self.uow.read() as session:
             instance_ids = session.scalars(
-                select(Timer.instance_id).where(Timer.due_at <= now)
+                select(Timer.instance_id).where(Timer.due_at < now)
                 .group_by(Timer.instance_id).order_by(Timer.instance_id).limit(limit)
             ).all()
         fired = skipped = 0
@@ -121,7 +121,7 @@ class Commands:
         with self.uow.read() as session:
             instance = session.get(Instance, instance_id)
             due = session.scalars(select(Timer).where(
-                Timer.instance_id == instance_id, Timer.due_at <= now)).all()
+                Timer.instance_id == instance_id, Timer.due_at < now)).all()
             if instance is None or not due:
                 return False
         process = self.catalog.get(instance.version_id)
