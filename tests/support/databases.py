@@ -16,9 +16,9 @@ def postgres_url() -> str | None:
     return url if url.startswith("postgresql") else None
 
 
-def fresh_database_url(tmp_path: Path) -> str:
+def fresh_database_url(tmp_path: Path, url: str | None = None) -> str:
     """A URL to an empty database: SQLite under tmp_path, or a reset PostgreSQL schema."""
-    url = postgres_url()
+    url = url or postgres_url()
     if url is None:
         return f"sqlite:///{tmp_path / 'kontoflode.db'}"
     engine = create_engine(url)
