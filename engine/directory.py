@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -22,19 +22,26 @@ from .views import ROLES, UserView
 _DUMMY_HASH = hash_password("not a password anyone has")
 
 
+_MANAGER = aliased(User)
+# Plain columns, not entities: this runs on every request, and entity loading costs more.
+_USER_QUERY = (
+    select(User.id, User.username, User.name, User.email, User.manager_id, User.active,
+           _MANAGER.name.label("manager_name"), UserRole.role)
+    .outerjoin(_MANAGER, _MANAGER.id == User.manager_id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
 def load_user(session: Session, user_id: int) -> UserView:
     """One user as a view, or NotFound."""
-    manager = aliased(User)
-    row = session.execute(
-        select(User, manager.name).outerjoin(manager, manager.id == User.manager_id)
-        .where(User.id == user_id)
-    ).first()
-    if row is None:
+    rows = session.execute(_USER_QUERY, {"user_id": user_id}).all()  # a row per role
+    if not rows:
         raise NotFound("There is no such user.")
-    user, manager_name = row
-    roles = session.scalars(select(UserRole.role).where(UserRole.user_id == user_id)).all()
-    return UserView(user.id, user.username, user.name, user.email, frozenset(roles),
-                    user.manager_id, manager_name, user.active)
+    first = rows[0]
+    roles = frozenset(row.role for row in rows if row.role)
+    return UserView(first.id, first.username, first.name, first.email, roles,
+                    first.manager_id, first.manager_name, first.active)
 
 
 class Identity(Protocol):

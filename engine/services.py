@@ -94,12 +94,14 @@ class Commands:
     def _load_for_task(self, user_id: int, task_id: str) -> _Loaded:
         with self.uow.read() as session:
             user = load_user(session, user_id)
-            task = session.get(ReadyTask, task_id)
-            if task is None:
+            row = session.execute(
+                select(ReadyTask, Instance).join(Instance, Instance.id == ReadyTask.instance_id)
+                .where(ReadyTask.id == task_id)
+            ).first()
+            if row is None:
                 raise_if_done(session, task_id)
                 raise NotFound("There is no such task.")
-            instance = session.get(Instance, task.instance_id)
-            return _Loaded(instance, task, user)
+            return _Loaded(row.Instance, row.ReadyTask, user)
 
     def fire_due_timers(self, limit: int = 100) -> TimerSweep:
         """Fire every due timer once; a timer another worker fired meanwhile is skipped."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -92,21 +91,25 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
     )
     if step.snapshot.completed:
         values["completed_at"] = now
+    # Core statements on the tables: the ORM-enabled forms cost more and gain nothing here.
+    instances = Instance.__table__
     result = session.execute(
-        update(Instance)
-        .where(Instance.id == step.instance_id, Instance.lock_version == step.expected_lock)
+        instances.update()
+        .where(instances.c.id == step.instance_id,
+               instances.c.lock_version == step.expected_lock)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise Conflict(CONFLICT_MESSAGE)
 
 
 def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> None:
+    # Tasks still ready keep the time they became ready (the inbox's "waiting since").
+    table = ReadyTask.__table__
     kept = dict(session.execute(
-        select(ReadyTask.id, ReadyTask.created_at).where(ReadyTask.instance_id == step.instance_id)
+        table.delete().where(table.c.instance_id == step.instance_id)
+        .returning(table.c.id, table.c.created_at)
     ).all())
-    session.execute(delete(ReadyTask).where(ReadyTask.instance_id == step.instance_id))
     for ready in step.snapshot.ready:
         rule = step.process.lane_rules[ready.lane_id]
         target = assign(session, rule, step.started_by)
@@ -119,7 +122,8 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> N
 
 
 def _replace_timers(session: Session, step: Transition) -> None:
-    session.execute(delete(Timer).where(Timer.instance_id == step.instance_id))
+    table = Timer.__table__
+    session.execute(table.delete().where(table.c.instance_id == step.instance_id))
     for timer in step.snapshot.timers:
         session.add(Timer(instance_id=step.instance_id, task_id=timer.task_id,
                           name=timer.name, due_at=timer.due_at))

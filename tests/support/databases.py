@@ -11,8 +11,8 @@ from engine.models import Base
 
 
 def postgres_url() -> str | None:
-    """The PostgreSQL URL the suite should also run on, if any."""
-    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or ""
+    """The PostgreSQL URL the suite runs on, if any (never DATABASE_URL: tests wipe it)."""
+    url = os.environ.get("TEST_DATABASE_URL") or ""
     return url if url.startswith("postgresql") else None
 
 

@@ -1,0 +1,61 @@
+# Kontoflöde: `make run` serves the app with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app web
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup migrate demo lint bench browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+migrate: setup
+	$(BIN)/alembic upgrade head
+
+demo: migrate
+	$(FLASK) deploy
+	$(FLASK) seed-demo
+
+run: demo
+	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (timer worker running beside it; Ctrl-C stops both)"
+	@$(FLASK) timers --interval 5 & timers=$$!; \
+	trap 'kill $$timers 2>/dev/null; wait $$timers 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
+browser-deps:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@[ -x $(CHROMIUM) ] || echo "note: $(CHROMIUM) is missing, so the browser tests will be skipped"
+
+lint: setup
+	$(BIN)/ruff check .
+
+# The whole suite on SQLite; again on PostgreSQL when TEST_DATABASE_URL names one.
+test: setup browser-deps lint
+	TEST_DATABASE_URL= $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(BIN)/pytest -q tests/integration tests/web; \
+	fi
+
+bench: setup
+	$(BIN)/python -m bench.bench_complete_task
+	$(BIN)/python -m bench.bench_review_cycles
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
