@@ -112,12 +112,18 @@ class Commands:
                 .group_by(Timer.instance_id).order_by(Timer.instance_id).limit(limit)
             ).all()
         fired = skipped = 0
+        errors: list[str] = []
         for instance_id in instance_ids:
-            if self._fire_instance_timers(instance_id, now):
-                fired += 1
-            else:
-                skipped += 1
-        return TimerSweep(fired=fired, skipped=skipped)
+            try:
+                if self._fire_instance_timers(instance_id, now):
+                    fired += 1
+                else:
+                    skipped += 1
+            except Exception as error:
+                # One broken instance must not stop the others' timers; it is retried next sweep
+                # and reported to the worker, which logs it.
+                errors.append(f"{instance_id}: {type(error).__name__}: {error}")
+        return TimerSweep(fired=fired, skipped=skipped, failed=len(errors), errors=errors)
 
     def _fire_instance_timers(self, instance_id: str, now) -> bool:
         with self.uow.read() as session:

@@ -128,3 +128,16 @@ def test_two_processes_completing_one_task_one_wins_one_conflicts(engine, org, d
     outcomes = sorted(queue.get(timeout=5) for _ in workers)
     assert outcomes == ["conflict", "won"]
     assert counts(engine, request_id) == (events_before + 1, version_before + 1)
+
+
+def test_a_broken_instance_does_not_stop_the_sweep(engine, org, clock):
+    register(engine, org)
+    register(engine, org)
+    with engine.uow.write() as session:
+        broken = session.scalars(select(Instance).where(
+            Instance.process_id == "account_review").order_by(Instance.created_at)).first()
+        broken.state = "{not json"
+    clock.advance(timedelta(days=400))
+    sweep = engine.fire_due_timers()
+    assert (sweep.fired, sweep.failed) == (1, 1), sweep
+    assert broken.id in sweep.errors[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from datetime import timedelta
 
@@ -81,7 +82,7 @@ def test_every_event_is_chained_stamped_by_the_clock_and_names_its_version(engin
             Instance, Instance.version_id == ProcessVersion.id).where(Instance.id == request_id))
     assert [e.kind for e in events] == ["instance_started"] + ["task_completed"] * 4
     assert events[0].prev_hash == GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert {e.version_hash for e in events} == {version_hash}
     assert events[-1].created_at == clock.now()
     assert events[-1].actor_id == org.manager.id
