@@ -34,7 +34,8 @@ def test_deploy_fire_timers_and_verify_on_the_configured_database(
     request_id = register(engine, org)
     assert main(["verify", request_id]) == 0
     assert "intact" in capsys.readouterr().out
-    assert main(["fire-timers"]) == 0, "nothing is due on the real clock's terms yet"
-    assert "fired 0" in capsys.readouterr().out
+    # The command runs on the real clock, so how many fire depends on today's date.
+    assert main(["fire-timers"]) == 0
+    assert "failed 0" in capsys.readouterr().out
     assert main(["verify", "no-such-instance"]) == 1
     assert "no events recorded" in capsys.readouterr().out
