@@ -144,8 +144,7 @@ def test_an_ignored_review_escalates_to_communications(engine, org, clock):
     assert engine.accounts(org.comms.id)[0].status == "review overdue"
     with pytest.raises(Exception, match=r"already completed|no such task|no longer"):
         engine.complete_task(org.staff.id, review.id, KEEP)
-    do(engine, org.comms2, "escalated_review",
-       {"owner_contacted": True, "review_decision": "keep", "comment": "Owner confirmed."})
+    do(engine, org.comms2, "escalated_review", ESCALATED)
     assert engine.accounts(org.comms.id)[0].status == "active"
 
 
@@ -164,12 +163,11 @@ def test_closing_the_account_marks_it_closed_and_stops_reviews(engine, org, cloc
     assert engine.inbox(org.staff.id) == []
 
 
-@pytest.mark.parametrize("step", ["confirm_guidelines", "manager_approval",
-                                  "registration_form", "register_account", "periodic_review"])
-def test_each_user_task_refuses_the_wrong_user(engine, org, clock, step):
-    data = {"confirm_guidelines": GUIDELINES, "manager_approval": APPROVE,
-            "registration_form": REGISTRATION, "register_account": REGISTER,
-            "periodic_review": KEEP}
+ESCALATED = {"owner_contacted": True, "review_decision": "keep", "comment": "Owner confirmed."}
+
+
+def reach(engine, org, clock, step):
+    """Drive a request until `step` is ready; return the task and the person it belongs to."""
     engine.start_request(org.staff.id)
     path = [("confirm_guidelines", org.staff, GUIDELINES), ("define_account", org.staff, ACCOUNT),
             ("plan_moderation", org.staff, MODERATION), ("manager_approval", org.manager, APPROVE),
@@ -177,21 +175,33 @@ def test_each_user_task_refuses_the_wrong_user(engine, org, clock, step):
             ("register_account", org.comms, REGISTER)]
     for name, user, answers in path:
         if name == step:
-            break
+            return only_task(engine, user, name), user
         do(engine, user, name, answers)
-    if step == "periodic_review":
-        clock.advance(timedelta(days=366))
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    if step == "escalated_review":
+        clock.advance(timedelta(days=31))
         engine.fire_due_timers()
-    owner = {"manager_approval": org.manager, "register_account": org.comms}.get(step, org.staff)
-    task = only_task(engine, owner, step)
+        return only_task(engine, org.comms, step), org.comms
+    return only_task(engine, org.staff, step), org.staff
+
+
+@pytest.mark.parametrize(("step", "answers"), [
+    ("confirm_guidelines", GUIDELINES), ("define_account", ACCOUNT),
+    ("plan_moderation", MODERATION), ("manager_approval", APPROVE),
+    ("registration_form", REGISTRATION), ("register_account", REGISTER),
+    ("periodic_review", KEEP), ("escalated_review", ESCALATED),
+])
+def test_each_user_task_refuses_the_wrong_user(engine, org, clock, step, answers):
+    task, owner = reach(engine, org, clock, step)
     wrong = [org.outsider, org.director, org.comms if owner is not org.comms else org.staff]
     for user in wrong:
         with pytest.raises(NotAllowed):
-            engine.complete_task(user.id, task.id, data[step])
+            engine.complete_task(user.id, task.id, answers)
         with pytest.raises(NotAllowed):
             engine.get_task(user.id, task.id)
         assert task.id not in {t.id for t in engine.inbox(user.id)}
-    engine.complete_task(owner.id, task.id, data[step])
+    engine.complete_task(owner.id, task.id, answers)
 
 
 def test_a_manager_never_approves_their_own_request(engine, org):
