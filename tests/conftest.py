@@ -1,0 +1,136 @@
+"""Shared fixtures: the web app over a real engine on a database of its own per test."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from engine import Engine, FixedClock, Settings
+from tests.support.databases import fresh_database_url, postgres_url
+from web import create_app
+from web.demo import DEMO_PASSWORD, seed_demo
+
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """The engine's clock: it moves only when a test moves it."""
+    return FixedClock(START)
+
+
+@pytest.fixture(scope="session")
+def seeded_database(tmp_path_factory) -> Path:
+    """A database with the schema, both processes and the demo organisation, built once.
+
+    Each test gets its own copy: hashing eight demo passwords per test would triple the
+    suite's running time.
+    """
+    path = tmp_path_factory.mktemp("seeded") / "kontoflode.db"
+    engine = Engine(Settings.from_env({}, database_url=f"sqlite:///{path}"),
+                    clock=FixedClock(START))
+    engine.create_schema()
+    engine.deploy_all()
+    seed_demo(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path, clock, seeded_database):
+    """Build an app on a database of its own (seeded with the demo organisation by default).
+
+    SQLite: a copy of the seeded file. PostgreSQL (TEST_DATABASE_URL): the schema is reset and
+    seeded again, so only the newest app of a test has its data.
+    """
+    apps = []
+
+    def make(seeded=True, **overrides):
+        pg_url = postgres_url()
+        if pg_url:
+            for earlier in apps:  # let go of the schema before it is dropped
+                earlier.extensions["kontoflode"].dispose()
+            url = fresh_database_url(tmp_path, pg_url)
+        else:
+            path = tmp_path / f"kontoflode-{len(apps)}.db"
+            if seeded:
+                shutil.copyfile(seeded_database, path)
+            url = f"sqlite:///{path}"
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": url,
+            "CLOCK": clock,
+            # Tests sign in many times from one address; the rate-limit test turns this on.
+            "RATELIMIT_ENABLED": False,
+            **overrides,
+        }
+        app = create_app(config)
+        engine = app.extensions["kontoflode"]
+        engine.create_schema()  # no-ops on a seeded copy, and cheap
+        engine.deploy_all()
+        if seeded and pg_url:
+            seed_demo(engine)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["kontoflode"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    """The app, CSRF protection on."""
+    return make_app()
+
+
+@pytest.fixture
+def engine(app):
+    """The app's engine (the real one, not a fake)."""
+    return app.extensions["kontoflode"]
+
+
+@pytest.fixture
+def demo(engine):
+    """The demo organisation, by username (already in the seeded copy: nothing is hashed)."""
+    return {name: user for name, (user, _new) in seed_demo(engine).items()}
+
+
+@pytest.fixture
+def client(app):
+    """A browser without a session."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app, client, demo):
+    """Sign a client in (the shared `client` unless another is given) through the login form."""
+
+    def login(username, who=None):
+        who = who or client
+        page = who.get("/login")
+        if page.status_code == 302:  # someone is signed in on this client: sign them out
+            who.post("/logout", data={"csrf_token": _token(who.get("/inbox"))})
+            page = who.get("/login")
+        token = _token(page)
+        response = who.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                            "csrf_token": token})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return who
+
+    return login
+
+
+@pytest.fixture
+def client_for(app, login_as):
+    """A separate browser, signed in as `username` (for journeys with several people)."""
+    return lambda username: login_as(username, app.test_client())
+
+
+def _token(response) -> str:
+    """The CSRF token of a page."""
+    return response.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]

@@ -1,0 +1,128 @@
+"""The `flask --app web` commands: users, deploy, demo data and the timer worker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from datetime import timedelta
+
+from engine import TimerSweep
+from tests.web.webtools import inbox_task_ids, register_account
+from web.timers import TimerWorker
+
+
+def run(app, *args, **kwargs):
+    return app.test_cli_runner().invoke(args=list(args), **kwargs)
+
+
+def test_create_user_with_roles_and_manager(app, engine, demo):
+    result = run(app, "create-user", "ulla", "--name", "Ulla Unit", "--email", "ulla@ki.se",
+                 "--password", "a long password", "--role", "staff", "--role", "manager",
+                 "--manager", "director")
+    assert result.exit_code == 0, result.output
+    assert "Created ulla (Ulla Unit), roles: manager, staff." in result.output
+    user = engine.users.find("ulla")
+    assert user.manager_name == "Dan Director"
+    assert engine.authenticate("ulla", "a long password").id == user.id
+
+
+def test_create_user_asks_for_the_password(app, engine):
+    result = run(app, "create-user", "pia", "--name", "Pia", "--email", "pia@ki.se",
+                 input="secret password\nsecret password\n")
+    assert result.exit_code == 0, result.output
+    assert "secret password" not in result.output
+    assert engine.authenticate("pia", "secret password") is not None
+
+
+def test_create_user_reports_problems(app, demo):
+    taken = run(app, "create-user", "staff", "--name", "S", "--email", "s@ki.se",
+                "--password", "long enough")
+    assert taken.exit_code == 1 and "taken" in taken.output
+    no_manager = run(app, "create-user", "new", "--name", "N", "--email", "n@ki.se",
+                     "--password", "long enough", "--manager", "ghost")
+    assert no_manager.exit_code == 1 and "There is no user 'ghost'" in no_manager.output
+    bad_role = run(app, "create-user", "new", "--name", "N", "--email", "n@ki.se",
+                   "--password", "long enough", "--role", "king")
+    assert bad_role.exit_code == 2
+
+
+def test_deploy_prints_versions(app):
+    result = run(app, "deploy")
+    assert result.exit_code == 0
+    assert "account_review: version" in result.output
+    assert "social_media_account: version" in result.output and "unchanged" in result.output
+
+
+def test_seed_demo_is_idempotent(make_app):
+    app = make_app(seeded=False)
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0, first.output
+    assert first.output.count("created") == 8 and "kontoflode-demo" in first.output
+    assert "Sara Staff" in first.output and "comms2" in first.output
+    second = run(app, "seed-demo")
+    assert second.output.count("existed") == 8 and "created" not in second.output
+    engine = app.extensions["kontoflode"]
+    assert engine.users.find("staff").manager_name == "Maja Manager"
+    assert engine.users.find("manager").manager_name == "Dan Director"
+
+
+def test_create_schema_command(make_app):
+    app = make_app(seeded=False)
+    assert run(app, "create-schema").exit_code == 0
+
+
+def test_timers_once_fires_the_due_review(app, clock, client_for):
+    staff = client_for("staff")
+    register_account(staff, client_for("manager"), client_for("comms1"))
+    quiet = run(app, "timers", "--once")
+    assert quiet.exit_code == 0 and "nothing due" in quiet.output
+    clock.advance(timedelta(days=366))
+    result = run(app, "timers", "--once")
+    assert result.exit_code == 0, result.output
+    assert "fired 1" in result.output
+    assert len(inbox_task_ids(staff)) == 1
+    assert "nothing due" in run(app, "timers", "--once").output  # each timer fires once
+
+
+class FlakyEngine:
+    """Fails on the first sweep, then works: the worker must survive the failure."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def fire_due_timers(self):
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("database is locked")
+        return TimerSweep(fired=1, skipped=0, failed=1, errors=["instance x: broken"])
+
+
+def test_the_worker_survives_a_failing_sweep():
+    lines = []
+    worker = TimerWorker(FlakyEngine(), 0.01, lines.append)
+    assert worker.run_once() is None
+    assert worker.run_once().fired == 1
+    assert lines == ["sweep failed: RuntimeError: database is locked",
+                     "fired 1, skipped 0, failed 1", "error: instance x: broken"]
+
+
+def test_the_worker_loop_stops_when_asked():
+    engine = FlakyEngine()
+    worker = TimerWorker(engine, 0.01, lambda line: None)
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    while engine.calls < 3:
+        threading.Event().wait(0.01)
+    worker.stop()
+    thread.join(timeout=2)
+    assert not thread.is_alive()
+
+
+def test_the_worker_stops_cleanly_on_sigterm():
+    before = signal.getsignal(signal.SIGTERM)
+    worker = TimerWorker(FlakyEngine(), 0.01, lambda line: None)
+    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    worker.run()  # returns instead of the process being killed
+    assert worker.stopping.is_set()
+    assert signal.getsignal(signal.SIGTERM) == before

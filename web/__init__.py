@@ -1,0 +1,50 @@
+"""Kontoflöde's web layer: a thin, server-rendered Flask UI over the engine's use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from flask_login import current_user
+
+from engine import Engine
+
+from . import auth, register, requests, tasks, vendor
+from .cli import init_cli
+from .config import base_config, engine_settings
+from .context import EXTENSION_KEY, init_context
+from .errors import init_errors
+from .extensions import csrf, limiter
+from .filters import init_filters
+from .security import init_security
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, one engine, extensions, blueprints, errors and CLI."""
+    test_config = dict(test_config or {})
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(base_config(app.instance_path, app.debug, test_config))
+    engine = Engine(engine_settings(test_config), clock=test_config.get("CLOCK"))
+    app.extensions[EXTENSION_KEY] = engine
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_auth(app)
+    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, vendor.bp):
+        app.register_blueprint(blueprint)
+    app.add_url_rule("/", "home", home)
+    init_context(app)
+    init_filters(app)
+    init_security(app)
+    init_errors(app)
+    init_cli(app)
+    return app
+
+
+def home():
+    """Signed-in people start at their inbox; everyone else at the sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("tasks.inbox"))
+    return redirect(url_for("auth.login"))
+
+
+__all__ = ["create_app"]

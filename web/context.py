@@ -1,0 +1,54 @@
+"""Per-request access to the engine and to what every page shows (the navigation)."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from flask_login import current_user
+
+from engine import Engine, UserView
+
+from .i18n import _
+
+EXTENSION_KEY = "kontoflode"
+# Mirrors the engine's rule for the account register, only to hide a link people cannot use;
+# the engine still decides (NotAllowed) when the page is asked for.
+REGISTER_ROLES = frozenset({"communications", "auditor", "admin"})
+
+
+def get_engine() -> Engine:
+    """The engine of the current app."""
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def me() -> UserView:
+    """The signed-in user's view (only call behind login_required)."""
+    return current_user.view
+
+
+def may_see_register(user: UserView) -> bool:
+    """Whether to show the account register link."""
+    return bool(user.roles & REGISTER_ROLES)
+
+
+def may_start_requests(user: UserView) -> bool:
+    """Whether to offer starting a request: the engine needs a manager to approve it."""
+    return user.manager_id is not None
+
+
+def navigation() -> dict:
+    """Template globals for the top bar."""
+    if g.get("plain_page") or not current_user.is_authenticated:
+        return {"nav": None}
+    user = me()
+    return {"nav": {
+        "user": user,
+        "inbox_count": get_engine().inbox_count(user.id),
+        "show_register": may_see_register(user),
+        "show_requests": may_start_requests(user),
+    }}
+
+
+def init_context(app: Flask) -> None:
+    """Register the navigation context and the `_` helper for templates."""
+    app.context_processor(navigation)
+    app.jinja_env.globals["_"] = _

@@ -1,0 +1,111 @@
+"""Engine errors and HTTP errors as pages that say what happened, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, g, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from engine import (
+    Conflict,
+    InvalidForm,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    ProcessFailed,
+    TaskAlreadyDone,
+)
+
+from .filters import local_datetime
+from .i18n import _
+
+TITLES = {
+    400: "The request could not be handled",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "This action is not possible here",
+    409: "Someone else changed this",
+    413: "What you sent is too large",
+    422: "This could not be done",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+MESSAGES = {
+    400: "The request was not understood. Go back and try again.",
+    403: "You are signed in, but this page is not open to you.",
+    404: "There is nothing at this address. The link may be old, or the item was removed.",
+    405: "This address does not accept that kind of request.",
+    413: "The form you sent is larger than the limit of 1 MB. Shorten it and try again.",
+    429: "There were too many attempts in a short time. Wait a minute and try again.",
+    500: "The error has been logged. Try again in a moment; if it keeps happening, contact "
+         "the service desk.",
+}
+
+
+def error_page(status: int, message: str | None = None, title: str | None = None,
+               hint: str | None = None):
+    """Render the shared error page with a status code."""
+    return render_template(
+        "error.html", status=status, title=title or _(TITLES.get(status, "Error")),
+        message=message or _(MESSAGES.get(status, "")), hint=hint,
+    ), status
+
+
+def _http(error: HTTPException):
+    return error_page(error.code or 500)
+
+
+def _not_allowed(error: NotAllowed):
+    return error_page(403, str(error) or None)
+
+
+def _not_found(error: NotFound):
+    return error_page(404, str(error) or None)
+
+
+def _already_done(error: TaskAlreadyDone):
+    who = error.by or _("someone")
+    message = _("'{title}' was already completed by {who} on {when}.", title=error.title,
+                who=who, when=local_datetime(error.at))
+    return error_page(409, message, title=_("This task is already done"),
+                      hint=_("Your answers were not saved. Check your inbox for what is next."))
+
+
+def _conflict(error: Conflict):
+    return error_page(409, str(error) or None,
+                      hint=_("Someone else changed this while you were working on it. Reload the "
+                             "page to see the latest version, then try again."))
+
+
+def _invalid_input(error: InvalidInput):
+    return error_page(400, str(error))
+
+
+def _unprocessable(error: ProcessFailed | InvalidForm):
+    return error_page(422, str(error))
+
+
+def _csrf(error: CSRFError):
+    return error_page(400, _("The form has expired or was not sent from this site. Reload the "
+                             "page and send it again."), title=_("The form expired"))
+
+
+def _internal(error: InternalServerError):
+    # Flask has logged the original exception with its traceback; the page shows none of it,
+    # and asks nothing of the database, which may be what failed.
+    g.plain_page = True
+    return error_page(500)
+
+
+def init_errors(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(InternalServerError, _internal)
+    app.register_error_handler(NotAllowed, _not_allowed)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(TaskAlreadyDone, _already_done)
+    app.register_error_handler(Conflict, _conflict)
+    app.register_error_handler(InvalidInput, _invalid_input)
+    app.register_error_handler(ProcessFailed, _unprocessable)
+    app.register_error_handler(InvalidForm, _unprocessable)

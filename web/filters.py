@@ -1,0 +1,65 @@
+"""Template filters: times in Stockholm, plain text as paragraphs, names for people."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from .i18n import _
+
+LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """A UTC time as Stockholm wall-clock time, e.g. '2026-01-05 10:00'."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:  # the engine stores UTC; SQLite may hand it back naive
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(value: date | datetime | None) -> str:
+    """A date (or the Stockholm date of a time) as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_datetime(value)[:10]
+    return value.isoformat()
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Split plain text on blank lines; templates print each part escaped, in its own <p>."""
+    return [" ".join(part.split()) for part in _BLANK_LINES.split(text or "") if part.strip()]
+
+
+def lane_label(lane: str) -> str:
+    """A readable name for a lane id: 'lane_manager' -> 'Manager'."""
+    words = lane.removeprefix("lane_").replace("_", " ").strip()
+    return _(words[:1].upper() + words[1:]) if words else _("Unknown")
+
+
+def choice_label(choice: str) -> str:
+    """A choice as a label: 'send_back' -> 'Send back' (other letters kept: 'LinkedIn')."""
+    words = choice.replace("_", " ")
+    return _(words[:1].upper() + words[1:])
+
+
+def status_label(status: str) -> str:
+    """A readable instance or account status."""
+    labels = {"running": _("In progress"), "completed": _("Completed"), "active": _("Active"),
+              "closed": _("Closed"), "review due": _("Review due"),
+              "review overdue": _("Review overdue")}
+    return labels.get(status, _(status.replace("_", " ").capitalize()))
+
+
+def init_filters(app: Flask) -> None:
+    """Register the filters with Jinja."""
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
+        lane_label=lane_label, status_label=status_label, choice_label=choice_label,
+    )

@@ -1,0 +1,73 @@
+"""Requests: start one, list mine, and follow one (answers, history, progress diagram)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask_login import login_required
+
+from engine import RequestView
+
+from .context import get_engine, may_start_requests, me
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+VIEWER_FILE = "bpmn-navigated-viewer.production.min.js"
+
+
+@bp.get("/")
+@login_required
+def mine():
+    """The requests the user started, newest first."""
+    return render_template("my_requests.html", requests=get_engine().my_requests(me().id),
+                           may_start=may_start_requests(me()))
+
+
+@bp.get("/new")
+@login_required
+def new():
+    """What a request involves, with the button that starts one."""
+    return render_template("start.html", may_start=may_start_requests(me()))
+
+
+@bp.post("/")
+@login_required
+def start():
+    """Start a request and go straight to its first step."""
+    engine = get_engine()
+    instance_id = engine.start_request(me().id)
+    first = [t for t in engine.inbox(me().id) if t.instance_id == instance_id]
+    if first:
+        return redirect(url_for("tasks.show", task_id=first[0].id), code=303)
+    return redirect(url_for("requests.show", instance_id=instance_id), code=303)
+
+
+@bp.get("/<instance_id>")
+@login_required
+def show(instance_id: str):
+    """A request in full, for the people the engine lets see it."""
+    view = get_engine().get_request(me().id, instance_id)
+    return render_template("request.html", req=view, diagram=diagram_available(),
+                           my_task_ids=_my_task_ids(view))
+
+
+@bp.get("/<instance_id>/diagram.bpmn")
+@login_required
+def diagram(instance_id: str):
+    """The BPMN XML of the request's process version, fetched by the diagram script."""
+    xml = get_engine().request_diagram(me().id, instance_id)
+    response = Response(xml, mimetype="application/xml")
+    # Opened directly, it downloads rather than renders as a document of this site.
+    response.headers["Content-Disposition"] = "attachment; filename=process.bpmn"
+    return response
+
+
+def diagram_available() -> bool:
+    """True when bpmn-js is installed (npm ci); the page says so when it is not."""
+    return (current_app.config["BPMN_JS_DIST"] / VIEWER_FILE).is_file()
+
+
+def _my_task_ids(view: RequestView) -> set[str]:
+    """The open tasks of this request the user may act on (for direct links)."""
+    if not view.open_tasks:
+        return set()
+    return {t.id for t in get_engine().inbox(me().id) if t.instance_id == view.id}
+

@@ -1,0 +1,87 @@
+"""The inbox and task pages: show a task's form, complete it, say what happens next."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import login_required
+
+from engine import InvalidForm, TaskView
+
+from .context import get_engine, me
+from .formdata import change_rows, parse_form
+from .formview import build_form, initial_values
+
+bp = Blueprint("tasks", __name__)
+DONE_KEY = "completed_task"
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    """The tasks the user may act on, oldest first."""
+    return render_template("inbox.html", tasks=get_engine().inbox(me().id))
+
+
+@bp.get("/tasks/<task_id>")
+@login_required
+def show(task_id: str):
+    """A task's instructions, earlier answers and form, prefilled."""
+    task = get_engine().get_task(me().id, task_id)
+    return _render(task, initial_values(task.form.fields, task.values))
+
+
+@bp.post("/tasks/<task_id>")
+@login_required
+def submit(task_id: str):
+    """Complete the task, or add/remove a row when JavaScript is off."""
+    engine = get_engine()
+    task = engine.get_task(me().id, task_id)
+    row_change = _row_change(task)
+    if row_change is not None:
+        return _render(task, row_change)
+    data = parse_form(task.form.fields, request.form)
+    try:
+        result = engine.complete_task(me().id, task_id, data)
+    except InvalidForm as error:
+        return _render(task, data, error.messages), 422
+    session[DONE_KEY] = {
+        "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
+        "status": result.status, "next_steps": list(result.next_steps),
+        "waiting_on": list(result.waiting_on), "next_task": result.next_task_for_you,
+    }
+    return redirect(url_for("tasks.done", task_id=task_id), code=303)
+
+
+@bp.get("/tasks/<task_id>/done")
+@login_required
+def done(task_id: str):
+    """What happens now that the task is complete."""
+    result = session.get(DONE_KEY)
+    if not result or result.get("task_id") != task_id:
+        return redirect(url_for("tasks.inbox"))
+    steps = list(zip(result["next_steps"], result["waiting_on"], strict=False))
+    return render_template("task_done.html", result=result, steps=steps)
+
+
+def _row_change(task: TaskView) -> dict | None:
+    """The form's data with a row added or removed, or None for a real submission."""
+    add, remove = request.form.get("add_row"), request.form.get("remove_row")
+    if not add and not remove:
+        return None
+    if add:
+        name, action, index = add, "add", None
+    else:  # "moderators-2": remove the third moderator
+        name, _dash, number = remove.rpartition("-")
+        action, index = "remove", int(number) if number.isdigit() else None
+    spec = next((f for f in task.form.fields
+                 if f.name == name and f.kind in ("list", "group")), None)
+    if spec is None:
+        abort(400)
+    data = parse_form(task.form.fields, request.form, keep_empty_rows=True)
+    data[name] = change_rows(spec, data.get(name) or [], action, index)
+    return data
+
+
+def _render(task: TaskView, values: dict, messages: dict | None = None) -> str:
+    fields, summary = build_form(task.form.fields, values, messages)
+    return render_template("task.html", task=task, fields=fields, summary=summary)

@@ -1,0 +1,20 @@
+"""bpmn-js served from the npm install (node_modules), never copied into the repo or a CDN."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+bp = Blueprint("vendor", __name__, url_prefix="/vendor")
+# Only the viewer and its style sheets and font: nothing else under node_modules is served.
+ALLOWED = ("bpmn-navigated-viewer.production.min.js", "assets/diagram-js.css",
+           "assets/bpmn-js.css")
+ALLOWED_PREFIX = "assets/bpmn-font/"
+
+
+@bp.get("/bpmn-js/<path:filename>")
+def bpmn_js(filename: str):
+    """One file of bpmn-js's dist folder (404 when npm ci has not been run)."""
+    if filename not in ALLOWED and not filename.startswith(ALLOWED_PREFIX):
+        abort(404)
+    # send_from_directory refuses paths that leave the folder ('..', absolute paths).
+    return send_from_directory(current_app.config["BPMN_JS_DIST"], filename, max_age=86400)
