@@ -10,10 +10,23 @@ import pytest
 
 from engine import FixedClock, load_process, read_process_dir
 from engine.runtime import (
-    complete_user_task, fire_timers, ready_user_tasks, restore, start_workflow, waiting_timers,
+    complete_user_task,
+    fire_timers,
+    ready_user_tasks,
+    restore,
+    start_workflow,
+    waiting_timers,
 )
 from tests.support.people import (
-    ACCOUNT, APPROVE, CLOSE, GUIDELINES, KEEP, MODERATION, REGISTER, REGISTRATION, REJECT,
+    ACCOUNT,
+    APPROVE,
+    CLOSE,
+    GUIDELINES,
+    KEEP,
+    MODERATION,
+    REGISTER,
+    REGISTRATION,
+    REJECT,
     SEND_BACK,
 )
 
