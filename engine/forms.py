@@ -36,14 +36,15 @@ _TOP_KEYS = {"$schema", "title", "description", "type", "properties", "required"
              "additionalProperties", "if", "then", "allOf"}
 _COMMON = {"type", "title", "description", "default"}
 _BY_TYPE = {
-    "string": {"minLength", "maxLength", "format", "enum"},
+    "string": {"minLength", "maxLength", "format", "enum", "enumNames"},
     "boolean": {"const"},
     "integer": {"minimum", "maximum"},
     "number": {"minimum", "maximum"},
     "array": {"items", "minItems", "maxItems"},
 }
 _PROPERTY_KEYS = _COMMON.union(*_BY_TYPE.values())
-_ITEM_STRING_KEYS = {"type", "title", "description", "minLength", "maxLength", "format", "enum"}
+_ITEM_STRING_KEYS = {"type", "title", "description", "minLength", "maxLength", "format", "enum",
+                     "enumNames"}
 _ITEM_OBJECT_KEYS = {"type", "title", "description", "properties", "required",
                      "additionalProperties"}
 _IF_SHAPE = 'must look like {"properties": {"<field>": {"const": <value>}}}'
@@ -73,6 +74,7 @@ class Field:
     description: str = ""
     required: bool = False
     choices: tuple[str, ...] = ()
+    choice_titles: tuple[str, ...] = ()  # readable labels, one for each choice
     min_length: int | None = None
     max_length: int | None = None
     min_items: int | None = None
@@ -83,6 +85,12 @@ class Field:
     item_fields: tuple[Field, ...] = ()
     item_kind: str | None = None
     item_title: str = ""
+
+    def label_for(self, choice: Any) -> str:
+        """The readable label of one of this field's choices (the value itself if it has none)."""
+        if choice in self.choices and len(self.choice_titles) == len(self.choices):
+            return self.choice_titles[self.choices.index(choice)]
+        return str(choice)
 
 
 @dataclass(frozen=True)
@@ -289,8 +297,11 @@ class _Checker:
             self.add(_join(path, "format"), f"{node['format']!r} is not a supported format "
                                             f"(supported: {', '.join(FORMATS)})")
         if "enum" not in node:
+            if "enumNames" in node:
+                self.add(_join(path, "enumNames"), "needs an 'enum' to name")
             return
         enum = node["enum"]
+        self.enum_names(node, path)
         if not isinstance(enum, list) or not enum or not all(isinstance(e, str) for e in enum):
             self.add(_join(path, "enum"), "must be a non-empty list of strings")
         elif len(set(enum)) != len(enum):
@@ -300,6 +311,15 @@ class _Checker:
         for key in ("format", "minLength", "maxLength"):
             if key in node:
                 self.add(_join(path, key), f"'{key}' cannot be combined with 'enum'")
+
+    def enum_names(self, node: Mapping, path: str) -> None:
+        """Check enumNames: one readable label for each enum choice, in the same order."""
+        if "enumNames" not in node:
+            return
+        names, enum = node["enumNames"], node["enum"]
+        if (not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names)
+                or not isinstance(enum, list) or len(names) != len(enum)):
+            self.add(_join(path, "enumNames"), "must list one non-blank label for each choice")
 
     def pair(self, node: Mapping, path: str, low: str, high: str) -> None:
         """Check a pair of count keywords such as minLength and maxLength."""
@@ -405,6 +425,12 @@ def _string_kind(node: Mapping) -> str:
     return "text" if long_text else "string"
 
 
+def _choices(node: Mapping) -> dict[str, tuple[str, ...]]:
+    """The choices of a checked string schema and their labels (enumNames, else the choices)."""
+    choices = tuple(node.get("enum", ()))
+    return {"choices": choices, "choice_titles": tuple(node.get("enumNames", choices))}
+
+
 def _make_fields(node: Mapping) -> tuple[Field, ...]:
     """Return the Fields of a checked object schema, in property order."""
     required = set(node.get("required", ()))
@@ -422,7 +448,7 @@ def _make_field(name: str, prop: Mapping, required: bool) -> Field:
     }
     kind = prop["type"]
     if kind == "string":
-        return Field(kind=_string_kind(prop), choices=tuple(prop.get("enum", ())),
+        return Field(kind=_string_kind(prop), **_choices(prop),
                      min_length=prop.get("minLength"), max_length=prop.get("maxLength"), **common)
     if kind == "boolean":
         if prop.get("const") is True:
@@ -435,7 +461,7 @@ def _make_field(name: str, prop: Mapping, required: bool) -> Field:
               "item_title": items.get("title", "")}
     if items["type"] == "object":
         return Field(kind="group", item_fields=_make_fields(items), **counts, **common)
-    return Field(kind="list", item_kind=_string_kind(items), choices=tuple(items.get("enum", ())),
+    return Field(kind="list", item_kind=_string_kind(items), **_choices(items),
                  min_length=items.get("minLength"), max_length=items.get("maxLength"),
                  **counts, **common)
 
@@ -591,7 +617,7 @@ def _scalar(kind: str, spec: Field, **kwargs: Any) -> mf.Field:
         message = f"Must be at most {_plural(spec.max_length, 'character')}."
         checks.append(validate.Length(max=spec.max_length, error=message))
     if spec.choices:
-        message = _esc(f"Choose one of: {', '.join(spec.choices)}.")
+        message = _esc(f"Choose one of: {', '.join(spec.choice_titles or spec.choices)}.")
         checks.append(validate.OneOf(spec.choices, error=message))
     if spec.minimum is not None:
         message = f"Must be at least {_num(spec.minimum)}."

@@ -39,8 +39,8 @@ def display_value(field: Field, value: Any) -> Any:
     if field.kind == "group" and isinstance(value, list):
         return [_group_item(field, item) for item in value]
     if isinstance(value, list):
-        return [str(v) for v in value]
-    return str(value)
+        return [field.label_for(v) for v in value]
+    return field.label_for(value)
 
 
 def _group_item(field: Field, item: Any) -> str:

@@ -43,12 +43,6 @@ def lane_label(lane: str) -> str:
     return _(words[:1].upper() + words[1:]) if words else _("Unknown")
 
 
-def choice_label(choice: str) -> str:
-    """A choice as a label: 'send_back' -> 'Send back' (other letters kept: 'LinkedIn')."""
-    words = choice.replace("_", " ")
-    return _(words[:1].upper() + words[1:])
-
-
 def status_label(status: str) -> str:
     """A readable instance or account status."""
     labels = {"running": _("In progress"), "completed": _("Completed"), "active": _("Active"),
@@ -61,5 +55,5 @@ def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
-        lane_label=lane_label, status_label=status_label, choice_label=choice_label,
+        lane_label=lane_label, status_label=status_label,
     )

@@ -146,6 +146,7 @@ def _row(spec: Field, index: int | str, item: Any) -> Row:
     if spec.kind == "list":
         item_spec = Field(name=spec.name, kind=spec.item_kind or "string",
                           title=spec.item_title or spec.title, choices=spec.choices,
+                          choice_titles=spec.choice_titles,
                           min_length=spec.min_length, max_length=spec.max_length)
         return Row(index, [Control(item_spec, base, f"f-{base}", _shown(item_spec, item))])
     item = item if isinstance(item, dict) else {}

@@ -91,6 +91,7 @@ def test_manager_sees_the_answers_and_rejection_returns_to_the_requester(engine,
     assert revision.previous_step is not None
     reasons = {i.name: i.value for i in revision.previous_step.items}
     assert reasons["rejection_reason"] == REJECT["rejection_reason"]
+    assert reasons["manager_decision"] == "Reject and send back to the requester", "a label"
     assert revision.values["purpose"] == ACCOUNT["purpose"], "earlier answers are kept"
 
     do(engine, org.staff, "define_account", {**ACCOUNT, "purpose": ACCOUNT["purpose"] + " Now."})

@@ -740,3 +740,46 @@ def test_check_form_returns_nothing_for_a_good_form() -> None:
     assert check_form(MODERATION, "plan_moderation") == []
     assert check_form(APPROVAL, "manager_approval") == []
     assert check_form(EVERYTHING, "everything") == []
+
+
+# --- enumNames: readable labels for choices -------------------------------------------------
+
+LABELLED = {
+    "type": "object",
+    "properties": {
+        "decision": {"type": "string", "enum": ["approve", "reject"],
+                     "enumNames": ["Approve the account", "Reject and send back"]},
+    },
+    "required": ["decision"],
+}
+
+
+def test_enum_names_label_each_choice_and_the_error_message():
+    form = load_form(LABELLED, "labelled")
+    [decision] = form.fields
+    assert decision.choice_titles == ("Approve the account", "Reject and send back")
+    assert decision.label_for("reject") == "Reject and send back"
+    assert decision.label_for("other") == "other"
+    with pytest.raises(InvalidForm) as refused:
+        form.validate({"decision": "maybe"})
+    assert refused.value.messages["decision"] == [
+        "Choose one of: Approve the account, Reject and send back."]
+    assert form.validate({"decision": "approve"}) == {"decision": "approve"}
+
+
+def test_enum_names_without_labels_for_every_choice_are_refused():
+    short = {**LABELLED, "properties": {"decision": {
+        "type": "string", "enum": ["approve", "reject"], "enumNames": ["Approve"]}}}
+    assert check_form(short, "short") == [
+        "properties.decision.enumNames: must list one non-blank label for each choice"]
+
+
+def test_enum_names_without_an_enum_are_refused():
+    loose = {**LABELLED, "properties": {"decision": {"type": "string", "enumNames": ["A"]}}}
+    assert check_form(loose, "loose") == ["properties.decision.enumNames: needs an 'enum' to name"]
+
+
+def test_a_field_without_enum_names_labels_choices_by_their_values():
+    form = load_form({"type": "object", "properties": {
+        "channel": {"type": "string", "enum": ["X", "Threads"]}}}, "plain")
+    assert form.fields[0].label_for("Threads") == "Threads"
