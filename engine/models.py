@@ -125,6 +125,7 @@ class ReadyTask(Base):
     task_name: Mapped[str] = mapped_column(String(100))
     task_title: Mapped[str] = mapped_column(String(200))
     lane: Mapped[str] = mapped_column(String(100))
+    lane_name: Mapped[str] = mapped_column(String(200), default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(40), index=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -59,7 +59,7 @@ class Queries:
                 .where(_actionable_by(user)).order_by(ReadyTask.created_at, ReadyTask.id)
             ).all()
         now = self.clock.now()
-        return [_summary(task, name, now) for task, name in rows]
+        return [_summary(task, name, now, user.name) for task, name in rows]
 
     def inbox_count(self, user_id: int) -> int:
         """How many tasks a user may act on."""
@@ -121,8 +121,9 @@ class Queries:
             _check_may_view(session, user, instance, requester)
             history = _history(session, instance.id)
             open_rows = session.execute(
-                select(ReadyTask).where(ReadyTask.instance_id == instance.id)
-            ).scalars().all()
+                select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
+                .where(ReadyTask.instance_id == instance.id)
+            ).all()
             version_hash = session.get(ProcessVersion, instance.version_id).content_hash
         process = self.catalog.get(instance.version_id)
         data = _instance_data(process, instance)
@@ -135,8 +136,9 @@ class Queries:
             answers=answer_sections(process, data), history=tuple(history),
             completed_steps=tuple(dict.fromkeys(h.task_name for h in history
                                                 if h.kind == "task_completed")),
-            current_steps=tuple(t.task_name for t in open_rows),
-            open_tasks=tuple(_summary(t, requester.name, now) for t in open_rows),
+            current_steps=tuple(t.task_name for t, _ in open_rows),
+            open_tasks=tuple(_summary(t, requester.name, now, assignee)
+                             for t, assignee in open_rows),
             account_id=instance.account_id,
         )
 
@@ -185,12 +187,14 @@ def _actionable_by(user: UserView):
     return or_(ReadyTask.assignee_id == user.id, role_clause)
 
 
-def _summary(task: ReadyTask, requester_name: str, now: datetime) -> TaskSummary:
+def _summary(task: ReadyTask, requester_name: str, now: datetime,
+             assignee_name: str | None) -> TaskSummary:
     return TaskSummary(
         id=task.id, instance_id=task.instance_id, task_name=task.task_name,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
-        waiting=waiting_text(now - task.created_at),
+        waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
+        waiting_on=assignee_name or f"anyone in {task.lane_name or task.role}",
     )
 
 

@@ -115,7 +115,9 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> N
         target = assign(session, rule, step.started_by)
         session.add(ReadyTask(
             id=ready.task_id, instance_id=step.instance_id, task_name=ready.task_name,
-            task_title=ready.title, lane=ready.lane_id, assignee_id=target.assignee_id,
+            task_title=ready.title, lane=ready.lane_id,
+            lane_name=step.process.user_tasks[ready.task_name].lane_name,
+            assignee_id=target.assignee_id,
             role=target.role, requester_id=step.started_by, request_title=step.title,
             created_at=kept.get(ready.task_id, now),
         ))

@@ -42,6 +42,8 @@ class TaskSummary:
     lane: str
     created_at: datetime
     waiting: str
+    lane_name: str = ""
+    waiting_on: str = ""
 
 
 @dataclass(frozen=True)

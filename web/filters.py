@@ -37,12 +37,6 @@ def paragraphs(text: str | None) -> list[str]:
     return [" ".join(part.split()) for part in _BLANK_LINES.split(text or "") if part.strip()]
 
 
-def lane_label(lane: str) -> str:
-    """A readable name for a lane id: 'lane_manager' -> 'Manager'."""
-    words = lane.removeprefix("lane_").replace("_", " ").strip()
-    return _(words[:1].upper() + words[1:]) if words else _("Unknown")
-
-
 def status_label(status: str) -> str:
     """A readable instance or account status."""
     labels = {"running": _("In progress"), "completed": _("Completed"), "active": _("Active"),
@@ -55,5 +49,5 @@ def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
-        lane_label=lane_label, status_label=status_label,
+        status_label=status_label,
     )

@@ -107,6 +107,8 @@ def test_communications_can_send_back_with_questions(engine, org):
     request_until_approval(engine, org)
     do(engine, org.manager, "manager_approval", APPROVE)
     do(engine, org.staff, "registration_form", REGISTRATION)
+    [waiting] = engine.get_request(org.staff.id, engine.my_requests(org.staff.id)[0].id).open_tasks
+    assert waiting.waiting_on == "anyone in Communications department"
     do(engine, org.comms, "register_account", SEND_BACK)
 
     again = engine.get_task(org.staff.id, only_task(engine, org.staff, "registration_form").id)
@@ -241,7 +243,10 @@ def test_people_outside_a_request_cannot_see_it(engine, org):
     request_id = request_until_approval(engine, org)
     with pytest.raises(NotAllowed):
         engine.get_request(org.outsider.id, request_id)
-    assert engine.get_request(org.manager.id, request_id).requester_name == "Sara Staff"
+    seen_by_manager = engine.get_request(org.manager.id, request_id)
+    assert seen_by_manager.requester_name == "Sara Staff"
+    [waiting] = seen_by_manager.open_tasks
+    assert (waiting.lane_name, waiting.waiting_on) == ("Manager", "Maja Manager")
     assert engine.get_request(org.comms.id, request_id).status == "running"
     with pytest.raises(NotAllowed):
         engine.accounts(org.staff.id)

@@ -124,7 +124,9 @@ def test_a_manager_cannot_decide_on_their_own_request(client_for):
     assert len(approval) == 1
     assert maja.get(f"/tasks/{approval[0]}").status_code == 403
     assert post(maja, f"/tasks/{approval[0]}", APPROVE).status_code == 403
-    assert "Dan Director" not in text(maja.get(f"/requests/{request_id}"))  # not decided yet
+    page = text(maja.get(f"/requests/{request_id}"))
+    assert "waiting on: Dan Director" in page  # her own manager decides
+    assert "Dan Director completed" not in page  # and has not yet
 
 
 def test_communications_cannot_register_their_own_request(client_for, engine):
