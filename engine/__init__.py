@@ -20,6 +20,7 @@ from .services import TaskAlreadyDone
 from .settings import Settings
 from .views import (
     ROLES,
+    AccountFacets,
     AccountRow,
     AnswerItem,
     AnswerSection,
@@ -35,7 +36,7 @@ from .views import (
 )
 
 __all__ = [
-    "ROLES", "AccountRow", "AnswerItem", "AnswerSection", "ChainCheck", "Clock",
+    "ROLES", "AccountFacets", "AccountRow", "AnswerItem", "AnswerSection", "ChainCheck", "Clock",
     "CompletionResult", "Conflict", "Engine", "EngineError", "Field", "FixedClock",
     "FormDefinition", "HistoryEntry", "InvalidDiagram", "InvalidForm", "InvalidInput",
     "NotAllowed", "NotFound", "Problem", "ProcessFailed", "ProcessSource", "RequestSummary",

@@ -41,6 +41,8 @@ class Engine:
         self.get_request = self.queries.get_request
         self.request_diagram = self.queries.request_diagram
         self.accounts = self.queries.accounts
+        self.account_facets = self.queries.account_facets
+        self.may_view_register = self.queries.may_view_register
         self.verify_request = self.queries.verify_request
 
     def authenticate(self, username: str, password: str):

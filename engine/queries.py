@@ -22,6 +22,7 @@ from .presenting import answer_section, answer_sections
 from .runtime import restore
 from .services import raise_if_done
 from .views import (
+    AccountFacets,
     AccountRow,
     HistoryEntry,
     RequestSummary,
@@ -168,6 +169,22 @@ class Queries:
             column = ACCOUNT_SORTS.get(sort, Account.account_name)
             query = query.order_by(column.desc() if descending else column, Account.id)
             return [_account_row(*row) for row in session.execute(query).all()]
+
+    def may_view_register(self, user_id: int) -> bool:
+        """Whether the user may see the account register."""
+        with self.uow.read() as session:
+            return bool(load_user(session, user_id).roles & REGISTER_ROLES)
+
+    def account_facets(self, user_id: int) -> AccountFacets:
+        """The statuses and channels in the register, for its filters (same access rule)."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            if not user.roles & REGISTER_ROLES:
+                raise NotAllowed("The account register is for the communications department.")
+            statuses = session.scalars(select(Account.status).distinct()).all()
+            channels = session.scalars(select(Account.channel).distinct()).all()
+            total = session.scalar(select(func.count()).select_from(Account))
+        return AccountFacets(tuple(sorted(statuses)), tuple(sorted(channels)), total)
 
     def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
         """Check the hash chain of a request's events."""

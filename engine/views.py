@@ -166,6 +166,15 @@ class AccountRow:
 
 
 @dataclass(frozen=True)
+class AccountFacets:
+    """What the register can be filtered by: the statuses and channels in use, and the total."""
+
+    statuses: tuple[str, ...]
+    channels: tuple[str, ...]
+    total: int
+
+
+@dataclass(frozen=True)
 class VersionView:
     """A deployed process version."""
 

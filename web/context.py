@@ -10,9 +10,6 @@ from engine import Engine, UserView
 from .i18n import _
 
 EXTENSION_KEY = "kontoflode"
-# Mirrors the engine's rule for the account register, only to hide a link people cannot use;
-# the engine still decides (NotAllowed) when the page is asked for.
-REGISTER_ROLES = frozenset({"communications", "auditor", "admin"})
 
 
 def get_engine() -> Engine:
@@ -26,8 +23,10 @@ def me() -> UserView:
 
 
 def may_see_register(user: UserView) -> bool:
-    """Whether to show the account register link."""
-    return bool(user.roles & REGISTER_ROLES)
+    """Whether to show the account register link: the engine's rule, asked once a request."""
+    if "may_see_register" not in g:
+        g.may_see_register = get_engine().may_view_register(user.id)
+    return g.may_see_register
 
 
 def may_start_requests(user: UserView) -> bool:

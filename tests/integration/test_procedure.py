@@ -70,6 +70,8 @@ def test_happy_path_ends_with_the_account_in_the_register(engine, org):
     assert account.moderators == ("Sara Staff", "Bo Berg")
     assert account.registered_on.isoformat() == "2026-01-20"
     assert account.next_review_on == a_year_after(engine.clock.now().date())
+    facets = engine.account_facets(org.comms.id)
+    assert (facets.statuses, facets.channels, facets.total) == (("active",), ("Instagram",), 1)
 
 
 def test_manager_sees_the_answers_and_rejection_returns_to_the_requester(engine, org):
@@ -250,3 +252,6 @@ def test_people_outside_a_request_cannot_see_it(engine, org):
     assert engine.get_request(org.comms.id, request_id).status == "running"
     with pytest.raises(NotAllowed):
         engine.accounts(org.staff.id)
+    with pytest.raises(NotAllowed):
+        engine.account_facets(org.staff.id)
+    assert engine.may_view_register(org.comms.id) and not engine.may_view_register(org.staff.id)
