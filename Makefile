@@ -29,11 +29,12 @@ demo: migrate
 	$(FLASK) deploy
 	$(FLASK) seed-demo
 
+# A local demo over plain http: session cookies without the Secure flag (production keeps it).
 run: demo
 	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (timer worker running beside it; Ctrl-C stops both)"
 	@$(FLASK) timers --interval 5 & timers=$$!; \
 	trap 'kill $$timers 2>/dev/null; wait $$timers 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	KONTOFLODE_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser-deps:
