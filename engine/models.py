@@ -131,6 +131,7 @@ class ReadyTask(Base):
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     request_title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime | None]
 
 
 class Timer(Base):

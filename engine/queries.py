@@ -212,6 +212,7 @@ def _summary(task: ReadyTask, requester_name: str, now: datetime,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
         waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
         waiting_on=assignee_name or f"anyone in {task.lane_name or task.role}",
+        due_at=task.due_at,
     )
 
 

@@ -34,6 +34,7 @@ class ReadySpec:
     task_name: str
     title: str
     lane_id: str
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,22 @@ def ready_user_tasks(workflow: BpmnWorkflow, process: LoadedProcess) -> list[Rea
         info = process.user_tasks.get(task.task_spec.name)
         if info is None:
             continue
-        ready.append(ReadySpec(str(task.id), info.name, info.title, info.lane_id))
+        ready.append(ReadySpec(str(task.id), info.name, info.title, info.lane_id,
+                               _boundary_due(task)))
     return ready
+
+
+def _boundary_due(task) -> datetime | None:
+    """When a timer on the task's boundary fires: the task's deadline, if it has one."""
+    # SpiffWorkflow puts a task with boundary events under a split whose other children are
+    # the waiting boundary events.
+    dues = [_parse_due(sibling.internal_data["event_value"])
+            for sibling in task.parent.children
+            if sibling is not task and sibling.has_state(TaskState.WAITING)
+            and isinstance(getattr(sibling.task_spec, "event_definition", None),
+                           TimerEventDefinition)
+            and isinstance(sibling.internal_data.get("event_value"), str)]
+    return min(dues, default=None)
 
 
 def waiting_timers(workflow: BpmnWorkflow) -> list[TimerSpec]:

@@ -119,7 +119,7 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> N
             lane_name=step.process.user_tasks[ready.task_name].lane_name,
             assignee_id=target.assignee_id,
             role=target.role, requester_id=step.started_by, request_title=step.title,
-            created_at=kept.get(ready.task_id, now),
+            created_at=kept.get(ready.task_id, now), due_at=ready.due_at,
         ))
 
 

@@ -44,6 +44,7 @@ class TaskSummary:
     waiting: str
     lane_name: str = ""
     waiting_on: str = ""
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,7 @@ def test_an_ignored_review_escalates_to_communications(engine, org, clock):
     clock.advance(timedelta(days=366))
     engine.fire_due_timers()
     review = only_task(engine, org.staff, "periodic_review")
+    assert review.due_at == clock.now() + timedelta(days=30), "the grace period is its deadline"
 
     clock.advance(timedelta(days=31))
     assert engine.fire_due_timers().fired == 1

@@ -81,6 +81,7 @@ def test_a_review_cycle_round_trips_at_every_step(answers, overdue):
     assert_round_trip(REVIEW, snapshot)
     assert [r.task_name for r in snapshot.ready] == ["periodic_review"]
     assert [t.name for t in snapshot.timers] == ["Review overdue"]
+    assert snapshot.ready[0].due_at == snapshot.timers[0].due_at == clock.now() + timedelta(days=30)
     name = "periodic_review"
     if overdue:
         clock.advance(timedelta(days=31))

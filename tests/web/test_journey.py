@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from tests.web.webtools import (
     ACCOUNT,
@@ -80,6 +81,8 @@ def test_unanswered_review_escalates_to_communications(client_for, engine, clock
     clock.advance(timedelta(days=366))
     engine.fire_due_timers()
     assert inbox_task_ids(comms) == []
+    due = (clock.now() + timedelta(days=30)).astimezone(ZoneInfo("Europe/Stockholm"))
+    assert f"Due by {due:%Y-%m-%d %H:%M}" in text(staff.get("/inbox")), "its deadline shows"
     clock.advance(timedelta(days=31))
     engine.fire_due_timers()
     assert inbox_task_ids(staff) == []

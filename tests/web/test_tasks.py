@@ -213,3 +213,4 @@ def test_text_from_a_diagram_is_escaped(tmp_path, engine, client, login_as):
     page = text(client.get(response.headers["Location"]))
     assert "<script>alert(1)" not in page and "<b>Before" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</p>" in page  # its own paragraph, as text
+

@@ -1,4 +1,4 @@
-"""ready_tasks.lane_name: the lane's name from the diagram, for inboxes and request pages
+"""ready_tasks: lane_name (from the diagram) and due_at (a boundary timer's deadline)
 
 Revision ID: 0002
 Revises: 0001
@@ -18,8 +18,10 @@ def upgrade() -> None:
     with op.batch_alter_table("ready_tasks") as batch_op:
         batch_op.add_column(sa.Column("lane_name", sa.String(length=200), nullable=False,
                                       server_default=""))
+        batch_op.add_column(sa.Column("due_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("ready_tasks") as batch_op:
+        batch_op.drop_column("due_at")
         batch_op.drop_column("lane_name")
