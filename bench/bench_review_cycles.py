@@ -22,15 +22,23 @@ from engine.runtime import complete_user_task, fire_timers, restore, start_workf
 from tests.support.people import KEEP
 
 REVIEW_DIR = Path(__file__).resolve().parents[1] / "processes" / "account_review"
-SEED = {"review_interval": "P12M", "review_grace": "P30D"}
+LOOP_SEED = {"review_interval": "P12M", "review_grace": "P30D"}
+
+
+def cycle_seed(clock: FixedClock) -> dict:
+    """What the engine seeds a review cycle with: its due time, a year on, and the grace."""
+    due = clock.now().replace(year=clock.now().year + 1)
+    return {"review_due_at": due.isoformat(), "review_grace": "P30D"}
 
 
 def looping_process():
-    """The review diagram with "keep" drawn back to the timer: one instance for every cycle."""
+    """The review diagram with "keep" drawn back to a relative timer: one instance, every cycle."""
     source = read_process_dir(REVIEW_DIR)
     xml = source.bpmn_xml.replace(
         'sourceRef="review_decided" targetRef="review_passed"',
-        'sourceRef="review_decided" targetRef="review_due"')
+        'sourceRef="review_decided" targetRef="review_due"').replace(
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">review_due_at</bpmn:timeDate>',
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">review_interval</bpmn:timeDuration>')
     return load_process(replace(source, bpmn_xml=xml))
 
 
@@ -59,10 +67,10 @@ def main() -> None:
     per_cycle = load_process(read_process_dir(REVIEW_DIR))
     looping = looping_process()
     clock = FixedClock()
-    loop_state = start_workflow(looping, SEED, clock).state
+    loop_state = start_workflow(looping, LOOP_SEED, clock).state
     rows, first = [], None
     for cycle in range(1, args.cycles + 1):
-        fresh_state = start_workflow(per_cycle, SEED, FixedClock(clock.now())).state
+        fresh_state = start_workflow(per_cycle, cycle_seed(clock), FixedClock(clock.now())).state
         ours = measure(per_cycle, fresh_state, clock.now(), args.repeat)
         theirs = measure(looping, loop_state, clock.now(), args.repeat)
         first = first or (ours, theirs)

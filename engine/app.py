@@ -10,6 +10,7 @@ from .definitions import read_process_dir
 from .directory import Directory, Identity, LocalPasswords
 from .models import Base
 from .queries import Queries
+from .schedule import check_intervals
 from .services import Commands
 from .settings import Settings
 from .unit_of_work import UnitOfWork, make_db_engine
@@ -21,6 +22,7 @@ class Engine:
 
     def __init__(self, settings: Settings, clock: Clock | None = None,
                  identity: Identity | None = None):
+        check_intervals(settings)
         self.settings = settings
         self.clock = clock or SystemClock()
         self.db = make_db_engine(settings.database_url)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from .audit import NewEvent
 from .models import Account, Event, Instance
 from .runtime import Snapshot, start_workflow
+from .schedule import due_date_of, next_review_due
 from .transitions import Transition, write_transition
 
 REQUEST_PROCESS = "social_media_account"
@@ -38,20 +39,26 @@ def plan_follow_up(engine, instance: Instance, snapshot: Snapshot) -> FollowUp |
     """What must happen when this step completes an instance (None when nothing)."""
     if not snapshot.completed:
         return None
+    data = snapshot.data
     if instance.process_id == REQUEST_PROCESS:
-        return FollowUp("register", _prepare_review(engine, instance.started_by, snapshot.data))
+        # The first review counts from the registration date communications entered.
+        anchor = _date(data.get("registered_on")) or engine.clock.now().date()
+        return FollowUp("register", _prepare_review(engine, instance.started_by, data, anchor))
     if instance.process_id == REVIEW_PROCESS:
-        if snapshot.data.get("review_decision") == "close":
+        if data.get("review_decision") == "close":
             return FollowUp("close")
+        # The next one counts from when this one was due, not from when it was answered.
+        anchor = due_date_of(data.get("review_due_at")) or engine.clock.now().date()
         return FollowUp("next_review",
-                        _prepare_review(engine, instance.started_by, snapshot.data))
+                        _prepare_review(engine, instance.started_by, data, anchor))
     return None
 
 
-def _prepare_review(engine, owner_id: int, data: dict[str, Any]) -> Transition:
+def _prepare_review(engine, owner_id: int, data: dict[str, Any], anchor: date) -> Transition:
     version_id, process = engine.catalog.current(REVIEW_PROCESS)
+    due = next_review_due(anchor, engine.settings.review_interval, engine.clock.now())
     seed = {
-        "review_interval": engine.settings.review_interval,
+        "review_due_at": due.isoformat(),
         "review_grace": engine.settings.review_grace,
         "channel": data.get("channel", ""),
         "account_name": data.get("account_name", ""),

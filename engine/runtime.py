@@ -110,6 +110,7 @@ def _run(step) -> None:
         step()
     except SpiffWorkflowException as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = message.rstrip(". ")
         raise ProcessFailed(f"The process could not continue: {message}. Nothing was saved; "
                             "tell the process owner.") from error
 

@@ -62,7 +62,7 @@ REGISTRATION = {"contact_email": "sara@ki.se", "planned_start": "2026-02-01",
                 "wants_channel_advice": False}
 REGISTER = {"communications_decision": "register", "registered_handle": "@kineurolab",
             "registered_url": "https://www.instagram.com/kineurolab",
-            "registered_on": "2026-01-20"}
+            "registered_on": "2026-01-05"}
 SEND_BACK = {"communications_decision": "send_back",
              "questions": "Is the lab's name approved by the department?"}
 KEEP = {"still_moderated_daily": True, "purpose_still_holds": True, "moderators_current": True,

@@ -74,7 +74,7 @@ def test_python_in_a_condition_is_refused_with_the_flow_id(hostile):
 
 
 def test_python_in_a_timer_is_refused_with_the_event_id():
-    source = with_xml(REVIEW, ">review_interval<", ">__import__('os').getcwd()<")
+    source = with_xml(REVIEW, ">review_due_at<", ">__import__('os').getcwd()<")
     [problem] = refused(source)
     assert problem.element_id == "review_due"
     assert problem.element_name == "Review due"

@@ -39,7 +39,7 @@ def test_the_register_lists_every_account_with_its_details(comms):
     assert rows_of(page) == ["=HYPERLINK(&#34;http://evil.example&#34;)", "Global Health",
                              "KI Neuro Lab"]
     for detail in ("Instagram", "Neuro lab", "Sara Staff", "Bo Berg", "Maja Manager", "Active",
-                   "2026-01-10", "2027-01-05", "@kineurolab", "https://instagram.com/kineurolab"):
+                   "2026-01-05", "2027-01-05", "@kineurolab", "https://instagram.com/kineurolab"):
         assert detail in page, detail
     assert "Showing 3 of 3 accounts." in page
 

@@ -57,7 +57,7 @@ MODERATION = {
 APPROVE = {"manager_decision": "approve"}
 REGISTRATION = {"contact_email": "neuro@example.ki.se", "planned_start": "2026-02-01"}
 REGISTER = {"communications_decision": "register", "registered_handle": "@kineurolab",
-            "registered_url": "https://instagram.com/kineurolab", "registered_on": "2026-01-10"}
+            "registered_url": "https://instagram.com/kineurolab", "registered_on": "2026-01-05"}
 
 
 def submit_request(client, account: dict | None = None) -> str:
