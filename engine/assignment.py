@@ -39,6 +39,11 @@ def approver_of(session: Session, initiator_id: int) -> int:
     return manager_id
 
 
+def who_acts(task: ReadyTask, assignee_name: str | None) -> str:
+    """Who a ready task waits on, in words: the assigned person, or anyone in its lane."""
+    return assignee_name or f"anyone in {task.lane_name or task.role}"
+
+
 def may_act(user: UserView, task: ReadyTask) -> bool:
     """True when the user may complete the task."""
     if task.assignee_id is not None:

@@ -17,14 +17,6 @@ class LaneRule:
     kind: str
     role: str | None = None
 
-    def describe(self) -> str:
-        """A short phrase for people: who acts in this lane."""
-        if self.kind == "initiator":
-            return "the requester"
-        if self.kind == "manager_of_initiator":
-            return "the requester's manager"
-        return f"anyone with the {self.role} role"
-
 
 def parse_lane_rules(raw: Any) -> tuple[dict[str, LaneRule], list[Problem]]:
     """Read lanes.json: {lane_id: {"rule": ..., "role": ...}}; return the rules and any problems."""

@@ -12,19 +12,19 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from .assignment import may_act
+from .assignment import may_act, who_acts
 from .audit import ChainCheck, verify_chain
 from .catalog import Catalog
 from .directory import load_user
 from .errors import NotAllowed, NotFound
+from .history import request_history, revision_note
 from .models import Account, Event, Instance, ProcessVersion, ReadyTask, User
-from .presenting import answer_section, answer_sections
+from .presenting import answer_sections
 from .runtime import restore
 from .services import raise_if_done
 from .views import (
     AccountFacets,
     AccountRow,
-    HistoryEntry,
     RequestSummary,
     RequestView,
     TaskSummary,
@@ -81,8 +81,9 @@ class Queries:
                 raise NotAllowed("This task is not yours to complete.")
             instance = session.get(Instance, task.instance_id)
             requester_name = session.get(User, instance.started_by).name
-            previous = _last_completion(session, instance.id)
-        process = self.catalog.get(instance.version_id)
+            process = self.catalog.get(instance.version_id)
+            previous = revision_note(session, process, instance.id, task.task_name)
+            account = _account_of(session, instance.account_id)
         workflow = restore(process, instance.state)
         spiff_task = workflow.get_task_from_id(UUID(task_id))
         data = dict(spiff_task.data)
@@ -96,8 +97,8 @@ class Queries:
             lane=info.lane_name, documentation=info.documentation, form=info.form,
             values=values, request_title=instance.title, requester_name=requester_name,
             created_at=task.created_at, answers=answer_sections(process, data, earlier),
-            previous_step=_previous_step(process, previous, info.lane_id),
-            process_id=process.process_id,
+            previous_step=previous, process_id=process.process_id,
+            initiator_label=_initiator_label(process), account=account,
         )
 
     def my_requests(self, user_id: int) -> list[RequestSummary]:
@@ -120,13 +121,13 @@ class Queries:
                 raise NotFound("There is no such request.")
             requester = session.get(User, instance.started_by)
             _check_may_view(session, user, instance, requester)
-            history = _history(session, instance.id)
+            process = self.catalog.get(instance.version_id)
+            history = request_history(session, process, instance.id)
             open_rows = session.execute(
                 select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
                 .where(ReadyTask.instance_id == instance.id)
             ).all()
             version_hash = session.get(ProcessVersion, instance.version_id).content_hash
-        process = self.catalog.get(instance.version_id)
         data = _instance_data(process, instance)
         now = self.clock.now()
         return RequestView(
@@ -161,11 +162,7 @@ class Queries:
             user = load_user(session, user_id)
             if not user.roles & REGISTER_ROLES:
                 raise NotAllowed("The account register is for the communications department.")
-            owner, approver = aliased(User), aliased(User)
-            query = (select(Account, owner.name, owner.email, approver.name)
-                     .join(owner, owner.id == Account.owner_id)
-                     .outerjoin(approver, approver.id == Account.approved_by_id))
-            query = _filter_accounts(query, status, channel, text)
+            query = _filter_accounts(_account_select(), status, channel, text)
             column = ACCOUNT_SORTS.get(sort, Account.account_name)
             query = query.order_by(column.desc() if descending else column, Account.id)
             return [_account_row(*row) for row in session.execute(query).all()]
@@ -211,7 +208,7 @@ def _summary(task: ReadyTask, requester_name: str, now: datetime,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
         waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
-        waiting_on=assignee_name or f"anyone in {task.lane_name or task.role}",
+        waiting_on=who_acts(task, assignee_name),
         due_at=task.due_at,
     )
 
@@ -237,41 +234,28 @@ def _check_may_view(session, user: UserView, instance: Instance, requester: User
         raise NotAllowed("You are not involved in this request.")
 
 
-def _history(session, instance_id: str) -> list[HistoryEntry]:
-    rows = session.execute(
-        select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
-        .where(Event.stream == instance_id).order_by(Event.seq)
-    ).all()
-    return [HistoryEntry(e.seq, e.kind, e.created_at, name, e.task_name,
-                         e.payload.get("title"), _event_summary(e, name)) for e, name in rows]
+def _initiator_label(process) -> str:
+    """What the person who started an instance is called in its diagram (its lane's name)."""
+    for info in process.user_tasks.values():
+        if process.lane_rules[info.lane_id].kind == "initiator":
+            return info.lane_name
+    return "Requester"
 
 
-def _event_summary(event: Event, actor: str | None) -> str:
-    who = actor or "The system"
-    if event.kind == "instance_started":
-        return f"{who} started the request"
-    if event.kind == "task_completed":
-        return f"{who} completed '{event.payload.get('title', event.task_name)}'"
-    if event.kind == "timer_fired":
-        return f"Timer '{event.payload.get('timer')}' fired"
-    if event.kind == "instance_completed":
-        return "The process reached its end"
-    return event.kind.replace("_", " ")
-
-
-def _last_completion(session, instance_id: str) -> Event | None:
-    return session.scalar(
-        select(Event).where(Event.stream == instance_id, Event.kind == "task_completed")
-        .order_by(Event.seq.desc()).limit(1))
-
-
-def _previous_step(process, event: Event | None, lane_id: str):
-    """The last step done in another lane (a decision sent back to this one), if any."""
-    if event is None or event.task_name not in process.user_tasks:
+def _account_of(session, account_id: int | None) -> AccountRow | None:
+    """The register row of an account, for the tasks of its review cycles."""
+    if account_id is None:
         return None
-    if process.user_tasks[event.task_name].lane_id == lane_id:
-        return None
-    return answer_section(process, event.task_name, event.payload.get("data", {}))
+    row = session.execute(_account_select().where(Account.id == account_id)).first()
+    return _account_row(*row) if row else None
+
+
+def _account_select():
+    """Accounts with their owner's name and email and their approver's name."""
+    owner, approver = aliased(User), aliased(User)
+    return (select(Account, owner.name, owner.email, approver.name)
+            .join(owner, owner.id == Account.owner_id)
+            .outerjoin(approver, approver.id == Account.approved_by_id))
 
 
 def _instance_data(process, instance: Instance) -> dict:
@@ -304,4 +288,5 @@ def _account_row(account: Account, owner_name, owner_email, approver_name) -> Ac
         status=account.status, approved_by=approver_name,
         registered_on=account.registered_on, next_review_on=account.next_review_on,
         closed_on=account.closed_on, review_cycles=account.review_cycles,
+        purpose=account.purpose,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .assignment import approver_of, check_may_act
+from .assignment import approver_of, check_may_act, who_acts
 from .audit import NewEvent
 from .catalog import Catalog
 from .directory import load_user
@@ -89,7 +89,14 @@ class Commands:
         with self.uow.write() as session:
             write_transition(session, step, now)
             apply_follow_up(session, follow_up, instance, snapshot, now)
-        return _result(step, info.title, user_id)
+            waiting = _waiting_on(session, instance.id, user_id)
+        return CompletionResult(
+            instance_id=step.instance_id, completed_title=info.title, status=step.status,
+            next_steps=tuple(title for title, _, _ in waiting),
+            waiting_on=tuple(who for _, who, _ in waiting),
+            next_task_for_you=next((task_id for _, who, task_id in waiting if who == "you"),
+                                   None),
+        )
 
     def _load_for_task(self, user_id: int, task_id: str) -> _Loaded:
         with self.uow.read() as session:
@@ -182,14 +189,12 @@ def _title(current: str, data: dict[str, Any]) -> str:
     return current
 
 
-def _result(step: Transition, completed_title: str, user_id: int) -> CompletionResult:
-    ready = step.snapshot.ready
-    return CompletionResult(
-        instance_id=step.instance_id, completed_title=completed_title, status=step.status,
-        next_steps=tuple(r.title for r in ready),
-        waiting_on=tuple(step.process.lane_rules[r.lane_id].describe() for r in ready),
-        next_task_for_you=next(
-            (r.task_id for r in ready
-             if step.process.lane_rules[r.lane_id].kind == "initiator"
-             and step.started_by == user_id), None),
-    )
+def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, str, str]]:
+    """(step title, who it waits on, task id) for each ready task; "you" for the user."""
+    rows = session.execute(
+        select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
+        .where(ReadyTask.instance_id == instance_id).order_by(ReadyTask.created_at)
+    ).all()
+    return [(task.task_title,
+             "you" if task.assignee_id == user_id else who_acts(task, name), task.id)
+            for task, name in rows]

@@ -83,6 +83,8 @@ class TaskView:
     answers: tuple[AnswerSection, ...]
     previous_step: AnswerSection | None
     process_id: str
+    initiator_label: str = "Requester"
+    account: AccountRow | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class HistoryEntry:
     task_name: str | None
     task_title: str | None
     summary: str
+    details: AnswerSection | None = None
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,7 @@ class AccountRow:
     next_review_on: date | None
     closed_on: date | None
     review_cycles: int
+    purpose: str = ""
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,8 @@ def test_manager_sees_the_answers_and_rejection_returns_to_the_requester(engine,
     assert revision.values["purpose"] == ACCOUNT["purpose"], "earlier answers are kept"
 
     do(engine, org.staff, "define_account", {**ACCOUNT, "purpose": ACCOUNT["purpose"] + " Now."})
+    moderation = engine.get_task(org.staff.id, only_task(engine, org.staff, "plan_moderation").id)
+    assert moderation.previous_step.title == "Approve the account", "it says why it is back"
     do(engine, org.staff, "plan_moderation", MODERATION)
     second = engine.get_task(org.manager.id, only_task(engine, org.manager,
                                                        "manager_approval").id)
@@ -108,6 +110,8 @@ def test_manager_sees_the_answers_and_rejection_returns_to_the_requester(engine,
 def test_communications_can_send_back_with_questions(engine, org):
     request_until_approval(engine, org)
     do(engine, org.manager, "manager_approval", APPROVE)
+    first = engine.get_task(org.staff.id, only_task(engine, org.staff, "registration_form").id)
+    assert first.previous_step is None, "a first registration form was not sent back"
     do(engine, org.staff, "registration_form", REGISTRATION)
     [waiting] = engine.get_request(org.staff.id, engine.my_requests(org.staff.id)[0].id).open_tasks
     assert waiting.waiting_on == "anyone in Communications department"

@@ -103,3 +103,23 @@ def test_closing_an_account_shows_closed_in_the_register(client_for, engine, clo
     page = text(comms.get("/register/?status=closed"))
     assert "KI Neuro Lab" in page and "Closed" in page
     assert "KI Neuro Lab" not in text(comms.get("/register/?status=active"))
+
+
+def test_the_review_shows_the_account_and_the_history_shows_decisions(client_for, engine, clock):
+    staff, manager, comms = client_for("staff"), client_for("manager"), client_for("comms1")
+    request_id = submit_request(staff)
+    complete(manager, {"manager_decision": "reject", "rejection_reason": "Name a deputy."})
+    complete(staff, ACCOUNT)
+    complete(staff, MODERATION)
+    history = text(staff.get(f"/requests/{request_id}"))
+    assert "completed &#39;Approve the account&#39;: Reject and send back" in history
+    assert "Name a deputy." in history, "the rejection's reason stays in the record"
+    complete(manager, APPROVE)
+    complete(staff, REGISTRATION)
+    complete(comms, REGISTER)
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    review = text(staff.get(f"/tasks/{inbox_task_ids(staff)[0]}"))
+    assert "Account owner: <strong>Sara Staff</strong>" in review
+    for detail in ("The account", ACCOUNT["purpose"], "Bo Berg", "@kineurolab"):
+        assert detail in review, detail

@@ -160,7 +160,7 @@ def test_completion_says_what_happens_next(staff):
     task_id, response = complete(staff, GUIDELINES)
     assert response.headers["Location"] == f"/tasks/{task_id}/done"
     page = text(staff.get(response.headers["Location"]))
-    assert "is done" in page and "Describe the account" in page and "the requester" in page
+    assert "is done" in page and "Describe the account" in page and "waiting on you" in page
     next_id = inbox_task_ids(staff)[0]
     assert f'href="/tasks/{next_id}"' in page  # "continue with the next step"
 
@@ -172,7 +172,7 @@ def test_approval_says_who_is_waited_on(client_for):
     _task, response = complete(manager, {"manager_decision": "approve"})
     page = text(manager.get(response.headers["Location"]))
     assert "Register with the communications department" in page
-    assert "waiting on the requester" in page
+    assert "waiting on Sara Staff" in page
     assert "Continue with the next step" not in page
 
 
