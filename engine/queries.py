@@ -115,12 +115,7 @@ class Queries:
     def get_request(self, user_id: int, instance_id: str) -> RequestView:
         """A request in full, for its requester, their manager and the oversight roles."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound("There is no such request.")
-            requester = session.get(User, instance.started_by)
-            _check_may_view(session, user, instance, requester)
+            instance, requester = _visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
             history = request_history(session, process, instance.id)
             open_rows = session.execute(
@@ -147,11 +142,7 @@ class Queries:
     def request_diagram(self, user_id: int, instance_id: str) -> str:
         """The BPMN XML of the version a request runs on (same access as the request)."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound("There is no such request.")
-            _check_may_view(session, user, instance, session.get(User, instance.started_by))
+            instance, _ = _visible_instance(session, user_id, instance_id)
             return session.get(ProcessVersion, instance.version_id).bpmn_xml
 
     def accounts(self, user_id: int, status: str | None = None, channel: str | None = None,
@@ -159,9 +150,7 @@ class Queries:
                  descending: bool = False) -> list[AccountRow]:
         """The account register, filtered and sorted, for communications, auditors and admins."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            if not user.roles & REGISTER_ROLES:
-                raise NotAllowed("The account register is for the communications department.")
+            _check_register_access(session, user_id)
             query = _filter_accounts(_account_select(), status, channel, text)
             column = ACCOUNT_SORTS.get(sort, Account.account_name)
             query = query.order_by(column.desc() if descending else column, Account.id)
@@ -175,9 +164,7 @@ class Queries:
     def account_facets(self, user_id: int) -> AccountFacets:
         """The statuses and channels in the register, for its filters (same access rule)."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            if not user.roles & REGISTER_ROLES:
-                raise NotAllowed("The account register is for the communications department.")
+            _check_register_access(session, user_id)
             statuses = session.scalars(select(Account.status).distinct()).all()
             channels = session.scalars(select(Account.channel).distinct()).all()
             total = session.scalar(select(func.count()).select_from(Account))
@@ -186,11 +173,7 @@ class Queries:
     def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
         """Check the hash chain of a request's events."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound("There is no such request.")
-            _check_may_view(session, user, instance, session.get(User, instance.started_by))
+            _visible_instance(session, user_id, instance_id)
             return verify_chain(session, instance_id)
 
 
@@ -221,6 +204,22 @@ def waiting_text(delta) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} d"
+
+
+def _visible_instance(session, user_id: int, instance_id: str) -> tuple[Instance, User]:
+    """An instance and its requester, if the user may see it (else NotFound / NotAllowed)."""
+    user = load_user(session, user_id)
+    instance = session.get(Instance, instance_id)
+    if instance is None:
+        raise NotFound("There is no such request.")
+    requester = session.get(User, instance.started_by)
+    _check_may_view(session, user, instance, requester)
+    return instance, requester
+
+
+def _check_register_access(session, user_id: int) -> None:
+    if not load_user(session, user_id).roles & REGISTER_ROLES:
+        raise NotAllowed("The account register is for the communications department.")
 
 
 def _check_may_view(session, user: UserView, instance: Instance, requester: User) -> None:
