@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from .errors import InvalidDiagram, Problem
+from .expressions import compile_expression
 from .forms import FormDefinition, check_form, load_form
 from .lanes import LaneRule, parse_lane_rules
 from .lint import lint_tree
@@ -68,6 +69,7 @@ class LoadedProcess:
     user_tasks: dict[str, UserTaskInfo]
     lane_rules: dict[str, LaneRule]
     step_order: list[str] = field(default_factory=list)
+    decision_fields: frozenset[str] = frozenset()  # data names the flow's conditions read
 
     @property
     def process_id(self) -> str:
@@ -155,7 +157,7 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000) -> LoadedPro
     return LoadedProcess(
         source=source, spec=spec, subprocess_specs=subprocess_specs,
         user_tasks=_user_tasks(tree, source), lane_rules=lane_rules,
-        step_order=_step_order(tree),
+        step_order=_step_order(tree), decision_fields=_condition_names(tree),
     )
 
 
@@ -238,6 +240,14 @@ def form_file_of(node: etree._Element) -> str | None:
         if prop.get("name") == FORM_PROPERTY:
             return prop.get("value")
     return None
+
+
+def _condition_names(tree: etree._ElementTree) -> frozenset[str]:
+    """The data names read by the diagram's conditions: the answers that steer the flow."""
+    names: set[str] = set()
+    for condition in tree.iterfind(".//bpmn:conditionExpression", NS):
+        names |= compile_expression((condition.text or "").strip()).names
+    return frozenset(names)
 
 
 def _step_order(tree: etree._ElementTree) -> list[str]:

@@ -47,12 +47,12 @@ def _summary(process: LoadedProcess, event: Event, actor: str | None) -> str:
 
 
 def decision_of(process: LoadedProcess, task_name: str | None, data: dict) -> str:
-    """The labels of the choices made at a step (its decision), or an empty string."""
+    """The labels of the choices made at a step that steer the flow, or an empty string."""
     info = process.user_tasks.get(task_name or "")
     if info is None:
         return ""
     return ", ".join(f.label_for(data[f.name]) for f in info.form.fields
-                     if f.kind == "choice" and f.name in data)
+                     if f.name in process.decision_fields and f.name in data)
 
 
 def revision_note(session: Session, process: LoadedProcess, instance_id: str,

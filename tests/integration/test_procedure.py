@@ -272,3 +272,15 @@ def test_registering_needs_the_handle_and_date_but_sending_back_does_not(engine,
         do(engine, org.comms, "register_account", {"communications_decision": "register"})
     assert set(refused.value.messages) == {"registered_handle", "registered_on"}
     do(engine, org.comms, "register_account", SEND_BACK)
+
+
+def test_the_history_names_decisions_and_keeps_their_answers(engine, org):
+    request_id = request_until_approval(engine, org)
+    do(engine, org.manager, "manager_approval", REJECT)
+    history = engine.get_request(org.staff.id, request_id).history
+    summaries = [h.summary for h in history]
+    assert summaries[-1] == ("Maja Manager completed 'Approve the account': "
+                             "Reject and send back to the requester")
+    assert "Sara Staff completed 'Describe the account'" in summaries, "no decision there"
+    reasons = {i.name: i.value for i in history[-1].details.items}
+    assert reasons["rejection_reason"] == REJECT["rejection_reason"]

@@ -191,3 +191,9 @@ def test_xsd_errors_name_the_line():
     problems = refused(source)
     assert problems[0].line == line_of(source, 'bogus="1"')
     assert "not valid BPMN" in problems[0].message
+
+
+def test_the_answers_that_steer_the_flow_are_known():
+    assert load_process(REQUEST).decision_fields == {"manager_decision",
+                                                     "communications_decision"}
+    assert load_process(REVIEW).decision_fields == {"review_decision"}
