@@ -57,6 +57,7 @@ test: setup browser-deps lint
 bench: setup
 	$(BIN)/python -m bench.bench_complete_task
 	$(BIN)/python -m bench.bench_review_cycles
+	$(BIN)/python -m bench.bench_inbox
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
