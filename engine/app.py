@@ -40,6 +40,7 @@ class Engine:
         self.inbox_count = self.queries.inbox_count
         self.get_task = self.queries.get_task
         self.my_requests = self.queries.my_requests
+        self.all_requests = self.queries.all_requests
         self.get_request = self.queries.get_request
         self.request_diagram = self.queries.request_diagram
         self.accounts = self.queries.accounts

@@ -113,6 +113,7 @@ class Instance(Base):
     __table_args__ = (
         Index("ix_instances_started_by", "started_by", "process_id", "created_at"),
         Index("ix_instances_status", "status", "process_id"),
+        Index("ix_instances_process_created", "process_id", "created_at"),
     )
 
 

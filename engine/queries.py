@@ -112,6 +112,22 @@ class Queries:
         return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
                                r.updated_at) for r in rows]
 
+    def all_requests(self, user_id: int, status: str | None = None, text: str | None = None,
+                     limit: int = 200) -> list[RequestSummary]:
+        """Every request, newest first, for communications, auditors and admins."""
+        with self.uow.read() as session:
+            if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
+                raise NotAllowed("The list of all requests is for communications and auditors.")
+            query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
+                     .where(Instance.process_id == "social_media_account"))
+            if status:
+                query = query.where(Instance.status == status)
+            if text:
+                query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
+            rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
+        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
+                               r.updated_at, name) for r, name in rows]
+
     def get_request(self, user_id: int, instance_id: str) -> RequestView:
         """A request in full, for its requester, their manager and the oversight roles."""
         with self.uow.read() as session:

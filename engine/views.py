@@ -109,6 +109,7 @@ class RequestSummary:
     current_step: str
     created_at: datetime
     updated_at: datetime
+    requester_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
 from engine import RequestView
@@ -19,6 +27,16 @@ def mine():
     """The requests the user started, newest first."""
     return render_template("my_requests.html", requests=get_engine().my_requests(me().id),
                            may_start=may_start_requests(me()))
+
+
+@bp.get("/all")
+@login_required
+def everyone():
+    """Every request, for communications, auditors and admins (the engine decides)."""
+    status = request.args.get("status", "")[:20]
+    text = request.args.get("q", "")[:200]
+    rows = get_engine().all_requests(me().id, status=status or None, text=text or None)
+    return render_template("all_requests.html", requests=rows, status=status, text=text)
 
 
 @bp.get("/new")

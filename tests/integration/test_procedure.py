@@ -261,6 +261,10 @@ def test_people_outside_a_request_cannot_see_it(engine, org):
         engine.accounts(org.staff.id)
     with pytest.raises(NotAllowed):
         engine.account_facets(org.staff.id)
+    with pytest.raises(NotAllowed):
+        engine.all_requests(org.manager.id)
+    [listed] = engine.all_requests(org.comms.id, status="running", text="neuro")
+    assert (listed.id, listed.requester_name) == (request_id, "Sara Staff")
     assert engine.may_view_register(org.comms.id) and not engine.may_view_register(org.staff.id)
 
 
