@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from .errors import InvalidInput, NotFound
-from .models import User, UserRole
+from .models import ReadyTask, User, UserRole
 from .passwords import hash_password, verify_password
 from .unit_of_work import UnitOfWork
 from .views import ROLES, UserView
@@ -106,6 +106,35 @@ class Directory:
             session.flush()
             return load_user(session, user.id)
 
+    def update(self, username: str, *, manager_username: str | None = None,
+               add_roles: tuple[str, ...] = (), remove_roles: tuple[str, ...] = (),
+               password: str | None = None, active: bool | None = None) -> UserView:
+        """Change a person's manager, roles, password or whether they may sign in.
+
+        A new manager also takes over the approvals waiting on the old one for this person's
+        requests, so nothing is left with someone who no longer decides.
+        """
+        _check_roles([*add_roles, *remove_roles])
+        if password is not None and len(password) < 8:
+            raise InvalidInput("A password needs at least 8 characters.")
+        with self.uow.write() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"There is no user '{username}'.")
+            if manager_username is not None:
+                _change_manager(session, user, manager_username)
+            for role in add_roles:
+                session.merge(UserRole(user_id=user.id, role=role))
+            if remove_roles:
+                session.execute(UserRole.__table__.delete().where(
+                    UserRole.user_id == user.id, UserRole.role.in_(remove_roles)))
+            if password is not None:
+                user.password_hash = hash_password(password)
+            if active is not None:
+                user.active = active
+            session.flush()
+            return load_user(session, user.id)
+
     def names(self, user_ids: set[int]) -> dict[int, str]:
         """Names of several users at once."""
         if not user_ids:
@@ -113,6 +142,29 @@ class Directory:
         with self.uow.read() as session:
             rows = session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
             return {row.id: row.name for row in rows}
+
+
+def _change_manager(session: Session, user: User, manager_username: str) -> None:
+    manager = session.scalar(select(User).where(User.username == manager_username))
+    if manager is None:
+        raise InvalidInput(f"There is no user '{manager_username}' to be the manager.")
+    if manager.id == user.id:
+        raise InvalidInput("Nobody can be their own manager.")
+    old = user.manager_id
+    user.manager_id = manager.id
+    if old is not None:
+        # Tasks assigned to one person on this user's requests, other than the user, are the
+        # manager lane's (the requester lane assigns the requester; role lanes nobody).
+        tasks = ReadyTask.__table__
+        session.execute(tasks.update().where(
+            tasks.c.requester_id == user.id, tasks.c.assignee_id == old,
+        ).values(assignee_id=manager.id))
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.")
 
 
 def _check_new_user(username, name, email, password, roles) -> None:

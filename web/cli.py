@@ -35,6 +35,31 @@ def create_user(username, name, email, password, roles, manager):
                f"{', '.join(sorted(user.roles)) or 'none'}.")
 
 
+@click.command("update-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--manager", default=None,
+              help="Username of the new manager; open approvals move to them.")
+@click.option("--add-role", "add_roles", multiple=True, type=click.Choice(ROLES))
+@click.option("--remove-role", "remove_roles", multiple=True, type=click.Choice(ROLES))
+@click.option("--set-password", is_flag=True, help="Ask for a new password.")
+@click.option("--active/--inactive", default=None,
+              help="Whether the person may sign in (inactive: signed out everywhere).")
+def update_user(username, manager, add_roles, remove_roles, set_password, active):
+    """Change a person's manager, roles, password, or whether they may sign in."""
+    password = click.prompt("New password", hide_input=True, confirmation_prompt=True) \
+        if set_password else None
+    try:
+        user = get_engine().users.update(
+            username, manager_username=manager, add_roles=add_roles,
+            remove_roles=remove_roles, password=password, active=active)
+    except EngineError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Updated {user.username} ({user.name}): roles "
+               f"{', '.join(sorted(user.roles)) or 'none'}; manager {user.manager_name or '-'}; "
+               f"{'active' if user.active else 'inactive'}.")
+
+
 @click.command("deploy")
 @with_appcontext
 def deploy():
@@ -93,5 +118,5 @@ def _stamped(message: str) -> None:
 
 def init_cli(app: Flask) -> None:
     """Register the commands at the top level of `flask --app web`."""
-    for command in (create_user, deploy, create_schema, seed_demo_command, timers):
+    for command in (create_user, update_user, deploy, create_schema, seed_demo_command, timers):
         app.cli.add_command(command)

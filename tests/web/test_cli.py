@@ -126,3 +126,40 @@ def test_the_worker_stops_cleanly_on_sigterm():
     worker.run()  # returns instead of the process being killed
     assert worker.stopping.is_set()
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_update_user_moves_open_approvals_to_the_new_manager(app, engine, demo, client_for):
+    from tests.web.webtools import submit_request
+
+    submit_request(client_for("staff"))
+    assert len(inbox_task_ids(client_for("manager"))) == 1
+    result = run(app, "update-user", "staff", "--manager", "director")
+    assert result.exit_code == 0, result.output
+    assert "manager Dan Director" in result.output
+    assert inbox_task_ids(client_for("manager")) == []
+    assert len(inbox_task_ids(client_for("director"))) == 1, "the approval moved with the change"
+
+
+def test_update_user_roles_password_and_deactivation(app, engine, demo):
+    result = run(app, "update-user", "staff", "--add-role", "auditor", "--remove-role", "staff",
+                 "--set-password", "--inactive", input="a new password\na new password\n")
+    assert result.exit_code == 0, result.output
+    user = engine.users.find("staff")
+    assert user.roles == {"auditor"} and not user.active
+    assert engine.authenticate("staff", "a new password") is None, "inactive: no sign-in"
+    assert run(app, "update-user", "staff", "--active").exit_code == 0
+    assert engine.authenticate("staff", "a new password").id == user.id
+
+
+def test_update_user_refuses_what_cannot_be(app, demo):
+    assert "There is no user 'nobody'" in run(app, "update-user", "nobody", "--active").output
+    assert "own manager" in run(app, "update-user", "staff", "--manager", "staff").output
+    assert "no user 'ghost'" in run(app, "update-user", "staff", "--manager", "ghost").output
+
+
+def test_a_deactivated_person_is_signed_out_at_once(app, engine, demo, client_for):
+    staff = client_for("staff")
+    assert staff.get("/inbox").status_code == 200
+    engine.users.update("staff", active=False)
+    response = staff.get("/inbox")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
