@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -169,11 +168,9 @@ def test_multi_instance_cardinality_goes_through_the_evaluator() -> None:
 
 
 @pytest.fixture
-def marker() -> Iterator[Path]:
-    path = Path(f"/tmp/pwned_{uuid.uuid4().hex}")
-    yield path
-    if path.exists():
-        path.unlink()
+def marker(tmp_path: Path) -> Path:
+    """A file a hostile script would create if it ran."""
+    return tmp_path / f"pwned_{uuid.uuid4().hex}"
 
 
 def test_hostile_script_fails_and_runs_nothing(marker: Path) -> None:
