@@ -17,6 +17,7 @@ from .audit import ChainCheck, verify_chain
 from .catalog import Catalog
 from .directory import load_user
 from .errors import NotAllowed, NotFound
+from .forms import FormDefinition
 from .history import request_history, revision_note
 from .models import Account, Event, Instance, ProcessVersion, ReadyTask, User
 from .presenting import answer_sections
@@ -69,16 +70,18 @@ class Queries:
             return session.scalar(select(func.count()).select_from(ReadyTask)
                                   .where(_actionable_by(user)))
 
+    def task_form(self, user_id: int, task_id: str) -> FormDefinition:
+        """A task's form alone, for reading a submission (same checks as get_task, no restore)."""
+        with self.uow.read() as session:
+            task = _actionable_task(session, user_id, task_id)
+            version_id = session.scalar(
+                select(Instance.version_id).where(Instance.id == task.instance_id))
+        return self.catalog.get(version_id).user_tasks[task.task_name].form
+
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
         with self.uow.read() as session:
-            user = load_user(session, user_id)
-            task = session.get(ReadyTask, task_id)
-            if task is None:
-                raise_if_done(session, task_id)
-                raise NotFound("There is no such task.")
-            if not may_act(user, task):
-                raise NotAllowed("This task is not yours to complete.")
+            task = _actionable_task(session, user_id, task_id)
             instance = session.get(Instance, task.instance_id)
             requester_name = session.get(User, instance.started_by).name
             process = self.catalog.get(instance.version_id)
@@ -220,6 +223,18 @@ def waiting_text(delta) -> str:
     if seconds < 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} d"
+
+
+def _actionable_task(session, user_id: int, task_id: str) -> ReadyTask:
+    """A ready task the user may act on (else TaskAlreadyDone, NotFound or NotAllowed)."""
+    user = load_user(session, user_id)
+    task = session.get(ReadyTask, task_id)
+    if task is None:
+        raise_if_done(session, task_id)
+        raise NotFound("There is no such task.")
+    if not may_act(user, task):
+        raise NotAllowed("This task is not yours to complete.")
+    return task
 
 
 def _visible_instance(session, user_id: int, instance_id: str) -> tuple[Instance, User]:

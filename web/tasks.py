@@ -35,15 +35,16 @@ def show(task_id: str):
 def submit(task_id: str):
     """Complete the task, or add/remove a row when JavaScript is off."""
     engine = get_engine()
-    task = engine.get_task(me().id, task_id)
-    row_change = _row_change(task)
-    if row_change is not None:
-        return _render(task, row_change)
-    data = parse_form(task.form.fields, request.form)
+    if request.form.get("add_row") or request.form.get("remove_row"):
+        task = engine.get_task(me().id, task_id)
+        return _render(task, _row_change(task))
+    # The form alone is enough to read the submission; the full task (earlier answers and
+    # all) is loaded only when the page has to be shown again.
+    data = parse_form(engine.task_form(me().id, task_id).fields, request.form)
     try:
         result = engine.complete_task(me().id, task_id, data)
     except InvalidForm as error:
-        return _render(task, data, error.messages), 422
+        return _render(engine.get_task(me().id, task_id), data, error.messages), 422
     session[DONE_KEY] = {
         "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
         "status": result.status, "next_steps": list(result.next_steps),
@@ -63,11 +64,9 @@ def done(task_id: str):
     return render_template("task_done.html", result=result, steps=steps)
 
 
-def _row_change(task: TaskView) -> dict | None:
-    """The form's data with a row added or removed, or None for a real submission."""
+def _row_change(task: TaskView) -> dict:
+    """The form's data with a row added or removed (the no-JavaScript row buttons)."""
     add, remove = request.form.get("add_row"), request.form.get("remove_row")
-    if not add and not remove:
-        return None
     if add:
         name, action, index = add, "add", None
     else:  # "moderators-2": remove the third moderator
