@@ -15,6 +15,7 @@ from .errors import (
     Problem,
 )
 from .forms import Field, FormDefinition
+from .replay import ReplayResult
 from .runtime import ProcessFailed
 from .services import TaskAlreadyDone
 from .settings import Settings
@@ -39,7 +40,8 @@ __all__ = [
     "ROLES", "AccountFacets", "AccountRow", "AnswerItem", "AnswerSection", "ChainCheck", "Clock",
     "CompletionResult", "Conflict", "Engine", "EngineError", "Field", "FixedClock",
     "FormDefinition", "HistoryEntry", "InvalidDiagram", "InvalidForm", "InvalidInput",
-    "NotAllowed", "NotFound", "Problem", "ProcessFailed", "ProcessSource", "RequestSummary",
+    "NotAllowed", "NotFound", "Problem", "ProcessFailed", "ProcessSource", "ReplayResult",
+    "RequestSummary",
     "RequestView", "Settings", "SystemClock", "TaskAlreadyDone", "TaskSummary", "TaskView",
     "TimerSweep", "UserView", "VersionView", "load_process", "read_process_dir",
 ]

@@ -4,6 +4,7 @@
     python -m engine deploy [PATH ...]
     python -m engine fire-timers
     python -m engine verify INSTANCE_ID
+    python -m engine replay INSTANCE_ID
 """
 
 from __future__ import annotations
@@ -67,6 +68,17 @@ def _verify(args) -> int:
     return 1
 
 
+def _replay(args) -> int:
+    result = Engine(Settings.from_env()).queries.replay(args.instance_id)
+    if result.matches:
+        print(f"{args.instance_id}: replaying its {result.events} events gives the stored state")
+        return 0
+    print(f"{args.instance_id}: the stored state differs from its replayed log:")
+    for difference in result.differences:
+        print(f"  - {difference}")
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__.splitlines()[0])
@@ -82,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
     verify = commands.add_parser("verify", help="check an instance's event hash chain")
     verify.add_argument("instance_id")
     verify.set_defaults(run=_verify)
+    replay = commands.add_parser("replay", help="re-execute an instance from its event log")
+    replay.add_argument("instance_id")
+    replay.set_defaults(run=_replay)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

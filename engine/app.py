@@ -48,6 +48,7 @@ class Engine:
         self.account_facets = self.queries.account_facets
         self.may_view_register = self.queries.may_view_register
         self.verify_request = self.queries.verify_request
+        self.replay_request = self.queries.replay_request
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -21,6 +21,7 @@ from .forms import FormDefinition
 from .history import request_history, revision_note
 from .models import Account, Event, Instance, ProcessVersion, ReadyTask, User
 from .presenting import answer_sections
+from .replay import ReplayDiverged, ReplayResult, compare, replay_events
 from .runtime import restore
 from .services import raise_if_done
 from .views import (
@@ -188,6 +189,27 @@ class Queries:
             channels = session.scalars(select(Account.channel).distinct()).all()
             total = session.scalar(select(func.count()).select_from(Account))
         return AccountFacets(tuple(sorted(statuses)), tuple(sorted(channels)), total)
+
+    def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
+        """Re-execute a request from its event log and compare with its stored state."""
+        with self.uow.read() as session:
+            _visible_instance(session, user_id, instance_id)
+        return self.replay(instance_id)
+
+    def replay(self, instance_id: str) -> ReplayResult:
+        """Re-execute any instance from its log (for operators; no user check)."""
+        with self.uow.read() as session:
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound("There is no such instance.")
+            events = session.scalars(select(Event).where(Event.stream == instance_id)
+                                     .order_by(Event.seq)).all()
+        process = self.catalog.get(instance.version_id)
+        try:
+            differences = compare(process, instance.state, replay_events(process, events))
+        except ReplayDiverged as error:
+            differences = [str(error)]
+        return ReplayResult(instance_id, len(events), not differences, tuple(differences))
 
     def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
         """Check the hash chain of a request's events."""

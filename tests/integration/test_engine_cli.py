@@ -34,6 +34,9 @@ def test_deploy_fire_timers_and_verify_on_the_configured_database(
     request_id = register(engine, org)
     assert main(["verify", request_id]) == 0
     assert "intact" in capsys.readouterr().out
+    assert main(["replay", request_id]) == 0
+    assert "gives the stored state" in capsys.readouterr().out
+    assert main(["replay", "no-such-instance"]) == 2
     # The command runs on the real clock, so how many fire depends on today's date.
     assert main(["fire-timers"]) == 0
     assert "failed 0" in capsys.readouterr().out
