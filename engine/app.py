@@ -49,6 +49,8 @@ class Engine:
         self.may_view_register = self.queries.may_view_register
         self.verify_request = self.queries.verify_request
         self.replay_request = self.queries.replay_request
+        self.check_record = self.queries.check_record
+        self.may_audit = self.queries.may_audit
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

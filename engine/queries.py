@@ -27,6 +27,7 @@ from .services import raise_if_done
 from .views import (
     AccountFacets,
     AccountRow,
+    RecordCheck,
     RequestSummary,
     RequestView,
     TaskSummary,
@@ -35,6 +36,7 @@ from .views import (
 )
 
 OVERSIGHT_ROLES = {"communications", "auditor", "admin"}
+AUDIT_ROLES = {"auditor", "admin"}
 REGISTER_ROLES = {"communications", "auditor", "admin"}
 ACCOUNT_SORTS = {
     "account_name": Account.account_name, "channel": Account.channel,
@@ -189,6 +191,20 @@ class Queries:
             channels = session.scalars(select(Account.channel).distinct()).all()
             total = session.scalar(select(func.count()).select_from(Account))
         return AccountFacets(tuple(sorted(statuses)), tuple(sorted(channels)), total)
+
+    def may_audit(self, user_id: int) -> bool:
+        """Whether the user may check requests' records (auditors and admins)."""
+        with self.uow.read() as session:
+            return bool(load_user(session, user_id).roles & AUDIT_ROLES)
+
+    def check_record(self, user_id: int, instance_id: str) -> RecordCheck:
+        """For auditors: is the request's log intact, and does replaying it give its state?"""
+        with self.uow.read() as session:
+            if not load_user(session, user_id).roles & AUDIT_ROLES:
+                raise NotAllowed("Checking a request's record is for auditors.")
+            _visible_instance(session, user_id, instance_id)
+            chain = verify_chain(session, instance_id)
+        return RecordCheck(chain, self.replay(instance_id))
 
     def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
         """Re-execute a request from its event log and compare with its stored state."""

@@ -181,6 +181,19 @@ class AccountFacets:
 
 
 @dataclass(frozen=True)
+class RecordCheck:
+    """An auditor's check of one request: its hash chain, and a replay of its log."""
+
+    chain: Any  # audit.ChainCheck
+    replay: Any  # replay.ReplayResult
+
+    @property
+    def sound(self) -> bool:
+        """True when the log is intact and replaying it gives the stored state."""
+        return self.chain.intact and self.replay.matches
+
+
+@dataclass(frozen=True)
 class VersionView:
     """A deployed process version."""
 

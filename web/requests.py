@@ -64,7 +64,18 @@ def show(instance_id: str):
     """A request in full, for the people the engine lets see it."""
     view = get_engine().get_request(me().id, instance_id)
     return render_template("request.html", req=view, diagram=diagram_available(),
-                           my_task_ids=_my_task_ids(view))
+                           my_task_ids=_my_task_ids(view),
+                           may_audit=get_engine().may_audit(me().id))
+
+
+@bp.get("/<instance_id>/check")
+@login_required
+def check(instance_id: str):
+    """For auditors: the request's hash chain and a replay of its log against its state."""
+    engine = get_engine()
+    result = engine.check_record(me().id, instance_id)
+    return render_template("request_check.html", req=engine.get_request(me().id, instance_id),
+                           check=result)
 
 
 @bp.get("/<instance_id>/diagram.bpmn")
