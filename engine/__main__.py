@@ -69,7 +69,7 @@ def _verify(args) -> int:
 
 
 def _replay(args) -> int:
-    result = Engine(Settings.from_env()).queries.replay(args.instance_id)
+    result = Engine(Settings.from_env()).auditing.replay(args.instance_id)
     if result.matches:
         print(f"{args.instance_id}: replaying its {result.events} events gives the stored state")
         return 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .auditing import Auditing
 from .catalog import Catalog
 from .clock import Clock, SystemClock
 from .definitions import read_process_dir
 from .directory import Directory, Identity, LocalPasswords
 from .models import Base
 from .queries import Queries
+from .register import Register
 from .schedule import check_intervals
 from .services import Commands
 from .settings import Settings
@@ -44,13 +46,15 @@ class Engine:
         self.all_requests = self.queries.all_requests
         self.get_request = self.queries.get_request
         self.request_diagram = self.queries.request_diagram
-        self.accounts = self.queries.accounts
-        self.account_facets = self.queries.account_facets
-        self.may_view_register = self.queries.may_view_register
-        self.verify_request = self.queries.verify_request
-        self.replay_request = self.queries.replay_request
-        self.check_record = self.queries.check_record
-        self.may_audit = self.queries.may_audit
+        self.register = Register(self.uow)
+        self.accounts = self.register.accounts
+        self.account_facets = self.register.account_facets
+        self.may_view_register = self.register.may_view_register
+        self.auditing = Auditing(self.uow, self.catalog)
+        self.verify_request = self.auditing.verify_request
+        self.replay_request = self.auditing.replay_request
+        self.check_record = self.auditing.check_record
+        self.may_audit = self.auditing.may_audit
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""
