@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .assignment import approver_of, check_may_act, who_acts
 from .audit import NewEvent
@@ -116,7 +116,8 @@ class Commands:
         with self.uow.read() as session:
             instance_ids = session.scalars(
                 select(Timer.instance_id).where(Timer.due_at < now)
-                .group_by(Timer.instance_id).order_by(Timer.instance_id).limit(limit)
+                .group_by(Timer.instance_id)
+                .order_by(func.min(Timer.due_at), Timer.instance_id).limit(limit)
             ).all()
         fired = skipped = 0
         errors: list[str] = []
