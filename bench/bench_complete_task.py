@@ -19,9 +19,9 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from sqlalchemy import select
 
 from bench.common import describe, fresh_engine, print_table, timed
-from engine.models import Instance
 from engine.runtime import restore
-from engine.workflow_state import _SCRIPT_ENGINE
+from engine.runtime._state import _SCRIPT_ENGINE
+from engine.store import Instance
 from tests.support.people import ACCOUNT, APPROVE, GUIDELINES, MODERATION
 
 VANILLA = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(dict(SPIFF_CONFIG)))

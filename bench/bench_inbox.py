@@ -14,8 +14,8 @@ import argparse
 from sqlalchemy import select
 
 from bench.common import describe, fresh_engine, print_table, timed
-from engine.models import Instance
 from engine.runtime import ready_user_tasks, restore
+from engine.store import Instance
 from tests.support.people import GUIDELINES
 
 

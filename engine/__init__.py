@@ -1,25 +1,11 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
-from .app import Engine
-from .audit import ChainCheck
-from .clock import Clock, FixedClock, SystemClock
-from .definitions import ProcessSource, load_process, read_process_dir
-from .errors import (
-    Conflict,
-    EngineError,
-    InvalidDiagram,
-    InvalidForm,
-    InvalidInput,
-    NotAllowed,
-    NotFound,
-    Problem,
-)
-from .forms import Field, FormDefinition
-from .replay import ReplayResult
-from .runtime import ProcessFailed
-from .services import TaskAlreadyDone
-from .settings import Settings
-from .views import (
+from engine.definitions import ProcessSource, load_process, read_process_dir
+from engine.definitions.forms import Field, FormDefinition
+from engine.errors import TaskAlreadyDone
+from engine.runtime import ProcessFailed, ReplayResult
+from engine.store import ChainCheck, VersionView
+from engine.usecases import (
     ROLES,
     AccountFacets,
     AccountRow,
@@ -34,8 +20,21 @@ from .views import (
     TaskView,
     TimerSweep,
     UserView,
-    VersionView,
 )
+
+from .app import Engine
+from .clock import Clock, FixedClock, SystemClock
+from .errors import (
+    Conflict,
+    EngineError,
+    InvalidDiagram,
+    InvalidForm,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    Problem,
+)
+from .settings import Settings
 
 __all__ = [
     "ROLES",

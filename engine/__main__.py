@@ -13,9 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from engine.definitions import load_process, read_process_dir
+from engine.store import verify_chain
+
 from .app import Engine
-from .audit import verify_chain
-from .definitions import load_process, read_process_dir
 from .errors import EngineError, InvalidDiagram
 from .settings import Settings
 

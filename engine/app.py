@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .auditing import Auditing
-from .catalog import Catalog
+from engine.accounts import check_intervals
+from engine.definitions import read_process_dir
+from engine.store import Base, Catalog, UnitOfWork, VersionView, make_db_engine
+from engine.usecases import (
+    Auditing,
+    Commands,
+    Directory,
+    Identity,
+    LocalPasswords,
+    Queries,
+    Register,
+)
+
 from .clock import Clock, SystemClock
-from .definitions import read_process_dir
-from .directory import Directory, Identity, LocalPasswords
-from .models import Base
-from .queries import Queries
-from .register import Register
-from .schedule import check_intervals
-from .services import Commands
 from .settings import Settings
-from .unit_of_work import UnitOfWork, make_db_engine
-from .views import VersionView
 
 
 class Engine:

@@ -21,6 +21,15 @@ class Conflict(EngineError):
     """Someone else changed the same thing first; reload and try again."""
 
 
+class TaskAlreadyDone(Conflict):
+    """The task was completed already; says by whom and when."""
+
+    def __init__(self, title: str, by: str | None, at):
+        self.title, self.by, self.at = title, by, at
+        who = f" by {by}" if by else ""
+        super().__init__(f"'{title}' was already completed{who} on {at:%Y-%m-%d %H:%M} UTC.")
+
+
 class InvalidInput(EngineError):
     """A request the engine cannot act on, with a message a person can read."""
 

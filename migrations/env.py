@@ -2,9 +2,8 @@
 
 from alembic import context
 
-from engine.models import Base
 from engine.settings import Settings
-from engine.unit_of_work import make_db_engine
+from engine.store import Base, make_db_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -8,6 +8,48 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def imported_dotted(package: str) -> dict[str, set[str]]:
+    """Full dotted module names imported by each file of a package (relative ones resolved)."""
+    found = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        # A file's own name stands in for the package level that relative imports drop.
+        here = parts
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = here[:-node.level]
+                    module = ".".join([*base, node.module] if node.module else base)
+                else:
+                    module = node.module or ""
+                names.add(module)
+                names.update(f"{module}.{alias.name}" for alias in node.names)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def room_of(file: str) -> str:
+    """The engine room a file belongs to: 'definitions', 'store', ... or '' for the top."""
+    parts = file.split("/")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def offenders_importing(room: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    """Files of an engine room that import any module starting with a forbidden prefix."""
+    found = {}
+    for file, modules in imported_dotted("engine").items():
+        if room_of(file) != room:
+            continue
+        bad = sorted(m for m in modules
+                     if any(m == f or m.startswith(f + ".") for f in forbidden))
+        if bad:
+            found[file] = bad
+    return found
+
+
 def imported_modules(package: str) -> dict[str, set[str]]:
     """Top-level module names imported by each file of a package."""
     found = {}
@@ -67,3 +109,33 @@ def test_diagram_text_is_never_run_as_python():
 
 def test_processes_hold_no_python():
     assert list((ROOT / "processes").rglob("*.py")) == []
+
+
+def test_definitions_and_runtime_never_touch_the_database():
+    forbidden = ("sqlalchemy", "alembic", "psycopg", "engine.store", "engine.usecases",
+                 "engine.accounts", "engine.app")
+    assert offenders_importing("definitions", forbidden) == {}
+    assert offenders_importing("runtime", forbidden) == {}
+
+
+def test_definitions_never_run_workflows():
+    assert offenders_importing("definitions", ("engine.runtime",)) == {}
+
+
+def test_store_never_imports_the_use_cases():
+    forbidden = ("engine.usecases", "engine.accounts", "engine.app")
+    assert offenders_importing("store", forbidden) == {}
+
+
+def test_rooms_use_each_other_only_through_their_packages():
+    offenders = []
+    for file, modules in imported_dotted("engine").items():
+        room = room_of(file)
+        for module in modules:
+            parts = module.split(".")
+            if parts[0] != "engine" or len(parts) < 3:
+                continue
+            private = any(p.startswith("_") and p != "__init__" for p in parts[2:])
+            if parts[1] != room and private:
+                offenders.append(f"{file}: {module}")
+    assert offenders == []

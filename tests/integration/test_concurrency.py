@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from engine import Conflict, Engine, FixedClock, Settings
-from engine.models import Event, Instance
+from engine.store import Event, Instance
 from tests.integration.test_procedure import register, request_until_approval
 from tests.support.people import APPROVE, REJECT
 

@@ -10,8 +10,7 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from engine.models import Base
-from engine.unit_of_work import make_db_engine
+from engine.store import Base, make_db_engine
 from tests.support.databases import fresh_database_url
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from engine.models import Instance
+from engine.store import Instance
 from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import ACCOUNT, KEEP, MODERATION, REJECT
 

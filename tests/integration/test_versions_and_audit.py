@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from engine import InvalidDiagram
-from engine.audit import GENESIS
-from engine.models import Deployment, Event, Instance, ProcessVersion
+from engine.store import GENESIS, Deployment, Event, Instance, ProcessVersion
 from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import APPROVE, GUIDELINES, KEEP
 

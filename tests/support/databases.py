@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from engine.models import Base
+from engine.store import Base
 
 
 def postgres_url() -> str | None:

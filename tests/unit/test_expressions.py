@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from engine.expressions import (
+from engine.definitions.expressions import (
     MAX_EXPRESSION_CHARS,
     MAX_SCRIPT_CHARS,
     ExpressionError,

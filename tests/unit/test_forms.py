@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from engine.errors import InvalidForm, Problem
-from engine.forms import (
+from engine.definitions.forms import (
     Field,
     FormDefinition,
     FormDefinitionError,
     check_form,
     load_form,
 )
+from engine.errors import InvalidForm, Problem
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine import Engine, InvalidInput, Settings
-from engine.schedule import DUE_TIME, due_date_of, next_review_due
+from engine.accounts import DUE_TIME, due_date_of, next_review_due
 
 
 def at(day: str) -> datetime:

@@ -13,8 +13,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.expressions import ExpressionError
-from engine.scripting import SafeEnvironment, SafeScriptEngine
+from engine.definitions.expressions import ExpressionError
+from engine.runtime import SafeEnvironment, SafeScriptEngine
 
 NS = (
     'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '

@@ -29,7 +29,7 @@ def test_others_may_not_check_records(client_for, username):
 def test_a_tampered_log_is_reported(client_for, engine):
     from sqlalchemy import update
 
-    from engine.models import Event
+    from engine.store import Event
 
     request_id = submit_request(client_for("staff"))
     with engine.uow.write() as session:

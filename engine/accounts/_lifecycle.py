@@ -1,0 +1,146 @@
+"""An account's life after registration: the register row and one review instance per cycle.
+
+SpiffWorkflow keeps every loop iteration in an instance's state, so an account reviewed every
+year for a decade would load ten years of history on each step. Instead the registration request
+ends when the account is registered, and each review cycle is a short `account_review` instance
+linked to the account; the next cycle starts when one ends. History lives in the event log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine.runtime import Snapshot, start_workflow
+from engine.store import Account, Event, Instance, NewEvent, Transition, write_transition
+
+from ._schedule import due_date_of, next_review_due
+
+REQUEST_PROCESS = "social_media_account"
+REVIEW_PROCESS = "account_review"
+REVIEW_STATUS_BY_TASK = {"periodic_review": "review due", "escalated_review": "review overdue"}
+
+
+@dataclass
+class FollowUp:
+    """Work that follows an instance's completion, prepared outside the write lock."""
+
+    kind: str  # "register", "next_review" or "close"
+    review: Transition | None = None
+
+
+def plan_follow_up(engine, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
+    """What must happen when this step completes an instance (None when nothing)."""
+    if not snapshot.completed:
+        return None
+    data = snapshot.data
+    if instance.process_id == REQUEST_PROCESS:
+        # The first review counts from the registration date communications entered.
+        anchor = _date(data.get("registered_on")) or engine.clock.now().date()
+        return FollowUp("register", _prepare_review(engine, instance.started_by, data, anchor))
+    if instance.process_id == REVIEW_PROCESS:
+        if data.get("review_decision") == "close":
+            return FollowUp("close")
+        # The next one counts from when this one was due, not from when it was answered.
+        anchor = due_date_of(data.get("review_due_at")) or engine.clock.now().date()
+        return FollowUp("next_review",
+                        _prepare_review(engine, instance.started_by, data, anchor))
+    return None
+
+
+def _prepare_review(engine, owner_id: int, data: dict[str, Any], anchor: date) -> Transition:
+    version_id, process = engine.catalog.current(REVIEW_PROCESS)
+    due = next_review_due(anchor, engine.settings.review_interval, engine.clock.now())
+    seed = {
+        "review_due_at": due.isoformat(),
+        "review_grace": engine.settings.review_grace,
+        "channel": data.get("channel", ""),
+        "account_name": data.get("account_name", ""),
+    }
+    snapshot = start_workflow(process, seed, engine.clock)
+    return Transition(
+        instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
+        snapshot=snapshot, started_by=owner_id,
+        title=f"Review of {seed['account_name']} ({seed['channel']})",
+        events=[NewEvent("instance_started", {"data": seed})],
+    )
+
+
+def apply_follow_up(session: Session, follow_up: FollowUp | None, instance: Instance,
+                    snapshot: Snapshot, now: datetime) -> None:
+    """Carry out a prepared follow-up inside the caller's transaction."""
+    if follow_up is None:
+        if instance.process_id == REVIEW_PROCESS and instance.account_id:
+            _set_review_status(session, instance.account_id, snapshot)
+        return
+    if follow_up.kind == "register":
+        account = _register_account(session, instance, snapshot.data, now)
+        _start_review(session, follow_up.review, account, now)
+    elif follow_up.kind == "next_review":
+        account = session.get(Account, instance.account_id)
+        account.review_cycles += 1
+        _start_review(session, follow_up.review, account, now)
+    elif follow_up.kind == "close":
+        account = session.get(Account, instance.account_id)
+        account.status, account.closed_on, account.next_review_on = "closed", now.date(), None
+        account.review_cycles += 1
+        account.updated_at = now
+
+
+def _register_account(session: Session, instance: Instance, data: dict[str, Any],
+                      now: datetime) -> Account:
+    account = Account(
+        request_id=instance.id, channel=data.get("channel", ""),
+        account_name=data.get("account_name", ""),
+        handle=data.get("registered_handle") or data.get("account_name", ""),
+        url=data.get("registered_url") or data.get("account_url") or "",
+        owning_unit=data.get("owning_unit", ""),
+        owning_unit_type=data.get("owning_unit_type", ""), owner_id=instance.started_by,
+        moderators=list(data.get("moderators") or []), purpose=data.get("purpose", ""),
+        status="active", approved_by_id=_approver(session, instance.id),
+        registered_on=_date(data.get("registered_on")) or now.date(), review_cycles=0,
+        created_at=now, updated_at=now,
+    )
+    session.add(account)
+    session.flush()
+    session.execute(update(Instance).where(Instance.id == instance.id)
+                    .values(account_id=account.id).execution_options(synchronize_session=False))
+    return account
+
+
+def _start_review(session: Session, review: Transition, account: Account,
+                  now: datetime) -> None:
+    review.account_id = account.id
+    write_transition(session, review, now)
+    due = min((t.due_at for t in review.snapshot.timers), default=None)
+    account.next_review_on = due.date() if due else None
+    account.status = "active"
+    account.updated_at = now
+
+
+def _set_review_status(session: Session, account_id: int, snapshot: Snapshot) -> None:
+    account = session.get(Account, account_id)
+    if account is None or account.status == "closed":
+        return
+    statuses = [REVIEW_STATUS_BY_TASK[r.task_name] for r in snapshot.ready
+                if r.task_name in REVIEW_STATUS_BY_TASK]
+    account.status = statuses[0] if statuses else "active"
+
+
+def _approver(session: Session, instance_id: str) -> int | None:
+    return session.scalar(
+        select(Event.actor_id).where(Event.stream == instance_id,
+                                     Event.task_name == "manager_approval")
+        .order_by(Event.seq.desc()).limit(1))
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None

@@ -1,0 +1,210 @@
+"""Our own rules for diagrams, checked before SpiffWorkflow parses them.
+
+SpiffWorkflow accepts things that fail later at run time (a gateway nobody can leave) or gives
+misleading messages (a flow to a missing element); these rules report them up front, each with
+the element id, its name and its line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from engine.definitions.expressions import check_expression, check_script
+from engine.errors import Problem
+
+from ._lanes import LaneRule
+
+if TYPE_CHECKING:
+    from ._process import ProcessSource
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+NS = {"bpmn": BPMN[1:-1], "spiffworkflow": SPIFF[1:-1]}
+
+# Flow elements the engine knows how to run safely; anything else in a process is refused.
+SUPPORTED_FLOW_ELEMENTS = {
+    "startEvent", "endEvent", "userTask", "manualTask", "scriptTask", "exclusiveGateway",
+    "parallelGateway", "intermediateCatchEvent", "boundaryEvent", "sequenceFlow", "laneSet",
+    "textAnnotation", "association", "documentation", "extensionElements",
+}
+TIMER_EVENTS = {"intermediateCatchEvent", "boundaryEvent"}
+EQUALS_LITERAL = re.compile(r"""^\s*([A-Za-z][A-Za-z0-9_]*)\s*==\s*(['"])(.*?)\2\s*$""")
+
+
+def lint_tree(
+    tree: etree._ElementTree, source: ProcessSource, filename: str,
+    lane_rules: dict[str, LaneRule],
+) -> list[Problem]:
+    """Every problem our rules find in the diagram, in document order."""
+    root = tree.getroot()
+    process = _find_process(root, source.process_id)
+    if process is None:
+        return [Problem(f"the diagram has no process with id '{source.process_id}'",
+                        file=filename)]
+    checker = _Checker(process, source, filename, lane_rules)
+    checker.run()
+    return checker.problems
+
+
+def _find_process(root: etree._Element, process_id: str) -> etree._Element | None:
+    for process in root.iterfind("bpmn:process", NS):
+        if process.get("id") == process_id:
+            return process
+    return None
+
+
+class _Checker:
+    """Walks one process element and collects problems."""
+
+    def __init__(self, process, source, filename, lane_rules):
+        self.process = process
+        self.source = source
+        self.filename = filename
+        self.lane_rules = lane_rules
+        self.problems: list[Problem] = []
+        self.ids = {el.get("id") for el in process.iter() if el.get("id")}
+        self.lanes = {}
+        for lane in process.iterfind(".//bpmn:lane", NS):
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+                self.lanes[(ref.text or "").strip()] = lane
+
+    def add(self, element: etree._Element, message: str) -> None:
+        """Record a problem located at an element."""
+        self.problems.append(Problem(
+            message, element_id=element.get("id"), element_name=element.get("name"),
+            line=element.sourceline, file=self.filename))
+
+    def run(self) -> None:
+        """Apply every rule."""
+        for element in self.process:
+            if not isinstance(element.tag, str):
+                continue
+            self._check_supported(element)
+        for flow in self.process.iterfind("bpmn:sequenceFlow", NS):
+            self._check_flow(flow)
+        for lane in self.process.iterfind(".//bpmn:lane", NS):
+            self._check_lane(lane)
+        for task in self.process.iterfind("bpmn:userTask", NS):
+            self._check_user_task(task)
+        for task in self.process.iterfind("bpmn:manualTask", NS):
+            self._check_in_lane(task)
+        for gateway in self.process.iterfind("bpmn:exclusiveGateway", NS):
+            self._check_gateway(gateway)
+        for script_task in self.process.iterfind("bpmn:scriptTask", NS):
+            self._check_script_text(script_task, script_task.findtext("bpmn:script", "", NS))
+        for script in self.process.iterfind(".//spiffworkflow:preScript", NS):
+            self._check_script_text(script.getparent().getparent(), script.text or "")
+        for script in self.process.iterfind(".//spiffworkflow:postScript", NS):
+            self._check_script_text(script.getparent().getparent(), script.text or "")
+
+    def _check_supported(self, element: etree._Element) -> None:
+        local = etree.QName(element).localname
+        if etree.QName(element).namespace != BPMN[1:-1] or local not in SUPPORTED_FLOW_ELEMENTS:
+            self.add(element, f"'{local}' is not supported by this engine")
+            return
+        if local in ("startEvent", "endEvent"):
+            self._check_plain_event(element, local)
+        if local in TIMER_EVENTS:
+            self._check_timer_event(element)
+
+    def _check_plain_event(self, event: etree._Element, local: str) -> None:
+        """Start and end events may carry no event definition (a terminate end is fine)."""
+        for definition in event:
+            if not isinstance(definition.tag, str):
+                continue
+            kind = etree.QName(definition).localname
+            if kind.endswith("EventDefinition") and kind != "terminateEventDefinition":
+                self.add(event, f"a {local} with a {kind} is not supported")
+
+    def _check_timer_event(self, event: etree._Element) -> None:
+        definition = event.find("bpmn:timerEventDefinition", NS)
+        if definition is None:
+            self.add(event, "only timer events can be caught by this engine")
+            return
+        if definition.find("bpmn:timeCycle", NS) is not None:
+            self.add(event, "cycle timers (timeCycle) are not supported; use timeDuration")
+        for tag in ("timeDuration", "timeDate", "timeCycle"):
+            expression = definition.find(f"bpmn:{tag}", NS)
+            if expression is not None:
+                reason = check_expression((expression.text or "").strip())
+                if reason:
+                    self.add(event, f"the timer expression is refused: {reason}")
+                return
+        self.add(event, "the timer has no timeDuration or timeDate")
+
+    def _check_flow(self, flow: etree._Element) -> None:
+        for end in ("sourceRef", "targetRef"):
+            ref = flow.get(end)
+            if ref not in self.ids:
+                self.add(flow, f"the flow's {end} '{ref}' names no element of the process")
+        condition = flow.find("bpmn:conditionExpression", NS)
+        if condition is not None:
+            reason = check_expression((condition.text or "").strip())
+            if reason:
+                self.add(flow, f"the condition is refused: {reason}")
+
+    def _check_lane(self, lane: etree._Element) -> None:
+        if lane.get("id") not in self.lane_rules:
+            self.add(lane, "the lane has no rule in lanes.json")
+
+    def _check_in_lane(self, task: etree._Element) -> bool:
+        if task.get("id") not in self.lanes:
+            self.add(task, "the task is in no lane, so nobody could do it")
+            return False
+        return True
+
+    def _check_user_task(self, task: etree._Element) -> None:
+        self._check_in_lane(task)
+        form_file = None
+        for prop in task.iterfind(".//spiffworkflow:property", NS):
+            if prop.get("name") == "formJsonSchemaFilename":
+                form_file = prop.get("value")
+        if not form_file:
+            self.add(task, "the user task names no form (property formJsonSchemaFilename)")
+        elif form_file not in self.source.forms:
+            self.add(task, f"the form file forms/{form_file} does not exist")
+
+    def _check_gateway(self, gateway: etree._Element) -> None:
+        outgoing = [f for f in self.process.iterfind("bpmn:sequenceFlow", NS)
+                    if f.get("sourceRef") == gateway.get("id")]
+        if len(outgoing) < 2:
+            return
+        default = gateway.get("default")
+        conditioned = [f for f in outgoing if f.get("id") != default]
+        for flow in conditioned:
+            if flow.find("bpmn:conditionExpression", NS) is None:
+                self.add(flow, "a flow out of an exclusive gateway needs a condition "
+                         "(or must be the gateway's default)")
+        if default is None and not self._conditions_cover(conditioned):
+            self.add(gateway, "the gateway has no default flow and its conditions may all be "
+                     "false: add a default flow")
+
+    def _conditions_cover(self, flows: list[etree._Element]) -> bool:
+        """True when the conditions test one choice field against every one of its choices."""
+        tested: dict[str, set[str]] = {}
+        for flow in flows:
+            text = flow.findtext("bpmn:conditionExpression", "", NS)
+            match = EQUALS_LITERAL.match(text or "")
+            if not match:
+                return False
+            tested.setdefault(match.group(1), set()).add(match.group(3))
+        if len(tested) != 1:
+            return False
+        (name, values), = tested.items()
+        return any(set(choices) <= values for choices in self._enum_choices(name))
+
+    def _enum_choices(self, name: str) -> list[list[Any]]:
+        found = []
+        for schema in self.source.forms.values():
+            prop = (schema.get("properties") or {}).get(name) if isinstance(schema, dict) else None
+            if isinstance(prop, dict) and isinstance(prop.get("enum"), list):
+                found.append(prop["enum"])
+        return found
+
+    def _check_script_text(self, element: etree._Element, text: str) -> None:
+        reason = check_script(text or "")
+        if reason:
+            self.add(element, f"the script is refused: {reason}")

@@ -1,0 +1,256 @@
+"""Process definitions: hardened XML parsing, SpiffWorkflow parsing, our lint rules, versions.
+
+A process is a folder `processes/<id>/` with `<id>.bpmn`, `forms/<task>.json` and `lanes.json`.
+Loading collects every problem it can find and raises them together as `InvalidDiagram`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from engine.definitions.expressions import compile_expression
+from engine.definitions.forms import FormDefinition, check_form, load_form
+from engine.errors import InvalidDiagram, Problem
+
+from ._lanes import LaneRule, parse_lane_rules
+from ._lint import lint_tree
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+FORM_PROPERTY = "formJsonSchemaFilename"
+
+
+@dataclass(frozen=True)
+class ProcessSource:
+    """The files of one process version, as text and plain data."""
+
+    process_id: str
+    bpmn_xml: str
+    forms: dict[str, Any]
+    lanes: dict[str, Any]
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of diagram, forms and lanes in a canonical form: the version's identity."""
+        canonical = json.dumps(
+            {"process_id": self.process_id, "bpmn": self.bpmn_xml,
+             "forms": self.forms, "lanes": self.lanes},
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """What the engine and the web need to know about one user task of a process."""
+
+    name: str
+    title: str
+    lane_id: str
+    lane_name: str
+    form: FormDefinition
+    documentation: str
+
+
+@dataclass
+class LoadedProcess:
+    """A parsed, linted process version, ready to start instances of."""
+
+    source: ProcessSource
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    user_tasks: dict[str, UserTaskInfo]
+    lane_rules: dict[str, LaneRule]
+    step_order: list[str] = field(default_factory=list)
+    decision_fields: frozenset[str] = frozenset()  # data names the flow's conditions read
+
+    @property
+    def process_id(self) -> str:
+        """The BPMN process id."""
+        return self.source.process_id
+
+    @property
+    def content_hash(self) -> str:
+        """The version's content hash."""
+        return self.source.content_hash
+
+
+def read_process_dir(path: Path) -> ProcessSource:
+    """Read a process folder into a ProcessSource (files are not checked here)."""
+    process_id = path.name
+    problems: list[Problem] = []
+    bpmn_path = path / f"{process_id}.bpmn"
+    if not bpmn_path.is_file():
+        raise InvalidDiagram([Problem(f"no diagram {bpmn_path.name} in the process folder")])
+    forms: dict[str, Any] = {}
+    for form_path in sorted((path / "forms").glob("*.json")):
+        forms[form_path.name] = _read_json(form_path, problems)
+    lanes_path = path / "lanes.json"
+    lanes = _read_json(lanes_path, problems) if lanes_path.is_file() else {}
+    if not lanes_path.is_file():
+        problems.append(Problem("lanes.json is missing", file="lanes.json"))
+    if problems:
+        raise InvalidDiagram(problems)
+    return ProcessSource(process_id, bpmn_path.read_text(encoding="utf-8"), forms, lanes)
+
+
+def _read_json(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None)
+        problems.append(Problem(f"not valid JSON: {error}", file=path.name, line=line))
+        return {}
+
+
+def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> etree._ElementTree:
+    """Parse untrusted XML: no DTD, no entities, no network, bounded size; any DOCTYPE refused."""
+    data = text.encode("utf-8")
+    if len(data) > max_bytes:
+        raise InvalidDiagram([Problem(
+            f"the diagram is {len(data):,} bytes; the limit is {max_bytes:,}", file=filename)])
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        line = _line_of(data, b"<!")
+        raise InvalidDiagram([Problem(
+            "DOCTYPE and entity declarations are not allowed in a diagram", file=filename,
+            line=line)])
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_pis=True,
+    )
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, parser))
+    except etree.XMLSyntaxError as error:
+        problem = Problem(f"the XML is not well-formed: {error.msg}", file=filename,
+                          line=error.lineno)
+        raise InvalidDiagram([problem]) from None
+    if tree.docinfo.doctype:
+        raise InvalidDiagram([Problem("a DOCTYPE is not allowed in a diagram", file=filename)])
+    return tree
+
+
+def _line_of(data: bytes, needle: bytes) -> int:
+    index = data.upper().find(needle)
+    return data[:index].count(b"\n") + 1 if index >= 0 else 1
+
+
+def load_process(source: ProcessSource, max_bytes: int = 2_000_000) -> LoadedProcess:
+    """Check and parse a process version; raise InvalidDiagram listing every problem found."""
+    filename = f"{source.process_id}.bpmn"
+    tree = parse_xml_safely(source.bpmn_xml, max_bytes, filename)
+    problems = _xsd_problems(tree, filename)
+    if problems:
+        raise InvalidDiagram(problems)
+    lane_rules, lane_problems = parse_lane_rules(source.lanes)
+    form_problems = _form_problems(source.forms)
+    problems = lane_problems + form_problems + lint_tree(tree, source, filename, lane_rules)
+    if problems:
+        raise InvalidDiagram(problems)
+    spec, subprocess_specs = _spiff_parse(tree, source.process_id, filename)
+    return LoadedProcess(
+        source=source, spec=spec, subprocess_specs=subprocess_specs,
+        user_tasks=_user_tasks(tree, source), lane_rules=lane_rules,
+        step_order=_step_order(tree), decision_fields=_condition_names(tree),
+    )
+
+
+def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
+    VALIDATOR.preprocess(tree)
+    schema = VALIDATOR.validator
+    if schema.validate(tree):
+        return []
+    return [
+        Problem(f"not valid BPMN: {error.message}", file=filename, line=error.line,
+                element_id=_id_at_line(tree, error.line))
+        for error in schema.error_log
+    ]
+
+
+def _id_at_line(tree: etree._ElementTree, line: int) -> str | None:
+    for element in tree.iter():
+        if element.sourceline == line and element.get("id"):
+            return element.get("id")
+    return None
+
+
+def _form_problems(forms: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for name, schema in forms.items():
+        for message in check_form(schema, name):
+            problems.append(Problem(message, file=f"forms/{name}"))
+    return problems
+
+
+def _spiff_parse(tree: etree._ElementTree, process_id: str, filename: str):
+    # The XSD ran above and listed every problem; SpiffWorkflow's own checks come next.
+    parser = SpiffBpmnParser(validator=None)
+    try:
+        parser.add_bpmn_xml(tree, filename=filename)
+        return parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
+    except ValidationException as error:
+        element_id = getattr(error, "id", None) or None
+        line = error.line_number or _line_of_id(tree, element_id)
+        message = str(error).splitlines()[0] if str(error) else "the diagram could not be parsed"
+        raise InvalidDiagram([Problem(
+            message, element_id=element_id, element_name=getattr(error, "name", None) or None,
+            line=line, file=filename)]) from None
+
+
+def _line_of_id(tree: etree._ElementTree, element_id: str | None) -> int | None:
+    if not element_id:
+        return None
+    found = tree.xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _user_tasks(tree: etree._ElementTree, source: ProcessSource) -> dict[str, UserTaskInfo]:
+    lanes = lane_of_nodes(tree)
+    tasks = {}
+    for node in tree.iterfind(".//bpmn:userTask", NS):
+        task_id = node.get("id")
+        lane_id, lane_name = lanes[task_id]
+        form_file = form_file_of(node)
+        tasks[task_id] = UserTaskInfo(
+            name=task_id, title=node.get("name") or task_id, lane_id=lane_id,
+            lane_name=lane_name, form=load_form(source.forms[form_file], form_file),
+            documentation=(node.findtext("bpmn:documentation", "", NS) or "").strip(),
+        )
+    return tasks
+
+
+def lane_of_nodes(tree: etree._ElementTree) -> dict[str, tuple[str, str]]:
+    """Map each flow node id to (lane id, lane name)."""
+    lanes = {}
+    for lane in tree.iterfind(".//bpmn:lane", NS):
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            lanes[(ref.text or "").strip()] = (lane.get("id"), lane.get("name") or lane.get("id"))
+    return lanes
+
+
+def form_file_of(node: etree._Element) -> str | None:
+    """The form file a user task names through its spiffworkflow property, if any."""
+    for prop in node.iterfind(".//spiffworkflow:property", NS):
+        if prop.get("name") == FORM_PROPERTY:
+            return prop.get("value")
+    return None
+
+
+def _condition_names(tree: etree._ElementTree) -> frozenset[str]:
+    """The data names read by the diagram's conditions: the answers that steer the flow."""
+    names: set[str] = set()
+    for condition in tree.iterfind(".//bpmn:conditionExpression", NS):
+        names |= compile_expression((condition.text or "").strip()).names
+    return frozenset(names)
+
+
+def _step_order(tree: etree._ElementTree) -> list[str]:
+    """User task ids in diagram order (left to right), for progress displays."""
+    return [node.get("id") for node in tree.iterfind(".//bpmn:userTask", NS)]

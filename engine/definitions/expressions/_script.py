@@ -1,0 +1,125 @@
+"""Running a checked script: assignments go to private copies of the data, applied only at the end.
+
+Stored values are copied into JSON-native form and counted against one budget per run.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import math
+from collections import ChainMap
+from collections.abc import Mapping
+from typing import Any
+
+from ._eval import apply_binary, guarded, node_value, shown
+from ._language import CONSTANT_TYPES, MAX_DEPTH, MAX_STORED_SIZE, ExpressionError
+
+
+def target_root(target: ast.AST) -> str:
+    """The data name at the root of an assignment target."""
+    while isinstance(target, ast.Subscript):
+        target = target.value
+    assert isinstance(target, ast.Name)
+    return target.id
+
+
+def _size(value: Any, limit: int) -> int:
+    """Items and characters in `value`, counting shared parts each time; stops past `limit`."""
+    total, stack = 0, [value]
+    while stack and total <= limit:
+        item = stack.pop()
+        total += len(item) if isinstance(item, str) else 1
+        if isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+    return total
+
+
+def _stored(value: Any, depth: int = 0) -> Any:
+    """A fresh JSON-native copy of `value` (tuples and sets become lists)."""
+    if depth > MAX_DEPTH:
+        raise ExpressionError("the value is nested too deeply to be stored")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("the value is not a finite number")
+    if isinstance(value, CONSTANT_TYPES):
+        return value
+    if isinstance(value, list | tuple):
+        return [_stored(v, depth + 1) for v in value]
+    if isinstance(value, set | frozenset):
+        try:
+            return sorted(_stored(v, depth + 1) for v in value)
+        except TypeError:
+            raise ExpressionError("a set of mixed types cannot be stored") from None
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise ExpressionError("dictionary keys must be text to be stored")
+        return {k: _stored(v, depth + 1) for k, v in value.items()}
+    raise ExpressionError(f"a value of type '{type(value).__name__}' cannot be stored")
+
+
+class _Workspace:
+    """A script's view of the data: writes go to private copies until applied."""
+
+    def __init__(self, data: Mapping[str, Any], context: Mapping[str, Any]) -> None:
+        self.data, self.context = data, context
+        self.changed: dict[str, Any] = {}
+        self.view = ChainMap(context, self.changed, data)
+        self.budget = MAX_STORED_SIZE
+
+    def assign(self, target: ast.AST, value: Any) -> None:
+        """Store `value` at `target` (a name or a subscript chain rooted at a name)."""
+        root = target_root(target)
+        if root in self.context:
+            raise ExpressionError(f"'{root}' is read-only here")
+        self.budget -= _size(value, self.budget)
+        if self.budget < 0:
+            raise ExpressionError("the script creates too much data "
+                                  f"(over {MAX_STORED_SIZE:,} items or characters)")
+        value = _stored(value)
+        if isinstance(target, ast.Name):
+            self.changed[root] = value
+            return
+        if root not in self.changed:
+            if root not in self.data:
+                raise ExpressionError(f"unknown name '{root}'")
+            self.changed[root] = copy.deepcopy(self.data[root])
+        assert isinstance(target, ast.Subscript)
+        _set_item(node_value(target.value, self.view), node_value(target.slice, self.view), value)
+
+
+def _set_item(container: Any, key: Any, value: Any) -> None:
+    """`container[key] = value` for dicts (text keys) and lists."""
+    if isinstance(container, dict) and not isinstance(key, str):
+        raise ExpressionError("dictionary keys must be text to be stored")
+    if not isinstance(container, dict | list):
+        raise ExpressionError(f"cannot assign into a value of type '{type(container).__name__}'")
+    try:
+        container[key] = value
+    except IndexError:
+        raise ExpressionError(f"index {shown(key)} is out of range") from None
+
+
+def _perform(stmt: ast.stmt, work: _Workspace) -> None:
+    """Carry out one checked statement."""
+    if isinstance(stmt, ast.Assign):
+        value = node_value(stmt.value, work.view)
+        for target in stmt.targets:
+            work.assign(target, value)
+    elif isinstance(stmt, ast.AugAssign):
+        current = node_value(stmt.target, work.view)
+        work.assign(stmt.target, apply_binary(stmt.op, current, node_value(stmt.value, work.view)))
+
+
+def run_statements(body: tuple[ast.stmt, ...], data: dict[str, Any],
+                   context: Mapping[str, Any]) -> None:
+    """Apply checked statements to `data`; on any error `data` is left unchanged."""
+    work = _Workspace(data, context)
+    for stmt in body:
+        try:
+            guarded(_perform, stmt, work)
+        except ExpressionError as err:
+            raise ExpressionError(err.message, stmt.lineno) from None
+    data.update(work.changed)

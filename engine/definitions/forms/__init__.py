@@ -1,0 +1,5 @@
+"""Task forms: a JSON Schema subset checked at load time and validated with marshmallow."""
+
+from ._definition import Field, FormDefinition, FormDefinitionError, check_form, load_form
+
+__all__ = ["Field", "FormDefinition", "FormDefinitionError", "check_form", "load_form"]

@@ -1,0 +1,208 @@
+"""Task forms: a small JSON Schema subset, checked when a process loads, validated with marshmallow.
+
+A form file is refused at load time unless every keyword in it is one we support; the web layer
+renders the resulting `Field`s and never reads the raw schema. Submitted data goes through the
+marshmallow schema built once per `FormDefinition`. The load-time checker is `form_schema`; the
+`Field`s and their marshmallow fields are `form_fields`. Rules for submitted data:
+
+- strings are stripped; a blank string, ``None`` or an empty list counts as "not given";
+- ``default`` is a hint for pre-filling the form, never injected into submitted data;
+- ``if``/``then`` applies only when the field holds exactly the given value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import Schema, ValidationError
+
+from engine.errors import EngineError, InvalidForm, Problem
+
+from ._fields import CONFIRM, REQUIRED, UNKNOWN, Field, schema_class
+from ._schema import FORMATS, SCALAR_TYPES, dotted, schema_problems
+
+__all__ = [
+    "CONFIRM", "FORMATS", "FORM_KEY", "REQUIRED", "SCALAR_TYPES", "UNKNOWN", "Field",
+    "FormDefinition", "FormDefinitionError", "check_form", "load_form",
+]
+
+FORM_KEY = "_form"  # InvalidForm key for messages about the submission as a whole
+
+
+class FormDefinitionError(EngineError):
+    """A form schema was refused; every problem found is listed together."""
+
+    def __init__(self, problems: list[str], name: str | None = None) -> None:
+        """Keep the problems (and the form's name) for the caller."""
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+        self.name = name
+
+    def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
+        """Return the problems as `Problem`s located in the given file and element."""
+        return [Problem(p, element_id=element_id, file=file) for p in self.problems]
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    """A checked form: its fields in schema order, its conditional rules and its validator."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    conditional_required: tuple[tuple[str, Any, tuple[str, ...]], ...] = ()
+    _schema: Schema = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Build the marshmallow schema once, when the definition is made."""
+        object.__setattr__(self, "_schema", schema_class(self.fields, self.name)())
+
+    def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Return cleaned JSON-native data, or raise InvalidForm with messages per dotted path."""
+        if not isinstance(data, Mapping):
+            raise InvalidForm({FORM_KEY: ["The form data must be a set of named fields."]})
+        given = _clean(data, self.fields)
+        messages: dict[str, list[str]] = {}
+        result: dict[str, Any] = {}
+        try:
+            result = self._schema.load(given)
+        except ValidationError as error:
+            _flatten(error.messages, "", messages)
+        for name, value, names in self.conditional_required:
+            if name in given and _same(given[name], value):
+                for needed in names:
+                    if needed not in given and needed not in messages:
+                        messages[needed] = [REQUIRED]
+        if messages:
+            raise InvalidForm(messages)
+        return result
+
+
+def check_form(schema: Mapping[str, Any], name: str) -> list[str]:
+    """Return every problem of a form schema as 'path: message' (empty when it is fine)."""
+    return schema_problems(schema)
+
+
+def load_form(schema: Mapping[str, Any], name: str) -> FormDefinition:
+    """Check a form schema and build its definition, or raise FormDefinitionError."""
+    problems = check_form(schema, name)
+    if problems:
+        raise FormDefinitionError(problems, name)
+    return FormDefinition(
+        name=name,
+        title=schema.get("title") or _humanise(name),
+        description=schema.get("description", ""),
+        fields=_make_fields(schema),
+        conditional_required=_conditionals(schema),
+    )
+
+
+# ---- building fields from a checked schema ----------------------------------------------------
+
+
+def _humanise(name: str) -> str:
+    """Turn a field name into a title: 'covers_holidays' -> 'Covers holidays'."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _string_kind(node: Mapping) -> str:
+    """Return the Field kind of a checked string schema."""
+    if "enum" in node:
+        return "choice"
+    if "format" in node:
+        return node["format"]
+    low, high = node.get("minLength"), node.get("maxLength")
+    long_text = (high is not None and high > 200) or (high is None and (low or 0) >= 20)
+    return "text" if long_text else "string"
+
+
+def _choices(node: Mapping) -> dict[str, tuple[str, ...]]:
+    """The choices of a checked string schema and their labels (enumNames, else the choices)."""
+    choices = tuple(node.get("enum", ()))
+    return {"choices": choices, "choice_titles": tuple(node.get("enumNames", choices))}
+
+
+def _make_fields(node: Mapping) -> tuple[Field, ...]:
+    """Return the Fields of a checked object schema, in property order."""
+    required = set(node.get("required", ()))
+    return tuple(_make_field(name, prop, name in required)
+                 for name, prop in node.get("properties", {}).items())
+
+
+def _make_field(name: str, prop: Mapping, required: bool) -> Field:
+    """Return the Field of one checked property."""
+    default = prop.get("default")
+    common: dict[str, Any] = {
+        "name": name, "title": prop.get("title") or _humanise(name),
+        "description": prop.get("description", ""), "required": required,
+        "default": tuple(default) if isinstance(default, list) else default,
+    }
+    kind = prop["type"]
+    if kind == "string":
+        return Field(kind=_string_kind(prop), **_choices(prop),
+                     min_length=prop.get("minLength"), max_length=prop.get("maxLength"), **common)
+    if kind == "boolean":
+        if prop.get("const") is True:
+            return Field(kind="confirm", **{**common, "required": True})
+        return Field(kind="boolean", **common)
+    if kind in ("integer", "number"):
+        return Field(kind=kind, minimum=prop.get("minimum"), maximum=prop.get("maximum"), **common)
+    items = prop["items"]
+    counts = {"min_items": prop.get("minItems"), "max_items": prop.get("maxItems"),
+              "item_title": items.get("title", "")}
+    if items["type"] == "object":
+        return Field(kind="group", item_fields=_make_fields(items), **counts, **common)
+    return Field(kind="list", item_kind=_string_kind(items), **_choices(items),
+                 min_length=items.get("minLength"), max_length=items.get("maxLength"),
+                 **counts, **common)
+
+
+def _conditionals(schema: Mapping) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
+    """Return (field, value, required fields) for every if/then rule."""
+    rules = ([schema] if "if" in schema else []) + list(schema.get("allOf", []))
+    return tuple((name, test["const"], tuple(rule["then"]["required"]))
+                 for rule in rules for name, test in rule["if"]["properties"].items())
+
+
+# ---- submitted data ---------------------------------------------------------------------------
+
+
+def _clean(data: Mapping[str, Any], specs: tuple[Field, ...]) -> dict[str, Any]:
+    """Copy submitted data with strings stripped and blank known fields left out."""
+    by_name = {spec.name: spec for spec in specs}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        spec = by_name.get(key)
+        if spec is None:
+            out[key] = value
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):
+            continue
+        if isinstance(value, (list, tuple)) and spec.kind == "group":
+            value = [_clean(v, spec.item_fields) if isinstance(v, Mapping) else v for v in value]
+        elif isinstance(value, (list, tuple)):
+            value = [v.strip() if isinstance(v, str) else v for v in value]
+        out[key] = value
+    return out
+
+
+def _flatten(messages: Any, path: str, out: dict[str, list[str]]) -> None:
+    """Flatten marshmallow's nested messages into dotted paths."""
+    if isinstance(messages, dict):
+        for key, sub in messages.items():
+            _flatten(sub, path if key == "_schema" else dotted(path, key), out)
+    else:
+        out.setdefault(path or FORM_KEY, []).extend(messages)
+
+
+def _same(given: Any, value: Any) -> bool:
+    """Compare a submitted value with a rule's constant (True is not 1)."""
+    if isinstance(given, bool) or isinstance(value, bool):
+        return given is value
+    return given == value

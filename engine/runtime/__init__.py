@@ -1,0 +1,33 @@
+"""Running SpiffWorkflow: start, restore, advance and snapshot a workflow; scripting; replay.
+
+Never touches the database."""
+
+from ._advance import (
+    ProcessFailed,
+    Snapshot,
+    complete_user_task,
+    fire_timers,
+    ready_user_tasks,
+    restore,
+    start_workflow,
+    waiting_timers,
+)
+from ._replay import ReplayDiverged, ReplayResult, compare, replay_events
+from ._scripting import SafeEnvironment, SafeScriptEngine
+
+__all__ = [
+    "ProcessFailed",
+    "ReplayDiverged",
+    "ReplayResult",
+    "SafeEnvironment",
+    "SafeScriptEngine",
+    "Snapshot",
+    "compare",
+    "complete_user_task",
+    "fire_timers",
+    "ready_user_tasks",
+    "replay_events",
+    "restore",
+    "start_workflow",
+    "waiting_timers",
+]

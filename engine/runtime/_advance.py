@@ -1,0 +1,161 @@
+"""Running SpiffWorkflow: advance a workflow and read off what the database must know.
+
+Nothing here touches the database: it turns a workflow into a `Snapshot` (state JSON, status,
+ready user tasks, waiting timers), which the transition code then writes in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.clock import Clock, clock_in_force
+from engine.definitions import LoadedProcess
+from engine.errors import Conflict, EngineError
+
+from ._state import dump_state, load_state, new_workflow
+
+
+class ProcessFailed(EngineError):
+    """The diagram could not continue (a failing condition or script); nothing was saved."""
+
+
+@dataclass(frozen=True)
+class ReadySpec:
+    """A user task that became ready."""
+
+    task_id: str
+    task_name: str
+    title: str
+    lane_id: str
+    due_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TimerSpec:
+    """A timer a workflow waits on."""
+
+    task_id: str
+    name: str
+    due_at: datetime
+
+
+@dataclass
+class Snapshot:
+    """A workflow's state after a step, as the database needs it."""
+
+    state: str
+    completed: bool
+    ready: list[ReadySpec]
+    timers: list[TimerSpec]
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def start_workflow(process: LoadedProcess, data: dict[str, Any], clock: Clock) -> Snapshot:
+    """Create a workflow, run it to its first wait, and snapshot it."""
+    workflow = new_workflow(process.spec, process.subprocess_specs, data)
+    return _advance(workflow, process, clock)
+
+
+def restore(process: LoadedProcess, state: str) -> BpmnWorkflow:
+    """Rebuild a workflow from stored state."""
+    return load_state(state, process.spec, process.subprocess_specs)
+
+
+def complete_user_task(workflow: BpmnWorkflow, process: LoadedProcess, task_id: str,
+                       data: dict[str, Any], clock: Clock) -> Snapshot:
+    """Complete a ready user task with validated form data and run to the next wait."""
+    task = workflow.get_task_from_id(UUID(task_id))
+    if task is None or task.state != TaskState.READY:
+        raise Conflict("This task is no longer waiting: someone completed it or the request "
+                       "moved on. Reload the page to see where it stands.")
+    form = process.user_tasks[task.task_spec.name].form
+    # Task data is one namespace carried along the flow: clear this form's own fields first,
+    # so a value left empty now does not keep an answer given on an earlier round.
+    for form_field in form.fields:
+        task.data.pop(form_field.name, None)
+    task.data.update(data)
+    with clock_in_force(clock):
+        _run(lambda: task.run())
+    return _advance(workflow, process, clock)
+
+
+def fire_timers(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) -> Snapshot:
+    """Let every due timer of the workflow fire, then run to the next wait."""
+    with clock_in_force(clock):
+        _run(workflow.refresh_timers)
+    return _advance(workflow, process, clock)
+
+
+def _advance(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) -> Snapshot:
+    with clock_in_force(clock):
+        _run(workflow.do_engine_steps)
+    return Snapshot(
+        state=dump_state(workflow),
+        completed=workflow.is_completed(),
+        ready=ready_user_tasks(workflow, process),
+        timers=waiting_timers(workflow),
+        data=dict(workflow.last_task.data) if workflow.last_task else {},
+    )
+
+
+def _run(step) -> None:
+    try:
+        step()
+    except SpiffWorkflowException as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = message.rstrip(". ")
+        raise ProcessFailed(f"The process could not continue: {message}. Nothing was saved; "
+                            "tell the process owner.") from error
+
+
+def ready_user_tasks(workflow: BpmnWorkflow, process: LoadedProcess) -> list[ReadySpec]:
+    """The ready user tasks of a workflow, with their lane ids."""
+    ready = []
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        info = process.user_tasks.get(task.task_spec.name)
+        if info is None:
+            continue
+        ready.append(ReadySpec(str(task.id), info.name, info.title, info.lane_id,
+                               _boundary_due(task)))
+    return ready
+
+
+def _boundary_due(task) -> datetime | None:
+    """When a timer on the task's boundary fires: the task's deadline, if it has one."""
+    # SpiffWorkflow puts a task with boundary events under a split whose other children are
+    # the waiting boundary events.
+    dues = [_parse_due(sibling.internal_data["event_value"])
+            for sibling in task.parent.children
+            if sibling is not task and sibling.has_state(TaskState.WAITING)
+            and isinstance(getattr(sibling.task_spec, "event_definition", None),
+                           TimerEventDefinition)
+            and isinstance(sibling.internal_data.get("event_value"), str)]
+    return min(dues, default=None)
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[TimerSpec]:
+    """The timers a workflow waits on, with their due times."""
+    timers = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        value = task.internal_data.get("event_value")
+        if isinstance(definition, TimerEventDefinition) and isinstance(value, str):
+            due = _parse_due(value)
+            name = task.task_spec.bpmn_name or task.task_spec.name
+            timers.append(TimerSpec(str(task.id), name, due))
+    return timers
+
+
+def _parse_due(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return datetime.fromtimestamp(moment.timestamp(), UTC)

@@ -1,0 +1,45 @@
+"""The database: typed models, the unit of work, the version-checked write of a step,
+the hash-chained event log and the catalog of deployed versions."""
+
+from ._assignment import approver_of, assign
+from ._catalog import Catalog, VersionView
+from ._events import GENESIS, ChainCheck, NewEvent, verify_chain
+from ._models import (
+    Account,
+    Base,
+    Deployment,
+    Event,
+    Instance,
+    ProcessVersion,
+    ReadyTask,
+    Timer,
+    User,
+    UserRole,
+)
+from ._transitions import Transition, write_transition
+from ._uow import UnitOfWork, make_db_engine
+
+__all__ = [
+    "GENESIS",
+    "Account",
+    "Base",
+    "Catalog",
+    "ChainCheck",
+    "Deployment",
+    "Event",
+    "Instance",
+    "NewEvent",
+    "ProcessVersion",
+    "ReadyTask",
+    "Timer",
+    "Transition",
+    "UnitOfWork",
+    "User",
+    "UserRole",
+    "VersionView",
+    "approver_of",
+    "assign",
+    "make_db_engine",
+    "verify_chain",
+    "write_transition",
+]

@@ -1,0 +1,99 @@
+"""Process versions: deploying them (immutable, by content hash) and loading them, cached."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from engine.definitions import LoadedProcess, ProcessSource, load_process, read_process_dir
+from engine.errors import NotFound
+
+from ._events import NewEvent, append_events
+from ._models import Deployment, ProcessVersion
+from ._uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class VersionView:
+    """A deployed process version."""
+
+    process_id: str
+    content_hash: str
+    version_id: int
+    created: bool
+    deployed: bool
+
+
+class Catalog:
+    """Deployed process versions; parsed specs are cached per content hash."""
+
+    def __init__(self, uow: UnitOfWork, clock, max_diagram_bytes: int):
+        self.uow = uow
+        self.clock = clock
+        self.max_diagram_bytes = max_diagram_bytes
+        self._by_version_id: dict[int, LoadedProcess] = {}
+        self._lock = threading.Lock()
+
+    def deploy_dir(self, path: Path, actor_id: int | None = None) -> VersionView:
+        """Check a process folder and make it the version new instances start on."""
+        return self.deploy(read_process_dir(path), actor_id)
+
+    def deploy(self, source: ProcessSource, actor_id: int | None = None) -> VersionView:
+        """Check a process source and deploy it; deploying the current version again is a no-op."""
+        loaded = load_process(source, self.max_diagram_bytes)
+        now = self.clock.now()
+        with self.uow.write() as session:
+            version = session.scalar(
+                select(ProcessVersion).where(ProcessVersion.content_hash == source.content_hash))
+            created = version is None
+            if created:
+                version = ProcessVersion(
+                    process_id=source.process_id, content_hash=source.content_hash,
+                    bpmn_xml=source.bpmn_xml, forms=source.forms, lanes=source.lanes,
+                    created_at=now)
+                session.add(version)
+                session.flush()
+            current = _current_version_id(session, source.process_id)
+            deployed = current != version.id
+            if deployed:
+                session.add(Deployment(process_id=source.process_id, version_id=version.id,
+                                       deployed_by=actor_id, deployed_at=now))
+                append_events(session, f"process:{source.process_id}", [NewEvent(
+                    "version_deployed", {"version_id": version.id, "created": created},
+                    actor_id=actor_id)], source.content_hash, now)
+            version_id = version.id
+        with self._lock:
+            self._by_version_id[version_id] = loaded
+        return VersionView(source.process_id, source.content_hash, version_id, created, deployed)
+
+    def current(self, process_id: str) -> tuple[int, LoadedProcess]:
+        """The version new instances of a process start on."""
+        with self.uow.read() as session:
+            version_id = _current_version_id(session, process_id)
+        if version_id is None:
+            raise NotFound(f"The process '{process_id}' has not been deployed yet.")
+        return version_id, self.get(version_id)
+
+    def get(self, version_id: int) -> LoadedProcess:
+        """A deployed version, parsed once and then cached."""
+        cached = self._by_version_id.get(version_id)
+        if cached is not None:
+            return cached
+        with self.uow.read() as session:
+            row = session.get(ProcessVersion, version_id)
+            if row is None:
+                raise NotFound("There is no such process version.")
+            source = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
+        loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4))
+        with self._lock:
+            self._by_version_id[version_id] = loaded
+        return loaded
+
+
+def _current_version_id(session, process_id: str) -> int | None:
+    return session.scalar(
+        select(Deployment.version_id).where(Deployment.process_id == process_id)
+        .order_by(Deployment.id.desc()).limit(1))

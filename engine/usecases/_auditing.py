@@ -1,0 +1,62 @@
+"""What auditors check: a request's hash chain, and a replay of its log against its state."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.errors import NotAllowed, NotFound
+from engine.runtime import ReplayDiverged, ReplayResult, compare, replay_events
+from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
+
+from ._access import AUDIT_ROLES, visible_instance
+from ._directory import load_user
+from ._views import RecordCheck
+
+
+class Auditing:
+    """Checking that requests' records hold."""
+
+    def __init__(self, uow, catalog: Catalog):
+        self.uow = uow
+        self.catalog = catalog
+
+    def may_audit(self, user_id: int) -> bool:
+        """Whether the user may check requests' records (auditors and admins)."""
+        with self.uow.read() as session:
+            return bool(load_user(session, user_id).roles & AUDIT_ROLES)
+
+    def check_record(self, user_id: int, instance_id: str) -> RecordCheck:
+        """For auditors: is the request's log intact, and does replaying it give its state?"""
+        with self.uow.read() as session:
+            if not load_user(session, user_id).roles & AUDIT_ROLES:
+                raise NotAllowed("Checking a request's record is for auditors.")
+            visible_instance(session, user_id, instance_id)
+            chain = verify_chain(session, instance_id)
+        return RecordCheck(chain, self.replay(instance_id))
+
+    def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
+        """Re-execute a request from its event log and compare with its stored state."""
+        with self.uow.read() as session:
+            visible_instance(session, user_id, instance_id)
+        return self.replay(instance_id)
+
+    def replay(self, instance_id: str) -> ReplayResult:
+        """Re-execute any instance from its log (for operators; no user check)."""
+        with self.uow.read() as session:
+            instance = session.get(Instance, instance_id)
+            if instance is None:
+                raise NotFound("There is no such instance.")
+            events = session.scalars(select(Event).where(Event.stream == instance_id)
+                                     .order_by(Event.seq)).all()
+        process = self.catalog.get(instance.version_id)
+        try:
+            differences = compare(process, instance.state, replay_events(process, events))
+        except ReplayDiverged as error:
+            differences = [str(error)]
+        return ReplayResult(instance_id, len(events), not differences, tuple(differences))
+
+    def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
+        """Check the hash chain of a request's events."""
+        with self.uow.read() as session:
+            visible_instance(session, user_id, instance_id)
+            return verify_chain(session, instance_id)

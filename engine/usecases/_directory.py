@@ -1,0 +1,186 @@
+"""The user directory: people, their roles and managers, and signing in with a local password.
+
+`Identity` is the seam for a future single sign-on: anything that can turn credentials into a
+known username can replace `LocalPasswords`.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased
+
+from engine.errors import InvalidInput, NotFound
+from engine.store import ReadyTask, UnitOfWork, User, UserRole
+
+from ._passwords import hash_password, verify_password
+from ._views import ROLES, UserView
+
+# A real hash to check against when the username is unknown, so both cases take equally long.
+_DUMMY_HASH = hash_password("not a password anyone has")
+
+
+_MANAGER = aliased(User)
+# Plain columns, not entities: this runs on every request, and entity loading costs more.
+_USER_QUERY = (
+    select(User.id, User.username, User.name, User.email, User.manager_id, User.active,
+           _MANAGER.name.label("manager_name"), UserRole.role)
+    .outerjoin(_MANAGER, _MANAGER.id == User.manager_id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+def load_user(session: Session, user_id: int) -> UserView:
+    """One user as a view, or NotFound."""
+    rows = session.execute(_USER_QUERY, {"user_id": user_id}).all()  # a row per role
+    if not rows:
+        raise NotFound("There is no such user.")
+    first = rows[0]
+    roles = frozenset(row.role for row in rows if row.role)
+    return UserView(first.id, first.username, first.name, first.email, roles,
+                    first.manager_id, first.manager_name, first.active)
+
+
+class Identity(Protocol):
+    """Turns credentials into a user id, or None."""
+
+    def authenticate(self, username: str, password: str) -> int | None: ...
+
+
+class LocalPasswords:
+    """Sign-in against the scrypt hashes in the users table."""
+
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+
+    def authenticate(self, username: str, password: str) -> int | None:
+        """The user's id when the password is right and the account active, else None."""
+        with self.uow.read() as session:
+            user = session.scalar(select(User).where(User.username == username.strip()))
+        stored = user.password_hash if user else _DUMMY_HASH
+        matches = verify_password(password, stored)
+        return user.id if (user and user.active and matches) else None
+
+
+class Directory:
+    """Creating and finding users."""
+
+    def __init__(self, uow: UnitOfWork, clock):
+        self.uow = uow
+        self.clock = clock
+
+    def get(self, user_id: int) -> UserView:
+        """A user by id."""
+        with self.uow.read() as session:
+            return load_user(session, user_id)
+
+    def find(self, username: str) -> UserView | None:
+        """A user by username, or None."""
+        with self.uow.read() as session:
+            user_id = session.scalar(select(User.id).where(User.username == username))
+            return load_user(session, user_id) if user_id else None
+
+    def create(self, username: str, name: str, email: str, password: str | None,
+               roles: list[str], manager_username: str | None = None) -> UserView:
+        """Add a user; the manager must exist already."""
+        _check_new_user(username, name, email, password, roles)
+        with self.uow.write() as session:
+            manager_id = None
+            if manager_username:
+                manager_id = session.scalar(
+                    select(User.id).where(User.username == manager_username))
+                if manager_id is None:
+                    raise InvalidInput(f"There is no user '{manager_username}' to be the manager.")
+            user = User(username=username, name=name, email=email,
+                        password_hash=hash_password(password) if password else None,
+                        manager_id=manager_id, active=True, created_at=self.clock.now())
+            session.add(user)
+            try:
+                session.flush()
+            except IntegrityError:
+                raise InvalidInput(f"The username '{username}' is taken.") from None
+            session.add_all(UserRole(user_id=user.id, role=role) for role in sorted(set(roles)))
+            session.flush()
+            return load_user(session, user.id)
+
+    def update(self, username: str, *, manager_username: str | None = None,
+               add_roles: tuple[str, ...] = (), remove_roles: tuple[str, ...] = (),
+               password: str | None = None, active: bool | None = None) -> UserView:
+        """Change a person's manager, roles, password or whether they may sign in.
+
+        A new manager also takes over the approvals waiting on the old one for this person's
+        requests, so nothing is left with someone who no longer decides.
+        """
+        _check_roles([*add_roles, *remove_roles])
+        if password is not None and len(password) < 8:
+            raise InvalidInput("A password needs at least 8 characters.")
+        with self.uow.write() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound(f"There is no user '{username}'.")
+            if manager_username is not None:
+                _change_manager(session, user, manager_username)
+            for role in add_roles:
+                session.merge(UserRole(user_id=user.id, role=role))
+            if remove_roles:
+                session.execute(UserRole.__table__.delete().where(
+                    UserRole.user_id == user.id, UserRole.role.in_(remove_roles)))
+            if password is not None:
+                user.password_hash = hash_password(password)
+            if active is not None:
+                user.active = active
+            session.flush()
+            return load_user(session, user.id)
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        """Names of several users at once."""
+        if not user_ids:
+            return {}
+        with self.uow.read() as session:
+            rows = session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
+            return {row.id: row.name for row in rows}
+
+
+def _change_manager(session: Session, user: User, manager_username: str) -> None:
+    manager = session.scalar(select(User).where(User.username == manager_username))
+    if manager is None:
+        raise InvalidInput(f"There is no user '{manager_username}' to be the manager.")
+    if manager.id == user.id:
+        raise InvalidInput("Nobody can be their own manager.")
+    old = user.manager_id
+    user.manager_id = manager.id
+    if old is not None:
+        # Tasks assigned to one person on this user's requests, other than the user, are the
+        # manager lane's (the requester lane assigns the requester; role lanes nobody).
+        tasks = ReadyTask.__table__
+        session.execute(tasks.update().where(
+            tasks.c.requester_id == user.id, tasks.c.assignee_id == old,
+        ).values(assignee_id=manager.id))
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.")
+
+
+def _check_new_user(username, name, email, password, roles) -> None:
+    problems = []
+    if not username or len(username) > 80 or not username.replace(".", "").replace("-", "")\
+            .replace("_", "").isalnum():
+        problems.append("a username of letters, digits, '.', '-' or '_'")
+    if not name.strip():
+        problems.append("a name")
+    if "@" not in email:
+        problems.append("a valid email address")
+    if password is not None and len(password) < 8:
+        problems.append("a password of at least 8 characters")
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        problems.append(f"known roles only (not {', '.join(sorted(unknown))})")
+    if problems:
+        raise InvalidInput("A user needs " + ", ".join(problems) + ".")
+

@@ -1,0 +1,201 @@
+"""The engine's read-only use cases for people at work: inboxes, tasks and requests.
+
+Lists come from indexed tables (ready_tasks, instances, accounts); only a single task or request
+page restores one instance's state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from engine.definitions.forms import FormDefinition
+from engine.errors import NotAllowed
+from engine.runtime import restore
+from engine.store import Account, Catalog, Instance, ProcessVersion, ReadyTask, User
+
+from ._access import OVERSIGHT_ROLES, actionable_task, visible_instance, who_acts
+from ._answers import answer_sections
+from ._directory import load_user
+from ._history import request_history, revision_note
+from ._register import account_row, account_select
+from ._views import AccountRow, RequestSummary, RequestView, TaskSummary, TaskView, UserView
+
+
+class Queries:
+    """Use cases that only read."""
+
+    def __init__(self, uow, catalog: Catalog, clock):
+        self.uow = uow
+        self.catalog = catalog
+        self.clock = clock
+
+    def inbox(self, user_id: int) -> list[TaskSummary]:
+        """The tasks a user may act on, oldest first."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            requester = aliased(User)
+            rows = session.execute(
+                select(ReadyTask, requester.name)
+                .join(requester, requester.id == ReadyTask.requester_id)
+                .where(_actionable_by(user)).order_by(ReadyTask.created_at, ReadyTask.id)
+            ).all()
+        now = self.clock.now()
+        return [_summary(task, name, now, user.name) for task, name in rows]
+
+    def inbox_count(self, user_id: int) -> int:
+        """How many tasks a user may act on."""
+        with self.uow.read() as session:
+            user = load_user(session, user_id)
+            return session.scalar(select(func.count()).select_from(ReadyTask)
+                                  .where(_actionable_by(user)))
+
+    def task_form(self, user_id: int, task_id: str) -> FormDefinition:
+        """A task's form alone, for reading a submission (same checks as get_task, no restore)."""
+        with self.uow.read() as session:
+            task = actionable_task(session, user_id, task_id)
+            version_id = session.scalar(
+                select(Instance.version_id).where(Instance.id == task.instance_id))
+        return self.catalog.get(version_id).user_tasks[task.task_name].form
+
+    def get_task(self, user_id: int, task_id: str) -> TaskView:
+        """One task with its form, instructions and what was answered before."""
+        with self.uow.read() as session:
+            task = actionable_task(session, user_id, task_id)
+            instance = session.get(Instance, task.instance_id)
+            requester_name = session.get(User, instance.started_by).name
+            process = self.catalog.get(instance.version_id)
+            previous = revision_note(session, process, instance.id, task.task_name)
+            account = _account_of(session, instance.account_id)
+        workflow = restore(process, instance.state)
+        spiff_task = workflow.get_task_from_id(UUID(task_id))
+        data = dict(spiff_task.data)
+        info = process.user_tasks[task.task_name]
+        rule = process.lane_rules[info.lane_id]
+        values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
+                  if rule.kind == "initiator" else {})
+        earlier = [s for s in process.step_order if s != task.task_name]
+        return TaskView(
+            id=task.id, instance_id=instance.id, task_name=task.task_name, title=info.title,
+            lane=info.lane_name, documentation=info.documentation, form=info.form,
+            values=values, request_title=instance.title, requester_name=requester_name,
+            created_at=task.created_at, answers=answer_sections(process, data, earlier),
+            previous_step=previous, process_id=process.process_id,
+            initiator_label=_initiator_label(process), account=account,
+        )
+
+    def my_requests(self, user_id: int) -> list[RequestSummary]:
+        """The requests a user started, newest first."""
+        with self.uow.read() as session:
+            rows = session.scalars(
+                select(Instance).where(Instance.started_by == user_id,
+                                       Instance.process_id == "social_media_account")
+                .order_by(Instance.created_at.desc())
+            ).all()
+        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
+                               r.updated_at) for r in rows]
+
+    def all_requests(self, user_id: int, status: str | None = None, text: str | None = None,
+                     limit: int = 200) -> list[RequestSummary]:
+        """Every request, newest first, for communications, auditors and admins."""
+        with self.uow.read() as session:
+            if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
+                raise NotAllowed("The list of all requests is for communications and auditors.")
+            query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
+                     .where(Instance.process_id == "social_media_account"))
+            if status:
+                query = query.where(Instance.status == status)
+            if text:
+                query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
+            rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
+        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
+                               r.updated_at, name) for r, name in rows]
+
+    def get_request(self, user_id: int, instance_id: str) -> RequestView:
+        """A request in full, for its requester, their manager and the oversight roles."""
+        with self.uow.read() as session:
+            instance, requester = visible_instance(session, user_id, instance_id)
+            process = self.catalog.get(instance.version_id)
+            history = request_history(session, process, instance.id)
+            open_rows = session.execute(
+                select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
+                .where(ReadyTask.instance_id == instance.id)
+            ).all()
+            version_hash = session.get(ProcessVersion, instance.version_id).content_hash
+        data = _instance_data(process, instance)
+        now = self.clock.now()
+        return RequestView(
+            id=instance.id, process_id=instance.process_id, title=instance.title,
+            status=instance.status, current_step=instance.current_step,
+            requester_name=requester.name, requester_id=requester.id,
+            created_at=instance.created_at, version_hash=version_hash,
+            answers=answer_sections(process, data), history=tuple(history),
+            completed_steps=tuple(dict.fromkeys(h.task_name for h in history
+                                                if h.kind == "task_completed")),
+            current_steps=tuple(t.task_name for t, _ in open_rows),
+            open_tasks=tuple(_summary(t, requester.name, now, assignee)
+                             for t, assignee in open_rows),
+            account_id=instance.account_id,
+        )
+
+    def request_diagram(self, user_id: int, instance_id: str) -> str:
+        """The BPMN XML of the version a request runs on (same access as the request)."""
+        with self.uow.read() as session:
+            instance, _ = visible_instance(session, user_id, instance_id)
+            return session.get(ProcessVersion, instance.version_id).bpmn_xml
+
+
+def _actionable_by(user: UserView):
+    role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
+    if not user.roles:
+        return ReadyTask.assignee_id == user.id
+    return or_(ReadyTask.assignee_id == user.id, role_clause)
+
+
+def _summary(task: ReadyTask, requester_name: str, now: datetime,
+             assignee_name: str | None) -> TaskSummary:
+    return TaskSummary(
+        id=task.id, instance_id=task.instance_id, task_name=task.task_name,
+        title=task.task_title, request_title=task.request_title,
+        requester_name=requester_name, lane=task.lane, created_at=task.created_at,
+        waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
+        waiting_on=who_acts(task, assignee_name),
+        due_at=task.due_at,
+    )
+
+
+def waiting_text(delta) -> str:
+    """How long something has waited, in words."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, seconds // 60)} min"
+    if seconds < 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} d"
+
+
+def _initiator_label(process) -> str:
+    """What the person who started an instance is called in its diagram (its lane's name)."""
+    for info in process.user_tasks.values():
+        if process.lane_rules[info.lane_id].kind == "initiator":
+            return info.lane_name
+    return "Requester"
+
+
+def _account_of(session, account_id: int | None) -> AccountRow | None:
+    """The register row of an account, for the tasks of its review cycles."""
+    if account_id is None:
+        return None
+    row = session.execute(account_select().where(Account.id == account_id)).first()
+    return account_row(*row) if row else None
+
+
+def _instance_data(process, instance: Instance) -> dict:
+    workflow = restore(process, instance.state)
+    task = workflow.last_task or workflow.task_tree
+    return dict(task.data)
+
+
