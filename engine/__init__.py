@@ -1,5 +1,6 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
+from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import Field, FormDefinition
 from engine.errors import TaskAlreadyDone
@@ -7,8 +8,6 @@ from engine.runtime import ProcessFailed, ReplayResult
 from engine.store import ChainCheck, VersionView
 from engine.usecases import (
     ROLES,
-    AccountFacets,
-    AccountRow,
     AnswerItem,
     AnswerSection,
     CompletionResult,
@@ -22,7 +21,7 @@ from engine.usecases import (
     UserView,
 )
 
-from .app import Engine
+from .app import Engine, check_process_dir
 from .clock import Clock, FixedClock, SystemClock
 from .errors import (
     Conflict,
@@ -72,6 +71,7 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionView",
+    "check_process_dir",
     "load_process",
     "read_process_dir",
 ]

@@ -1,6 +1,6 @@
 """A small command line for the engine: check and deploy processes, fire timers, verify a log.
 
-    python -m engine check processes/social_media_account
+    python -m engine check PROCESS_FOLDER ...
     python -m engine deploy [PATH ...]
     python -m engine fire-timers
     python -m engine verify INSTANCE_ID
@@ -13,10 +13,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from engine.definitions import load_process, read_process_dir
 from engine.store import verify_chain
 
-from .app import Engine
+from .app import Engine, check_process_dir
 from .errors import EngineError, InvalidDiagram
 from .settings import Settings
 
@@ -25,7 +24,7 @@ def _check(args) -> int:
     status = 0
     for path in args.paths:
         try:
-            loaded = load_process(read_process_dir(Path(path)))
+            loaded = check_process_dir(Path(path))
         except InvalidDiagram as error:
             print(f"{path}: refused, {len(error.problems)} problem(s)")
             for problem in error.problems:

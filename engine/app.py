@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.accounts import check_intervals
-from engine.definitions import read_process_dir
+from engine.accounts import CONTRACTS, AccountProcedure, Register, check_intervals
+from engine.definitions import LoadedProcess, load_process, read_process_dir
 from engine.store import Base, Catalog, UnitOfWork, VersionView, make_db_engine
-from engine.usecases import (
-    Auditing,
-    Commands,
-    Directory,
-    Identity,
-    LocalPasswords,
-    Queries,
-    Register,
-)
+from engine.usecases import Auditing, Commands, Directory, Identity, LocalPasswords, Queries
 
 from .clock import Clock, SystemClock
 from .settings import Settings
+
+
+def check_process_dir(path: Path, max_bytes: int = 2_000_000) -> LoadedProcess:
+    """Check a process folder as deploy would, contract included; InvalidDiagram if refused."""
+    source = read_process_dir(path)
+    return load_process(source, max_bytes, CONTRACTS.get(source.process_id))
 
 
 class Engine:
@@ -31,11 +29,12 @@ class Engine:
         self.clock = clock or SystemClock()
         self.db = make_db_engine(settings.database_url)
         self.uow = UnitOfWork(self.db)
-        self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes)
+        self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes, CONTRACTS)
+        self.procedure = AccountProcedure(self.catalog, self.clock, settings)
         self.users = Directory(self.uow, self.clock)
         self.identity = identity or LocalPasswords(self.uow)
-        self.commands = Commands(self.uow, self.catalog, self.clock, settings)
-        self.queries = Queries(self.uow, self.catalog, self.clock)
+        self.commands = Commands(self.uow, self.catalog, self.clock, self.procedure)
+        self.queries = Queries(self.uow, self.catalog, self.clock, self.procedure)
         # The use cases, flat on the engine for callers.
         self.start_request = self.commands.start_request
         self.complete_task = self.commands.complete_task

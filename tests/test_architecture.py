@@ -139,3 +139,30 @@ def test_rooms_use_each_other_only_through_their_packages():
             if parts[1] != room and private:
                 offenders.append(f"{file}: {module}")
     assert offenders == []
+
+
+def test_only_the_wiring_knows_the_account_procedure():
+    """The kernel reaches the procedure through its protocol; engine/app.py plugs it in."""
+    wiring = {"engine/app.py", "engine/__init__.py"}
+    offenders = {file: modules for file, modules in
+                 ((f, sorted(m for m in ms if m == "engine.accounts"
+                             or m.startswith("engine.accounts.")))
+                  for f, ms in imported_dotted("engine").items())
+                 if modules and file not in wiring and room_of(file) != "accounts"}
+    assert offenders == {}
+
+
+def test_the_kernel_names_no_task_or_field_of_the_procedure():
+    """No literal of the account procedure is left outside its package and the wiring."""
+    literals = {"social_media_account", "account_review", "account_name", "manager_approval",
+                "registered_on", "review_decision", "periodic_review"}
+    hits = []
+    for path in sorted((ROOT / "engine").rglob("*.py")):
+        file = str(path.relative_to(ROOT))
+        if room_of(file) == "accounts":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                hits += [f"{file}:{node.lineno}: {word}" for word in literals
+                         if word in node.value]
+    assert hits == []

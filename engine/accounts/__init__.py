@@ -1,14 +1,24 @@
-"""The social media account procedure: the register row and the yearly review cycle."""
+"""The social media account procedure, plugged into the kernel: the register, the yearly
+review cycle, request titles, and the contract of tasks and fields it reads."""
 
-from ._lifecycle import REQUEST_PROCESS, apply_follow_up, plan_follow_up
+from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS
+from ._models import Account
+from ._plugin import AccountProcedure
+from ._register import Register
 from ._schedule import DUE_TIME, check_intervals, due_date_of, next_review_due
+from ._views import AccountFacets, AccountRow
 
 __all__ = [
+    "CONTRACTS",
     "DUE_TIME",
     "REQUEST_PROCESS",
-    "apply_follow_up",
+    "REVIEW_PROCESS",
+    "Account",
+    "AccountFacets",
+    "AccountProcedure",
+    "AccountRow",
+    "Register",
     "check_intervals",
     "due_date_of",
     "next_review_due",
-    "plan_follow_up",
 ]

@@ -17,13 +17,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.runtime import Snapshot, start_workflow
-from engine.store import Account, Event, Instance, NewEvent, Transition, write_transition
+from engine.store import Event, Instance, NewEvent, Transition, write_transition
 
+from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
+from ._models import Account
 from ._schedule import due_date_of, next_review_due
 
-REQUEST_PROCESS = "social_media_account"
-REVIEW_PROCESS = "account_review"
-REVIEW_STATUS_BY_TASK = {"periodic_review": "review due", "escalated_review": "review overdue"}
+REVIEW_STATUS_BY_TASK = dict(zip(REVIEW_TASKS, ("review due", "review overdue"), strict=True))
 
 
 @dataclass
@@ -34,35 +34,35 @@ class FollowUp:
     review: Transition | None = None
 
 
-def plan_follow_up(engine, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
+def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
     """What must happen when this step completes an instance (None when nothing)."""
     if not snapshot.completed:
         return None
     data = snapshot.data
     if instance.process_id == REQUEST_PROCESS:
         # The first review counts from the registration date communications entered.
-        anchor = _date(data.get("registered_on")) or engine.clock.now().date()
-        return FollowUp("register", _prepare_review(engine, instance.started_by, data, anchor))
+        anchor = _date(data.get("registered_on")) or ctx.clock.now().date()
+        return FollowUp("register", _prepare_review(ctx, instance.started_by, data, anchor))
     if instance.process_id == REVIEW_PROCESS:
         if data.get("review_decision") == "close":
             return FollowUp("close")
         # The next one counts from when this one was due, not from when it was answered.
-        anchor = due_date_of(data.get("review_due_at")) or engine.clock.now().date()
+        anchor = due_date_of(data.get("review_due_at")) or ctx.clock.now().date()
         return FollowUp("next_review",
-                        _prepare_review(engine, instance.started_by, data, anchor))
+                        _prepare_review(ctx, instance.started_by, data, anchor))
     return None
 
 
-def _prepare_review(engine, owner_id: int, data: dict[str, Any], anchor: date) -> Transition:
-    version_id, process = engine.catalog.current(REVIEW_PROCESS)
-    due = next_review_due(anchor, engine.settings.review_interval, engine.clock.now())
+def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date) -> Transition:
+    version_id, process = ctx.catalog.current(REVIEW_PROCESS)
+    due = next_review_due(anchor, ctx.settings.review_interval, ctx.clock.now())
     seed = {
         "review_due_at": due.isoformat(),
-        "review_grace": engine.settings.review_grace,
+        "review_grace": ctx.settings.review_grace,
         "channel": data.get("channel", ""),
         "account_name": data.get("account_name", ""),
     }
-    snapshot = start_workflow(process, seed, engine.clock)
+    snapshot = start_workflow(process, seed, ctx.clock)
     return Transition(
         instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
         snapshot=snapshot, started_by=owner_id,
@@ -135,7 +135,7 @@ def _set_review_status(session: Session, account_id: int, snapshot: Snapshot) ->
 def _approver(session: Session, instance_id: str) -> int | None:
     return session.scalar(
         select(Event.actor_id).where(Event.stream == instance_id,
-                                     Event.task_name == "manager_approval")
+                                     Event.task_name == APPROVAL_TASK)
         .order_by(Event.seq.desc()).limit(1))
 
 

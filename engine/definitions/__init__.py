@@ -2,7 +2,18 @@
 
 Never touches the database."""
 
+from ._contract import Contract, NeededField, NeededTask, contract_problems
 from ._lanes import LaneRule
 from ._process import LoadedProcess, ProcessSource, load_process, read_process_dir
 
-__all__ = ["LaneRule", "LoadedProcess", "ProcessSource", "load_process", "read_process_dir"]
+__all__ = [
+    "Contract",
+    "LaneRule",
+    "LoadedProcess",
+    "NeededField",
+    "NeededTask",
+    "ProcessSource",
+    "contract_problems",
+    "load_process",
+    "read_process_dir",
+]

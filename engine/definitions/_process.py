@@ -20,6 +20,7 @@ from engine.definitions.expressions import compile_expression
 from engine.definitions.forms import FormDefinition, check_form, load_form
 from engine.errors import InvalidDiagram, Problem
 
+from ._contract import Contract, contract_problems
 from ._lanes import LaneRule, parse_lane_rules
 from ._lint import lint_tree
 
@@ -142,8 +143,12 @@ def _line_of(data: bytes, needle: bytes) -> int:
     return data[:index].count(b"\n") + 1 if index >= 0 else 1
 
 
-def load_process(source: ProcessSource, max_bytes: int = 2_000_000) -> LoadedProcess:
-    """Check and parse a process version; raise InvalidDiagram listing every problem found."""
+def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
+                 contract: Contract | None = None) -> LoadedProcess:
+    """Check and parse a process version; raise InvalidDiagram listing every problem found.
+
+    With a contract, the version must also keep the tasks and fields its plug-in reads.
+    """
     filename = f"{source.process_id}.bpmn"
     tree = parse_xml_safely(source.bpmn_xml, max_bytes, filename)
     problems = _xsd_problems(tree, filename)
@@ -155,11 +160,15 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000) -> LoadedPro
     if problems:
         raise InvalidDiagram(problems)
     spec, subprocess_specs = _spiff_parse(tree, source.process_id, filename)
-    return LoadedProcess(
+    loaded = LoadedProcess(
         source=source, spec=spec, subprocess_specs=subprocess_specs,
         user_tasks=_user_tasks(tree, source), lane_rules=lane_rules,
         step_order=_step_order(tree), decision_fields=_condition_names(tree),
     )
+    problems = contract_problems(loaded, contract) if contract else []
+    if problems:
+        raise InvalidDiagram(problems)
+    return loaded
 
 
 def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:

@@ -5,7 +5,6 @@ from ._assignment import approver_of, assign
 from ._catalog import Catalog, VersionView
 from ._events import GENESIS, ChainCheck, NewEvent, verify_chain
 from ._models import (
-    Account,
     Base,
     Deployment,
     Event,
@@ -21,7 +20,6 @@ from ._uow import UnitOfWork, make_db_engine
 
 __all__ = [
     "GENESIS",
-    "Account",
     "Base",
     "Catalog",
     "ChainCheck",

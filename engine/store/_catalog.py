@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
-from engine.definitions import LoadedProcess, ProcessSource, load_process, read_process_dir
+from engine.definitions import (
+    Contract,
+    LoadedProcess,
+    ProcessSource,
+    load_process,
+    read_process_dir,
+)
 from engine.errors import NotFound
 
 from ._events import NewEvent, append_events
@@ -28,12 +35,18 @@ class VersionView:
 
 
 class Catalog:
-    """Deployed process versions; parsed specs are cached per content hash."""
+    """Deployed process versions; parsed specs are cached per content hash.
 
-    def __init__(self, uow: UnitOfWork, clock, max_diagram_bytes: int):
+    A version is deployed only if it keeps the contract of its process (the tasks and fields
+    a procedure plug-in reads).
+    """
+
+    def __init__(self, uow: UnitOfWork, clock, max_diagram_bytes: int,
+                 contracts: Mapping[str, Contract] | None = None):
         self.uow = uow
         self.clock = clock
         self.max_diagram_bytes = max_diagram_bytes
+        self.contracts = dict(contracts or {})
         self._by_version_id: dict[int, LoadedProcess] = {}
         self._lock = threading.Lock()
 
@@ -43,7 +56,7 @@ class Catalog:
 
     def deploy(self, source: ProcessSource, actor_id: int | None = None) -> VersionView:
         """Check a process source and deploy it; deploying the current version again is a no-op."""
-        loaded = load_process(source, self.max_diagram_bytes)
+        loaded = self.check(source)
         now = self.clock.now()
         with self.uow.write() as session:
             version = session.scalar(
@@ -68,6 +81,10 @@ class Catalog:
         with self._lock:
             self._by_version_id[version_id] = loaded
         return VersionView(source.process_id, source.content_hash, version_id, created, deployed)
+
+    def check(self, source: ProcessSource) -> LoadedProcess:
+        """Load a process source as deploy would, with its contract; InvalidDiagram if refused."""
+        return load_process(source, self.max_diagram_bytes, self.contracts.get(source.process_id))
 
     def current(self, process_id: str) -> tuple[int, LoadedProcess]:
         """The version new instances of a process start on."""

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
-    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -167,27 +166,3 @@ class Event(Base):
     # One event per (stream, seq): two writers appending to one chain cannot both succeed.
     __table_args__ = (UniqueConstraint("stream", "seq", name="uq_events_stream_seq"),)
 
-
-class Account(Base):
-    """A registered social media account: one row of the communications department's register."""
-
-    __tablename__ = "accounts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[str] = mapped_column(String(36), unique=True)
-    channel: Mapped[str] = mapped_column(String(40), index=True)
-    account_name: Mapped[str] = mapped_column(String(120))
-    handle: Mapped[str] = mapped_column(String(120), default="")
-    url: Mapped[str] = mapped_column(String(500), default="")
-    owning_unit: Mapped[str] = mapped_column(String(200))
-    owning_unit_type: Mapped[str] = mapped_column(String(40))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    moderators: Mapped[list[Any]]
-    purpose: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), index=True)
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    registered_on: Mapped[date | None] = mapped_column(Date)
-    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
-    closed_on: Mapped[date | None] = mapped_column(Date)
-    review_cycles: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]

@@ -2,13 +2,11 @@
 
 from ._auditing import Auditing
 from ._commands import Commands
-from ._directory import Directory, Identity, LocalPasswords
+from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._procedure import NoProcedure, Procedure
 from ._queries import Queries
-from ._register import Register
 from ._views import (
     ROLES,
-    AccountFacets,
-    AccountRow,
     AnswerItem,
     AnswerSection,
     CompletionResult,
@@ -24,8 +22,6 @@ from ._views import (
 
 __all__ = [
     "ROLES",
-    "AccountFacets",
-    "AccountRow",
     "AnswerItem",
     "AnswerSection",
     "Auditing",
@@ -35,13 +31,15 @@ __all__ = [
     "HistoryEntry",
     "Identity",
     "LocalPasswords",
+    "NoProcedure",
+    "Procedure",
     "Queries",
     "RecordCheck",
-    "Register",
     "RequestSummary",
     "RequestView",
     "TaskSummary",
     "TaskView",
     "TimerSweep",
     "UserView",
+    "load_user",
 ]

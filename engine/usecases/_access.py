@@ -13,7 +13,6 @@ from ._views import UserView
 
 OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
-REGISTER_ROLES = frozenset({"communications", "auditor", "admin"})
 
 
 def actionable_task(session: Session, user_id: int, task_id: str) -> ReadyTask:
@@ -37,12 +36,6 @@ def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[
     requester = session.get(User, instance.started_by)
     check_may_view(session, user, instance, requester)
     return instance, requester
-
-
-def check_register_access(session: Session, user_id: int) -> None:
-    """Raise NotAllowed unless the user may see the account register."""
-    if not load_user(session, user_id).roles & REGISTER_ROLES:
-        raise NotAllowed("The account register is for the communications department.")
 
 
 def check_may_view(session: Session, user: UserView, instance: Instance,

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from engine.accounts import REQUEST_PROCESS, apply_follow_up, plan_follow_up
 from engine.errors import Conflict, NotFound
 from engine.runtime import complete_user_task, fire_timers, restore, start_workflow
 from engine.store import (
@@ -29,6 +28,7 @@ from engine.store import (
 
 from ._access import check_may_act, raise_if_done, who_acts
 from ._directory import load_user
+from ._procedure import Procedure
 from ._views import CompletionResult, TimerSweep, UserView
 
 
@@ -42,23 +42,25 @@ class _Loaded:
 class Commands:
     """Use cases that change state."""
 
-    def __init__(self, uow, catalog: Catalog, clock, settings):
+    def __init__(self, uow, catalog: Catalog, clock, procedure: Procedure):
         self.uow = uow
         self.catalog = catalog
         self.clock = clock
-        self.settings = settings
+        self.procedure = procedure
 
-    def start_request(self, user_id: int, process_id: str = REQUEST_PROCESS) -> str:
-        """Start a new request on the newest deployed version; returns its id."""
+    def start_request(self, user_id: int, process_id: str | None = None) -> str:
+        """Start a new request (by default the procedure's own) on its newest version."""
+        process_id = process_id or self.procedure.request_process
+        version_id, process = self.catalog.current(process_id)
         with self.uow.read() as session:
             load_user(session, user_id)
-            if process_id == REQUEST_PROCESS:
+            if _needs_manager(process):
                 approver_of(session, user_id)  # refuse now, not when the approval step comes
-        version_id, process = self.catalog.current(process_id)
         snapshot = start_workflow(process, {}, self.clock)
         step = Transition(
             instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
-            snapshot=snapshot, started_by=user_id, title="New social media account",
+            snapshot=snapshot, started_by=user_id,
+            title=self.procedure.title(process_id, snapshot.data, ""),
             events=[NewEvent("instance_started", {"process_id": process_id}, actor_id=user_id)],
         )
         with self.uow.write() as session:
@@ -78,16 +80,17 @@ class Commands:
         step = Transition(
             instance_id=instance.id, process=process, version_id=instance.version_id,
             snapshot=snapshot, started_by=instance.started_by,
-            title=_title(instance.title, snapshot.data), expected_lock=instance.lock_version,
+            title=self.procedure.title(instance.process_id, snapshot.data, instance.title),
+            expected_lock=instance.lock_version,
             account_id=instance.account_id,
             events=[NewEvent("task_completed", {"title": info.title, "data": cleaned},
                              actor_id=user_id, task_id=task_id, task_name=task.task_name)],
         )
-        follow_up = plan_follow_up(self, instance, snapshot)
+        follow_up = self.procedure.plan(instance, snapshot)
         now = self.clock.now()
         with self.uow.write() as session:
             write_transition(session, step, now)
-            apply_follow_up(session, follow_up, instance, snapshot, now)
+            self.procedure.apply(session, follow_up, instance, snapshot, now)
             waiting = _waiting_on(session, instance.id, user_id)
         return CompletionResult(
             instance_id=step.instance_id, completed_title=info.title, status=step.status,
@@ -152,13 +155,13 @@ class Commands:
             events=[NewEvent("timer_fired", {"timer": t.name, "due_at": t.due_at.isoformat()},
                              task_id=t.task_id) for t in fired],
         )
-        follow_up = plan_follow_up(self, instance, snapshot)
+        follow_up = self.procedure.plan(instance, snapshot)
         try:
             with self.uow.write() as session:
                 if not _claim_timers(session, instance_id, [t.id for t in fired]):
                     return False
                 write_transition(session, step, now)
-                apply_follow_up(session, follow_up, instance, snapshot, now)
+                self.procedure.apply(session, follow_up, instance, snapshot, now)
         except Conflict:
             return False
         return True
@@ -172,10 +175,9 @@ def _claim_timers(session, instance_id: str, timer_ids: list[int]) -> bool:
     return len(session.scalars(query).all()) == len(timer_ids)
 
 
-def _title(current: str, data: dict[str, Any]) -> str:
-    if data.get("account_name") and data.get("channel"):
-        return f"{data['account_name']} on {data['channel']}"
-    return current
+def _needs_manager(process) -> bool:
+    """Whether a process has a lane for the initiator's manager (so one must exist)."""
+    return any(rule.kind == "manager_of_initiator" for rule in process.lane_rules.values())
 
 
 def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, str, str]]:

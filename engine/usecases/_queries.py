@@ -15,23 +15,24 @@ from sqlalchemy.orm import aliased
 from engine.definitions.forms import FormDefinition
 from engine.errors import NotAllowed
 from engine.runtime import restore
-from engine.store import Account, Catalog, Instance, ProcessVersion, ReadyTask, User
+from engine.store import Catalog, Instance, ProcessVersion, ReadyTask, User
 
 from ._access import OVERSIGHT_ROLES, actionable_task, visible_instance, who_acts
 from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note
-from ._register import account_row, account_select
-from ._views import AccountRow, RequestSummary, RequestView, TaskSummary, TaskView, UserView
+from ._procedure import Procedure
+from ._views import RequestSummary, RequestView, TaskSummary, TaskView, UserView
 
 
 class Queries:
     """Use cases that only read."""
 
-    def __init__(self, uow, catalog: Catalog, clock):
+    def __init__(self, uow, catalog: Catalog, clock, procedure: Procedure):
         self.uow = uow
         self.catalog = catalog
         self.clock = clock
+        self.procedure = procedure
 
     def inbox(self, user_id: int) -> list[TaskSummary]:
         """The tasks a user may act on, oldest first."""
@@ -69,7 +70,7 @@ class Queries:
             requester_name = session.get(User, instance.started_by).name
             process = self.catalog.get(instance.version_id)
             previous = revision_note(session, process, instance.id, task.task_name)
-            account = _account_of(session, instance.account_id)
+            subject = self.procedure.subject(session, instance)
         workflow = restore(process, instance.state)
         spiff_task = workflow.get_task_from_id(UUID(task_id))
         data = dict(spiff_task.data)
@@ -84,7 +85,7 @@ class Queries:
             values=values, request_title=instance.title, requester_name=requester_name,
             created_at=task.created_at, answers=answer_sections(process, data, earlier),
             previous_step=previous, process_id=process.process_id,
-            initiator_label=_initiator_label(process), account=account,
+            initiator_label=_initiator_label(process), subject=subject,
         )
 
     def my_requests(self, user_id: int) -> list[RequestSummary]:
@@ -92,7 +93,7 @@ class Queries:
         with self.uow.read() as session:
             rows = session.scalars(
                 select(Instance).where(Instance.started_by == user_id,
-                                       Instance.process_id == "social_media_account")
+                                       Instance.process_id == self.procedure.request_process)
                 .order_by(Instance.created_at.desc())
             ).all()
         return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
@@ -105,7 +106,7 @@ class Queries:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
                 raise NotAllowed("The list of all requests is for communications and auditors.")
             query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
-                     .where(Instance.process_id == "social_media_account"))
+                     .where(Instance.process_id == self.procedure.request_process))
             if status:
                 query = query.where(Instance.status == status)
             if text:
@@ -183,14 +184,6 @@ def _initiator_label(process) -> str:
         if process.lane_rules[info.lane_id].kind == "initiator":
             return info.lane_name
     return "Requester"
-
-
-def _account_of(session, account_id: int | None) -> AccountRow | None:
-    """The register row of an account, for the tasks of its review cycles."""
-    if account_id is None:
-        return None
-    row = session.execute(account_select().where(Account.id == account_id)).first()
-    return account_row(*row) if row else None
 
 
 def _instance_data(process, instance: Instance) -> dict:

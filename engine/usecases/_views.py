@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from engine.definitions.forms import FormDefinition
@@ -84,7 +84,7 @@ class TaskView:
     previous_step: AnswerSection | None
     process_id: str
     initiator_label: str = "Requester"
-    account: AccountRow | None = None
+    subject: Any = None  # what the task is about, from the procedure plug-in
 
 
 @dataclass(frozen=True)
@@ -145,39 +145,6 @@ class RequestView:
     current_steps: tuple[str, ...]
     open_tasks: tuple[TaskSummary, ...]
     account_id: int | None
-
-
-@dataclass(frozen=True)
-class AccountRow:
-    """One account in the communications department's register."""
-
-    id: int
-    request_id: str
-    channel: str
-    account_name: str
-    handle: str
-    url: str
-    owning_unit: str
-    owning_unit_type: str
-    owner_name: str
-    owner_email: str
-    moderators: tuple[str, ...]
-    status: str
-    approved_by: str | None
-    registered_on: date | None
-    next_review_on: date | None
-    closed_on: date | None
-    review_cycles: int
-    purpose: str = ""
-
-
-@dataclass(frozen=True)
-class AccountFacets:
-    """What the register can be filtered by: the statuses and channels in use, and the total."""
-
-    statuses: tuple[str, ...]
-    channels: tuple[str, ...]
-    total: int
 
 
 @dataclass(frozen=True)

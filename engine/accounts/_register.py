@@ -5,11 +5,14 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased
 
-from engine.store import Account, User
+from engine.errors import NotAllowed
+from engine.store import User
+from engine.usecases import load_user
 
-from ._access import REGISTER_ROLES, check_register_access
-from ._directory import load_user
+from ._models import Account
 from ._views import AccountFacets, AccountRow
+
+REGISTER_ROLES = frozenset({"communications", "auditor", "admin"})
 
 ACCOUNT_SORTS = {
     "account_name": Account.account_name, "channel": Account.channel,
@@ -48,6 +51,12 @@ class Register:
             channels = session.scalars(select(Account.channel).distinct()).all()
             total = session.scalar(select(func.count()).select_from(Account))
         return AccountFacets(tuple(sorted(statuses)), tuple(sorted(channels)), total)
+
+
+def check_register_access(session, user_id: int) -> None:
+    """Raise NotAllowed unless the user may see the account register."""
+    if not load_user(session, user_id).roles & REGISTER_ROLES:
+        raise NotAllowed("The account register is for the communications department.")
 
 
 def account_select():

@@ -1,0 +1,52 @@
+"""The account procedure as the kernel's plug-in: titles, follow-ups, subjects, contracts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.runtime import Snapshot
+from engine.store import Catalog, Instance
+
+from ._contract import CONTRACTS, REQUEST_PROCESS
+from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up
+from ._models import Account
+from ._register import account_row, account_select
+from ._views import AccountRow
+
+
+class AccountProcedure:
+    """Opening, registering and reviewing social media accounts (implements `Procedure`)."""
+
+    request_process = REQUEST_PROCESS
+    contracts = CONTRACTS
+
+    def __init__(self, catalog: Catalog, clock, settings):
+        self.catalog = catalog
+        self.clock = clock
+        self.settings = settings
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
+        """A request is called by its account and channel once they are known."""
+        if process_id == REQUEST_PROCESS and data.get("account_name") and data.get("channel"):
+            return f"{data['account_name']} on {data['channel']}"
+        return current or "New social media account"
+
+    def plan(self, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
+        """The register row or the next review cycle, prepared outside the write."""
+        return plan_follow_up(self, instance, snapshot)
+
+    def apply(self, session: Session, plan: FollowUp | None, instance: Instance,
+              snapshot: Snapshot, now: datetime) -> None:
+        """Write the register row, the review status or the next cycle in the step's write."""
+        apply_follow_up(session, plan, instance, snapshot, now)
+
+    def subject(self, session: Session, instance: Instance) -> AccountRow | None:
+        """The register row a review cycle is about."""
+        if instance.account_id is None:
+            return None
+        row = session.execute(account_select().where(Account.id == instance.account_id)).first()
+        return account_row(*row) if row else None

@@ -1,0 +1,59 @@
+"""The seam between the kernel and a procedure plug-in (such as the account register).
+
+The kernel runs any deployed process. What is specific to one procedure (what its requests are
+called, what happens in the database when one of its instances moves, what a task is about, and
+which tasks and fields it reads) comes through this protocol, wired in by `engine/app.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from engine.definitions import Contract
+from engine.runtime import Snapshot
+from engine.store import Instance
+
+
+class Procedure(Protocol):
+    """What a procedure plug-in gives the kernel."""
+
+    request_process: str  # the process people start as a request of their own
+    contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
+        """The title of an instance, given its data so far."""
+
+    def plan(self, instance: Instance, snapshot: Snapshot) -> Any:
+        """Prepare, outside the write transaction, what must follow this step (or None)."""
+
+    def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
+              now: datetime) -> None:
+        """Carry out a prepared plan inside the step's own write transaction."""
+
+    def subject(self, session: Session, instance: Instance) -> Any:
+        """What an instance's tasks are about (shown beside the form), or None."""
+
+
+class NoProcedure:
+    """The kernel alone: plain titles, nothing follows a step, no contracts."""
+
+    request_process = ""
+    contracts: Mapping[str, Contract] = {}
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
+        """The process id until something better is known."""
+        return current or process_id
+
+    def plan(self, instance: Instance, snapshot: Snapshot) -> None:
+        """Nothing follows."""
+
+    def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
+              now: datetime) -> None:
+        """Nothing to do."""
+
+    def subject(self, session: Session, instance: Instance) -> None:
+        """No subject."""

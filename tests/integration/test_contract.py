@@ -1,0 +1,85 @@
+"""The account procedure's contract: a version that breaks it is refused by check and deploy."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine import InvalidDiagram, check_process_dir
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+
+
+def renamed_field_copy(tmp_path: Path, form: str, old: str, new: str) -> Path:
+    """A copy of the request process with one form field renamed."""
+    folder = tmp_path / "social_media_account"
+    shutil.copytree(PROCESSES / "social_media_account", folder)
+    path = folder / "forms" / f"{form}.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["properties"][new] = schema["properties"].pop(old)
+    schema["required"] = [new if r == old else r for r in schema.get("required", [])]
+    for name in ("ui:order",):
+        if name in schema:
+            schema[name] = [new if r == old else r for r in schema[name]]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    return folder
+
+
+def test_shipped_processes_keep_their_contracts():
+    for name in ("social_media_account", "account_review"):
+        assert check_process_dir(PROCESSES / name).process_id == name
+
+
+def test_renaming_a_field_the_register_reads_is_refused_by_check(tmp_path):
+    folder = renamed_field_copy(tmp_path, "define_account", "account_name", "account_title")
+    with pytest.raises(InvalidDiagram) as refused:
+        check_process_dir(folder)
+    [problem] = refused.value.problems
+    text = str(problem)
+    assert "account_name" in text
+    assert "forms/define_account.json" in text
+    assert "register" in text  # the reason: what reads it
+    assert problem.element_id == "define_account"
+
+
+def test_renaming_a_field_the_register_reads_is_refused_by_deploy(engine, tmp_path):
+    before = engine.catalog.current("social_media_account")[0]
+    folder = renamed_field_copy(tmp_path, "register_account", "registered_on", "date_registered")
+    with pytest.raises(InvalidDiagram) as refused:
+        engine.deploy_process(folder)
+    assert "registered_on" in str(refused.value)
+    assert "forms/register_account.json" in str(refused.value)
+    assert engine.catalog.current("social_media_account")[0] == before
+
+
+def test_a_review_form_without_the_close_choice_is_refused(tmp_path):
+    folder = tmp_path / "account_review"
+    shutil.copytree(PROCESSES / "account_review", folder)
+    path = folder / "forms" / "periodic_review.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    decision = schema["properties"]["review_decision"]
+    keep = decision["enum"].index("keep")
+    decision["enum"] = ["keep"]
+    if "enumNames" in decision:
+        decision["enumNames"] = [decision["enumNames"][keep]]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    with pytest.raises(InvalidDiagram) as refused:
+        check_process_dir(folder)
+    assert any("close" in str(p) and p.element_id == "periodic_review"
+               for p in refused.value.problems)
+
+
+def test_a_missing_approval_task_is_named(tmp_path):
+    folder = tmp_path / "social_media_account"
+    shutil.copytree(PROCESSES / "social_media_account", folder)
+    diagram = folder / "social_media_account.bpmn"
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        "manager_approval", "approval_by_manager"), encoding="utf-8")
+    (folder / "forms" / "manager_approval.json").rename(
+        folder / "forms" / "approval_by_manager.json")
+    with pytest.raises(InvalidDiagram) as refused:
+        check_process_dir(folder)
+    assert any(p.element_id == "manager_approval" for p in refused.value.problems)
