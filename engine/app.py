@@ -7,7 +7,15 @@ from pathlib import Path
 from engine.accounts import CONTRACTS, AccountProcedure, Register, check_intervals
 from engine.definitions import LoadedProcess, load_process, read_process_dir
 from engine.store import Base, Catalog, UnitOfWork, VersionView, make_db_engine
-from engine.usecases import Auditing, Commands, Directory, Identity, LocalPasswords, Queries
+from engine.usecases import (
+    Auditing,
+    Commands,
+    Directory,
+    Identity,
+    LocalPasswords,
+    Outbox,
+    Queries,
+)
 
 from .clock import Clock, SystemClock
 from .settings import Settings
@@ -56,6 +64,8 @@ class Engine:
         self.replay_request = self.auditing.replay_request
         self.check_record = self.auditing.check_record
         self.may_audit = self.auditing.may_audit
+        self.outbox = Outbox(self.uow, self.clock)
+        self.deliver_outbox = self.outbox.deliver_pending
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

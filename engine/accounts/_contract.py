@@ -7,6 +7,7 @@ from engine.definitions import Contract, NeededField, NeededTask
 REQUEST_PROCESS = "social_media_account"
 REVIEW_PROCESS = "account_review"
 APPROVAL_TASK = "manager_approval"
+REGISTER_TASK = "register_account"
 REVIEW_TASKS = ("periodic_review", "escalated_review")
 
 _TEXT = ("string", "text")
@@ -14,7 +15,8 @@ _LINK = ("uri", "string")
 
 REQUEST_CONTRACT = Contract(
     REQUEST_PROCESS,
-    tasks=(NeededTask(APPROVAL_TASK, "the register records who approved the account"),),
+    tasks=(NeededTask(APPROVAL_TASK, "the register records who approved the account"),
+           NeededTask(REGISTER_TASK, "the requester is told when the account is registered")),
     fields=(
         NeededField("channel", "define_account", ("choice", "string"),
                     "the register's channel column and the request's title"),
@@ -34,6 +36,15 @@ REQUEST_CONTRACT = Contract(
         NeededField("registered_url", "register_account", _LINK, "the register's link"),
         NeededField("registered_on", "register_account", ("date",),
                     "the registration date, from which the first review is counted"),
+        NeededField("manager_decision", APPROVAL_TASK, ("choice",),
+                    "the requester is told whether the manager approved", choices=("approve",)),
+        NeededField("rejection_reason", APPROVAL_TASK, _TEXT,
+                    "the requester is told why the request was sent back"),
+        NeededField("communications_decision", REGISTER_TASK, ("choice",),
+                    "the requester is told whether the account was registered",
+                    choices=("register",)),
+        NeededField("questions", REGISTER_TASK, _TEXT,
+                    "the requester is told what communications asks"),
     ),
 )
 

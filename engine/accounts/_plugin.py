@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.runtime import Snapshot
-from engine.store import Catalog, Instance
+from engine.store import Catalog, Instance, NewMessage
 
 from ._contract import CONTRACTS, REQUEST_PROCESS
 from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up
 from ._models import Account
+from ._notices import notices_for
 from ._register import account_row, account_select
 from ._views import AccountRow
 
@@ -43,6 +44,11 @@ class AccountProcedure:
               snapshot: Snapshot, now: datetime) -> None:
         """Write the register row, the review status or the next cycle in the step's write."""
         apply_follow_up(session, plan, instance, snapshot, now)
+
+    def notices(self, process_id: str, requester_id: int, completed: str | None,
+                data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
+        """Approved, sent back, registered, review due, review escalated."""
+        return notices_for(process_id, requester_id, completed, data, newly_ready)
 
     def subject(self, session: Session, instance: Instance) -> AccountRow | None:
         """The register row a review cycle is about."""

@@ -9,12 +9,14 @@ from ._models import (
     Deployment,
     Event,
     Instance,
+    OutboxMessage,
     ProcessVersion,
     ReadyTask,
     Timer,
     User,
     UserRole,
 )
+from ._outbox import NewMessage, append_messages, claim_pending
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
 
@@ -27,6 +29,8 @@ __all__ = [
     "Event",
     "Instance",
     "NewEvent",
+    "NewMessage",
+    "OutboxMessage",
     "ProcessVersion",
     "ReadyTask",
     "Timer",
@@ -35,8 +39,10 @@ __all__ = [
     "User",
     "UserRole",
     "VersionView",
+    "append_messages",
     "approver_of",
     "assign",
+    "claim_pending",
     "make_db_engine",
     "verify_chain",
     "write_transition",

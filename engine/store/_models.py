@@ -166,3 +166,23 @@ class Event(Base):
     # One event per (stream, seq): two writers appending to one chain cannot both succeed.
     __table_args__ = (UniqueConstraint("stream", "seq", name="uq_events_stream_seq"),)
 
+
+
+class OutboxMessage(Base):
+    """Something a person must be told, written in the same transaction as the step that caused
+    it; the worker hands it to the delivery port exactly once."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str | None] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    delivered_at: Mapped[datetime | None]
+    delivered_by: Mapped[str | None] = mapped_column(String(80))
+    # The worker asks for undelivered rows in id order.
+    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)

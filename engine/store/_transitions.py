@@ -19,6 +19,7 @@ from engine.runtime import Snapshot
 from ._assignment import assign
 from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
+from ._outbox import NewMessage, append_messages
 
 CONFLICT_MESSAGE = ("Someone else changed this request while you were working on it. "
                     "Nothing you submitted was saved; reload the page and try again.")
@@ -37,6 +38,7 @@ class Transition:
     events: list[NewEvent] = field(default_factory=list)
     expected_lock: int | None = None  # None: a new instance
     account_id: int | None = None
+    messages: list[NewMessage] = field(default_factory=list)  # besides "task_ready" ones
 
     @property
     def status(self) -> str:
@@ -55,14 +57,18 @@ class Transition:
         return "Waiting"
 
 
-def write_transition(session: Session, step: Transition, now: datetime) -> None:
-    """Write the step, or raise Conflict if the instance moved on since it was read."""
+def write_transition(session: Session, step: Transition, now: datetime) -> list[str]:
+    """Write the step, or raise Conflict if the instance moved on since it was read.
+
+    Returns the names of the tasks that became ready; each got a "task_ready" message.
+    """
     if step.expected_lock is None:
         _insert_instance(session, step, now)
     else:
         _update_instance(session, step, now)
-    _replace_ready_tasks(session, step, now)
+    newly_ready = _replace_ready_tasks(session, step, now)
     _replace_timers(session, step)
+    append_messages(session, step.instance_id, step.messages, now)
     events = list(step.events)
     if step.snapshot.completed:
         events.append(NewEvent("instance_completed", {"status": "completed"}))
@@ -72,6 +78,7 @@ def write_transition(session: Session, step: Transition, now: datetime) -> None:
         session.flush()
     except IntegrityError:
         raise Conflict(CONFLICT_MESSAGE) from None
+    return newly_ready
 
 
 def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
@@ -104,13 +111,14 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
         raise Conflict(CONFLICT_MESSAGE)
 
 
-def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> None:
+def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> list[str]:
     # Tasks still ready keep the time they became ready (the inbox's "waiting since").
     table = ReadyTask.__table__
     kept = dict(session.execute(
         table.delete().where(table.c.instance_id == step.instance_id)
         .returning(table.c.id, table.c.created_at)
     ).all())
+    newly_ready: list[str] = []
     for ready in step.snapshot.ready:
         rule = step.process.lane_rules[ready.lane_id]
         target = assign(session, rule, step.started_by)
@@ -122,6 +130,13 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> N
             role=target.role, requester_id=step.started_by, request_title=step.title,
             created_at=kept.get(ready.task_id, now), due_at=ready.due_at,
         ))
+        if ready.task_id not in kept:
+            newly_ready.append(ready.task_name)
+            append_messages(session, step.instance_id, [NewMessage(
+                "task_ready", target.assignee_id, target.role,
+                {"task_id": ready.task_id, "task_name": ready.task_name,
+                 "task_title": ready.title, "request_title": step.title})], now)
+    return newly_ready
 
 
 def _replace_timers(session: Session, step: Transition) -> None:

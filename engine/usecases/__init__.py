@@ -2,6 +2,7 @@
 
 from ._auditing import Auditing
 from ._commands import Commands
+from ._delivery import DeliveryPort, DeliveryReport, Message, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._procedure import NoProcedure, Procedure
 from ._queries import Queries
@@ -27,14 +28,19 @@ __all__ = [
     "Auditing",
     "Commands",
     "CompletionResult",
+    "DeliveryPort",
+    "DeliveryReport",
     "Directory",
     "HistoryEntry",
     "Identity",
     "LocalPasswords",
+    "Message",
     "NoProcedure",
+    "Outbox",
     "Procedure",
     "Queries",
     "RecordCheck",
+    "RecordingDelivery",
     "RequestSummary",
     "RequestView",
     "TaskSummary",

@@ -22,6 +22,7 @@ from engine.store import (
     Timer,
     Transition,
     User,
+    append_messages,
     approver_of,
     write_transition,
 )
@@ -63,8 +64,9 @@ class Commands:
             title=self.procedure.title(process_id, snapshot.data, ""),
             events=[NewEvent("instance_started", {"process_id": process_id}, actor_id=user_id)],
         )
+        now = self.clock.now()
         with self.uow.write() as session:
-            write_transition(session, step, self.clock.now())
+            self._write(session, step, None, now)
         return step.instance_id
 
     def complete_task(self, user_id: int, task_id: str, data: dict[str, Any]) -> CompletionResult:
@@ -89,7 +91,7 @@ class Commands:
         follow_up = self.procedure.plan(instance, snapshot)
         now = self.clock.now()
         with self.uow.write() as session:
-            write_transition(session, step, now)
+            self._write(session, step, task.task_name, now)
             self.procedure.apply(session, follow_up, instance, snapshot, now)
             waiting = _waiting_on(session, instance.id, user_id)
         return CompletionResult(
@@ -99,6 +101,13 @@ class Commands:
             next_task_for_you=next((task_id for _, who, task_id in waiting if who == "you"),
                                    None),
         )
+
+    def _write(self, session, step: Transition, completed: str | None, now) -> None:
+        """Write a step with the messages it causes: the kernel's and the procedure's."""
+        newly_ready = write_transition(session, step, now)
+        notices = self.procedure.notices(step.process.process_id, step.started_by, completed,
+                                         step.snapshot.data, newly_ready)
+        append_messages(session, step.instance_id, notices, now)
 
     def _load_for_task(self, user_id: int, task_id: str) -> _Loaded:
         with self.uow.read() as session:
@@ -160,7 +169,7 @@ class Commands:
             with self.uow.write() as session:
                 if not _claim_timers(session, instance_id, [t.id for t in fired]):
                     return False
-                write_transition(session, step, now)
+                self._write(session, step, None, now)
                 self.procedure.apply(session, follow_up, instance, snapshot, now)
         except Conflict:
             return False

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import Contract
 from engine.runtime import Snapshot
-from engine.store import Instance
+from engine.store import Instance, NewMessage
 
 
 class Procedure(Protocol):
@@ -33,6 +33,10 @@ class Procedure(Protocol):
     def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
               now: datetime) -> None:
         """Carry out a prepared plan inside the step's own write transaction."""
+
+    def notices(self, process_id: str, requester_id: int, completed: str | None,
+                data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
+        """Messages a step causes besides "task_ready" (written in the step's transaction)."""
 
     def subject(self, session: Session, instance: Instance) -> Any:
         """What an instance's tasks are about (shown beside the form), or None."""
@@ -54,6 +58,11 @@ class NoProcedure:
     def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
               now: datetime) -> None:
         """Nothing to do."""
+
+    def notices(self, process_id: str, requester_id: int, completed: str | None,
+                data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
+        """Only the kernel's own messages."""
+        return []
 
     def subject(self, session: Session, instance: Instance) -> None:
         """No subject."""

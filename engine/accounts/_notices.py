@@ -1,0 +1,45 @@
+"""What the account procedure tells people, beyond the kernel's "a task is ready for you"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from engine.store import NewMessage
+
+from ._contract import APPROVAL_TASK, REGISTER_TASK, REVIEW_TASKS
+
+COMMUNICATIONS = "communications"
+
+
+def notices_for(process_id: str, requester_id: int, completed: str | None,
+                data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
+    """The messages one step of the procedure causes (for the requester or communications)."""
+    about = {"process_id": process_id, "account_name": data.get("account_name", ""),
+             "channel": data.get("channel", "")}
+    found = _decision_notice(completed, data, requester_id, about)
+    periodic, escalated = REVIEW_TASKS
+    if periodic in newly_ready:
+        found.append(NewMessage("review_due", requester_id, None,
+                                {**about, "due_at": data.get("review_due_at", "")}))
+    if escalated in newly_ready:
+        found.append(NewMessage("review_escalated", None, COMMUNICATIONS, about))
+    return found
+
+
+def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_id: int,
+                     about: dict[str, Any]) -> list[NewMessage]:
+    if completed == APPROVAL_TASK:
+        if data.get("manager_decision") == "approve":
+            return [NewMessage("request_approved", requester_id, None, about)]
+        return [NewMessage("request_sent_back", requester_id, None,
+                           {**about, "by": "manager",
+                            "reason": data.get("rejection_reason", "")})]
+    if completed == REGISTER_TASK:
+        if data.get("communications_decision") == "register":
+            return [NewMessage("account_registered", requester_id, None,
+                               {**about, "handle": data.get("registered_handle", "")})]
+        return [NewMessage("request_sent_back", requester_id, None,
+                           {**about, "by": COMMUNICATIONS,
+                            "reason": data.get("questions", "")})]
+    return []
