@@ -51,11 +51,10 @@ def new():
 def start():
     """Start a request and go straight to its first step."""
     engine = get_engine()
-    instance_id = engine.start_request(me().id)
-    first = [t for t in engine.inbox(me().id) if t.instance_id == instance_id]
-    if first:
-        return redirect(url_for("tasks.show", task_id=first[0].id), code=303)
-    return redirect(url_for("requests.show", instance_id=instance_id), code=303)
+    started = engine.start_request(me().id)
+    if started.first_task_id:
+        return redirect(url_for("tasks.show", task_id=started.first_task_id), code=303)
+    return redirect(url_for("requests.show", instance_id=started.instance_id), code=303)
 
 
 @bp.get("/<instance_id>")

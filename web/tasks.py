@@ -38,13 +38,18 @@ def submit(task_id: str):
     if request.form.get("add_row") or request.form.get("remove_row"):
         task = engine.get_task(me().id, task_id)
         return _render(task, _row_change(task))
-    # The form alone is enough to read the submission; the full task (earlier answers and
-    # all) is loaded only when the page has to be shown again.
-    data = parse_form(engine.task_form(me().id, task_id).fields, request.form)
+    # One engine call reads the submission with the task's own form fields, authorizes and
+    # writes; the full task (earlier answers and all) is loaded only to show the form again.
+    typed: dict = {}
+
+    def read(fields):
+        typed.update(parse_form(fields, request.form))
+        return typed
+
     try:
-        result = engine.complete_task(me().id, task_id, data)
+        result = engine.complete_task(me().id, task_id, read)
     except InvalidForm as error:
-        return _render(engine.get_task(me().id, task_id), data, error.messages), 422
+        return _render(engine.get_task(me().id, task_id), typed, error.messages), 422
     session[DONE_KEY] = {
         "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
         "status": result.status, "next_steps": list(result.next_steps),

@@ -89,7 +89,11 @@ class Catalog:
     def current(self, process_id: str) -> tuple[int, LoadedProcess]:
         """The version new instances of a process start on."""
         with self.uow.read() as session:
-            version_id = _current_version_id(session, process_id)
+            return self.current_in(session, process_id)
+
+    def current_in(self, session, process_id: str) -> tuple[int, LoadedProcess]:
+        """The current version, looked up in the caller's transaction."""
+        version_id = _current_version_id(session, process_id)
         if version_id is None:
             raise NotFound(f"The process '{process_id}' has not been deployed yet.")
         return version_id, self.get(version_id)

@@ -15,16 +15,21 @@ OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
 
 
-def actionable_task(session: Session, user_id: int, task_id: str) -> ReadyTask:
-    """A ready task the user may act on (else TaskAlreadyDone, NotFound or NotAllowed)."""
+def actionable_task(session: Session, user_id: int, task_id: str) -> tuple[ReadyTask, Instance]:
+    """A ready task the user may act on, with its instance, in one query after the user's.
+
+    Raises TaskAlreadyDone (with who and when), NotFound or NotAllowed.
+    """
     user = load_user(session, user_id)
-    task = session.get(ReadyTask, task_id)
-    if task is None:
+    row = session.execute(
+        select(ReadyTask, Instance).join(Instance, Instance.id == ReadyTask.instance_id)
+        .where(ReadyTask.id == task_id)
+    ).first()
+    if row is None:
         raise_if_done(session, task_id)
         raise NotFound("There is no such task.")
-    if not may_act(user, task):
-        raise NotAllowed("This task is not yours to complete.")
-    return task
+    check_may_act(user, row.ReadyTask)
+    return row.ReadyTask, row.Instance
 
 
 def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[Instance, User]:

@@ -7,12 +7,13 @@ result in one short transaction checked against the instance's version counter.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import func, select
 
-from engine.errors import Conflict, NotFound
+from engine.definitions.forms import Field
+from engine.errors import Conflict
 from engine.runtime import complete_user_task, fire_timers, restore, start_workflow
 from engine.store import (
     Catalog,
@@ -27,17 +28,12 @@ from engine.store import (
     write_transition,
 )
 
-from ._access import check_may_act, raise_if_done, who_acts
+from ._access import actionable_task, who_acts
 from ._directory import load_user
 from ._procedure import Procedure
-from ._views import CompletionResult, TimerSweep, UserView
+from ._views import CompletionResult, StartResult, TimerSweep
 
-
-@dataclass
-class _Loaded:
-    instance: Instance
-    task: ReadyTask | None
-    user: UserView
+Submission = Mapping[str, Any] | Callable[[tuple[Field, ...]], Mapping[str, Any]]
 
 
 class Commands:
@@ -49,12 +45,15 @@ class Commands:
         self.clock = clock
         self.procedure = procedure
 
-    def start_request(self, user_id: int, process_id: str | None = None) -> str:
-        """Start a new request (by default the procedure's own) on its newest version."""
+    def start_request(self, user_id: int, process_id: str | None = None) -> StartResult:
+        """Start a request (by default the procedure's own) on its newest version.
+
+        Returns the new instance and the starter's first task, if the first step is theirs.
+        """
         process_id = process_id or self.procedure.request_process
-        version_id, process = self.catalog.current(process_id)
         with self.uow.read() as session:
             load_user(session, user_id)
+            version_id, process = self.catalog.current_in(session, process_id)
             if _needs_manager(process):
                 approver_of(session, user_id)  # refuse now, not when the approval step comes
         snapshot = start_workflow(process, {}, self.clock)
@@ -67,16 +66,23 @@ class Commands:
         now = self.clock.now()
         with self.uow.write() as session:
             self._write(session, step, None, now)
-        return step.instance_id
+        mine = [r.task_id for r in snapshot.ready
+                if process.lane_rules[r.lane_id].kind == "initiator"]
+        return StartResult(step.instance_id, mine[0] if mine else None)
 
-    def complete_task(self, user_id: int, task_id: str, data: dict[str, Any]) -> CompletionResult:
-        """Validate a form, complete the task and move the request on."""
-        loaded = self._load_for_task(user_id, task_id)
-        task, instance = loaded.task, loaded.instance
-        check_may_act(loaded.user, task)
+    def complete_task(self, user_id: int, task_id: str,
+                      submission: Submission) -> CompletionResult:
+        """Validate a form, complete the task and move the request on: one read, one write.
+
+        The submission is the answers, or a reader that takes the task's form fields and
+        returns them (so the web reads its form data with the form the engine checks).
+        """
+        with self.uow.read() as session:
+            task, instance = actionable_task(session, user_id, task_id)
         process = self.catalog.get(instance.version_id)
         info = process.user_tasks[task.task_name]
-        cleaned = info.form.validate(data)
+        data = submission(info.form.fields) if callable(submission) else submission
+        cleaned = info.form.validate(dict(data))
         workflow = restore(process, instance.state)
         snapshot = complete_user_task(workflow, process, task_id, cleaned, self.clock)
         step = Transition(
@@ -108,18 +114,6 @@ class Commands:
         notices = self.procedure.notices(step.process.process_id, step.started_by, completed,
                                          step.snapshot.data, newly_ready)
         append_messages(session, step.instance_id, notices, now)
-
-    def _load_for_task(self, user_id: int, task_id: str) -> _Loaded:
-        with self.uow.read() as session:
-            user = load_user(session, user_id)
-            row = session.execute(
-                select(ReadyTask, Instance).join(Instance, Instance.id == ReadyTask.instance_id)
-                .where(ReadyTask.id == task_id)
-            ).first()
-            if row is None:
-                raise_if_done(session, task_id)
-                raise NotFound("There is no such task.")
-            return _Loaded(row.Instance, row.ReadyTask, user)
 
     def fire_due_timers(self, limit: int = 100) -> TimerSweep:
         """Fire every due timer once; a timer another worker fired meanwhile is skipped."""

@@ -57,16 +57,13 @@ class Queries:
     def task_form(self, user_id: int, task_id: str) -> FormDefinition:
         """A task's form alone, for reading a submission (same checks as get_task, no restore)."""
         with self.uow.read() as session:
-            task = actionable_task(session, user_id, task_id)
-            version_id = session.scalar(
-                select(Instance.version_id).where(Instance.id == task.instance_id))
-        return self.catalog.get(version_id).user_tasks[task.task_name].form
+            task, instance = actionable_task(session, user_id, task_id)
+        return self.catalog.get(instance.version_id).user_tasks[task.task_name].form
 
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
         with self.uow.read() as session:
-            task = actionable_task(session, user_id, task_id)
-            instance = session.get(Instance, task.instance_id)
+            task, instance = actionable_task(session, user_id, task_id)
             requester_name = session.get(User, instance.started_by).name
             process = self.catalog.get(instance.version_id)
             previous = revision_note(session, process, instance.id, task.task_name)

@@ -88,6 +88,14 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class StartResult:
+    """A request just started, and the starter's first task (None if it is someone else's)."""
+
+    instance_id: str
+    first_task_id: str | None
+
+
+@dataclass(frozen=True)
 class CompletionResult:
     """What happened when a task was completed."""
 

@@ -42,7 +42,7 @@ class CollectingPort:
 
 
 def test_starting_a_request_tells_the_requester_their_first_task(engine, org):
-    request_id = engine.start_request(org.staff.id)
+    request_id = engine.start_request(org.staff.id).instance_id
     [message] = messages(engine, instance_id=request_id)
     assert (message.kind, message.user_id, message.role) == ("task_ready", org.staff.id, None)
     assert message.params["task_name"] == "confirm_guidelines"

@@ -40,7 +40,7 @@ def do(engine, user, name, data):
 
 def request_until_approval(engine, org):
     """Start a request and fill in the requester's first three steps."""
-    request_id = engine.start_request(org.staff.id)
+    request_id = engine.start_request(org.staff.id).instance_id
     do(engine, org.staff, "confirm_guidelines", GUIDELINES)
     do(engine, org.staff, "define_account", ACCOUNT)
     do(engine, org.staff, "plan_moderation", MODERATION)

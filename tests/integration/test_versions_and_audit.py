@@ -38,12 +38,12 @@ def test_deploying_the_same_content_again_changes_nothing(engine):
 
 
 def test_new_requests_start_on_the_newest_version_and_running_ones_stay(engine, org, tmp_path):
-    old_request = engine.start_request(org.staff.id)
+    old_request = engine.start_request(org.staff.id).instance_id
     renamed = copy_process(engine, tmp_path, lambda xml: xml.replace(
         'name="Describe the account"', 'name="Describe the new account"'))
     deployed = engine.deploy_process(renamed, actor_id=org.director.id)
     assert deployed.created and deployed.deployed
-    new_request = engine.start_request(org.staff.id)
+    new_request = engine.start_request(org.staff.id).instance_id
 
     old_task, new_task = sorted(engine.inbox(org.staff.id),
                                 key=lambda t: t.instance_id != old_request)
