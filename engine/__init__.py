@@ -24,6 +24,7 @@ from engine.usecases import (
 
 from .app import Engine
 from .clock import Clock, FixedClock, SystemClock
+from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
     Conflict,
     EngineError,
@@ -35,8 +36,11 @@ from .errors import (
     Problem,
 )
 from .settings import Settings
+from .worker import FireTimers, Job, Worker, stop_on_signals
 
 __all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_PEOPLE",
     "ROLES",
     "AccountFacets",
     "AccountRow",
@@ -46,15 +50,18 @@ __all__ = [
     "Clock",
     "CompletionResult",
     "Conflict",
+    "DemoPerson",
     "Engine",
     "EngineError",
     "Field",
+    "FireTimers",
     "FixedClock",
     "FormDefinition",
     "HistoryEntry",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",
+    "Job",
     "NotAllowed",
     "NotFound",
     "Problem",
@@ -72,6 +79,9 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionView",
+    "Worker",
     "load_process",
     "read_process_dir",
+    "seed_demo",
+    "stop_on_signals",
 ]

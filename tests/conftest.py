@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Engine, FixedClock, Settings
+from engine import DEMO_PASSWORD, Engine, FixedClock, Settings, seed_demo
 from tests.support.databases import fresh_database_url, postgres_url
 from web import create_app
-from web.demo import DEMO_PASSWORD, seed_demo
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

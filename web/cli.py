@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from engine import ROLES, EngineError
+from engine import (
+    DEMO_PASSWORD,
+    DEMO_PEOPLE,
+    ROLES,
+    EngineError,
+    Worker,
+    seed_demo,
+    stop_on_signals,
+)
 
 from .context import get_engine
-from .demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
-from .timers import TimerWorker
 
 
 @click.command("create-user")
@@ -101,14 +108,22 @@ def seed_demo_command():
 @click.option("--once", is_flag=True, help="Do one sweep and stop.")
 def timers(interval, once):
     """Fire due timers (reviews, escalations) until stopped with Ctrl-C or SIGTERM."""
-    worker = TimerWorker(get_engine(), interval, _stamped)
+    worker = Worker(get_engine())
     if once:
-        sweep = worker.run_once()
-        if sweep is not None and not (sweep.fired or sweep.skipped or sweep.failed):
+        sweep = worker.run_once()["timers"]
+        if sweep is None:
+            _stamped("sweep failed")
+        elif sweep.fired or sweep.skipped or sweep.failed:
+            _stamped(f"fired {sweep.fired}, skipped {sweep.skipped}, failed {sweep.failed}")
+            for message in sweep.errors:
+                _stamped(f"error: {message}")
+        else:
             _stamped("nothing due")
         return
     _stamped(f"timer worker started, sweeping every {interval:g} s")
-    worker.run()
+    stopping = threading.Event()
+    with stop_on_signals(stopping):
+        worker.run_forever(interval, stopping)
     _stamped("timer worker stopped")
 
 

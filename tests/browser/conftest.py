@@ -27,9 +27,8 @@ from playwright.sync_api import (
 )
 from werkzeug.serving import make_server
 
-from engine import Engine, FixedClock
+from engine import DEMO_PASSWORD, Engine, FixedClock, seed_demo
 from web import create_app
-from web.demo import DEMO_PASSWORD, seed_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
+from engine import DEMO_PASSWORD
 from tests.web.webtools import post, text, token
 from web import create_app
-from web.demo import DEMO_PASSWORD
 
 
 def sign_in(client, username="staff", password=DEMO_PASSWORD, next_url=None):

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 from datetime import timedelta
 
-from engine import TimerSweep
 from tests.web.webtools import inbox_task_ids, register_account
-from web.timers import TimerWorker
 
 
 def run(app, *args, **kwargs):
@@ -83,49 +78,6 @@ def test_timers_once_fires_the_due_review(app, clock, client_for):
     assert "fired 1" in result.output
     assert len(inbox_task_ids(staff)) == 1
     assert "nothing due" in run(app, "timers", "--once").output  # each timer fires once
-
-
-class FlakyEngine:
-    """Fails on the first sweep, then works: the worker must survive the failure."""
-
-    def __init__(self):
-        self.calls = 0
-
-    def fire_due_timers(self):
-        self.calls += 1
-        if self.calls == 1:
-            raise RuntimeError("database is locked")
-        return TimerSweep(fired=1, skipped=0, failed=1, errors=["instance x: broken"])
-
-
-def test_the_worker_survives_a_failing_sweep():
-    lines = []
-    worker = TimerWorker(FlakyEngine(), 0.01, lines.append)
-    assert worker.run_once() is None
-    assert worker.run_once().fired == 1
-    assert lines == ["sweep failed: RuntimeError: database is locked",
-                     "fired 1, skipped 0, failed 1", "error: instance x: broken"]
-
-
-def test_the_worker_loop_stops_when_asked():
-    engine = FlakyEngine()
-    worker = TimerWorker(engine, 0.01, lambda line: None)
-    thread = threading.Thread(target=worker.run)
-    thread.start()
-    while engine.calls < 3:
-        threading.Event().wait(0.01)
-    worker.stop()
-    thread.join(timeout=2)
-    assert not thread.is_alive()
-
-
-def test_the_worker_stops_cleanly_on_sigterm():
-    before = signal.getsignal(signal.SIGTERM)
-    worker = TimerWorker(FlakyEngine(), 0.01, lambda line: None)
-    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
-    worker.run()  # returns instead of the process being killed
-    assert worker.stopping.is_set()
-    assert signal.getsignal(signal.SIGTERM) == before
 
 
 def test_update_user_moves_open_approvals_to_the_new_manager(app, engine, demo, client_for):
