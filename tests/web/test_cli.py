@@ -49,15 +49,15 @@ def test_deploy_prints_versions(app):
     assert "social_media_account: version" in result.output and "unchanged" in result.output
 
 
-def test_seed_demo_is_idempotent(make_app):
-    app = make_app(seeded=False)
+def test_seed_demo_is_idempotent(make_app, make_engine):
+    engine = make_engine(seeded=False)
+    app = make_app(engine=engine)
     first = run(app, "seed-demo")
     assert first.exit_code == 0, first.output
     assert first.output.count("created") == 8 and "kontoflode-demo" in first.output
     assert "Sara Staff" in first.output and "comms2" in first.output
     second = run(app, "seed-demo")
     assert second.output.count("existed") == 8 and "created" not in second.output
-    engine = app.extensions["kontoflode"]
     assert engine.users.find("staff").manager_name == "Maja Manager"
     assert engine.users.find("manager").manager_name == "Dan Director"
 
