@@ -124,7 +124,8 @@ def _deploy(engine: Engine, processes=()) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Also log ticks where nothing happened.")
 def worker(interval, once, verbose):
     """Run the worker: fire due timers (reviews, escalations) until Ctrl-C or SIGTERM."""
-    _log_to_stderr(logging.DEBUG if verbose else logging.INFO)
+    # One tick prints its summary itself; the log then adds only failures (and -v's detail).
+    _log_to_stderr(logging.DEBUG if verbose else logging.WARNING if once else logging.INFO)
     the_worker = Worker(current_engine())
     if once:
         sweep = the_worker.run_once()["timers"]
