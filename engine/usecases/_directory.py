@@ -46,10 +46,12 @@ def _user_views(rows) -> list[UserView]:
     people: dict[int, list] = {}
     for row in rows:
         people.setdefault(row.id, []).append(row)
-    return [UserView(first.id, first.username, first.name, first.email,
-                     frozenset(row.role for row in group if row.role),
-                     first.manager_id, first.manager_name, first.active)
-            for group in people.values() for first in group[:1]]
+    views = []
+    for first, *rest in people.values():
+        roles = frozenset(row.role for row in (first, *rest) if row.role)
+        views.append(UserView(first.id, first.username, first.name, first.email, roles,
+                              first.manager_id, first.manager_name, first.active))
+    return views
 
 
 class Identity(Protocol):
