@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app web
+KONTOFLODE := $(BIN)/kontoflode
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
@@ -25,15 +26,15 @@ setup: $(VENV)/.installed node_modules/.installed
 migrate: setup
 	$(BIN)/alembic upgrade head
 
+# Deploys the processes and creates the demo organisation (both idempotent).
 demo: migrate
-	$(FLASK) deploy
-	$(FLASK) seed-demo
+	$(KONTOFLODE) demo
 
 # A local demo over plain http: session cookies without the Secure flag (production keeps it).
 run: demo
-	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (timer worker running beside it; Ctrl-C stops both)"
-	@$(FLASK) timers --interval 5 & timers=$$!; \
-	trap 'kill $$timers 2>/dev/null; wait $$timers 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (the worker running beside it; Ctrl-C stops both)"
+	@$(KONTOFLODE) worker --interval 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	KONTOFLODE_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).

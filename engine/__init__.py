@@ -28,6 +28,7 @@ from engine.usecases import (
 
 from .app import Engine, check_process_dir
 from .clock import Clock, FixedClock, SystemClock
+from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
     Conflict,
     EngineError,
@@ -39,8 +40,11 @@ from .errors import (
     Problem,
 )
 from .settings import Settings
+from .worker import FireTimers, Job, Worker, stop_on_signals
 
 __all__ = [
+    "DEMO_PASSWORD",
+    "DEMO_PEOPLE",
     "ROLES",
     "AccountFacets",
     "AccountRow",
@@ -52,15 +56,18 @@ __all__ = [
     "Conflict",
     "DeliveryPort",
     "DeliveryReport",
+    "DemoPerson",
     "Engine",
     "EngineError",
     "Field",
+    "FireTimers",
     "FixedClock",
     "FormDefinition",
     "HistoryEntry",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",
+    "Job",
     "Message",
     "NotAllowed",
     "NotFound",
@@ -81,7 +88,10 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionView",
+    "Worker",
     "check_process_dir",
     "load_process",
     "read_process_dir",
+    "seed_demo",
+    "stop_on_signals",
 ]

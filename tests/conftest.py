@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import Engine, FixedClock, Settings
+from engine import DEMO_PASSWORD, Engine, FixedClock, Settings, seed_demo
 from tests.support.databases import fresh_database_url, postgres_url
 from web import create_app
-from web.demo import DEMO_PASSWORD, seed_demo
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -40,58 +39,65 @@ def seeded_database(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path, clock, seeded_database):
-    """Build an app on a database of its own (seeded with the demo organisation by default).
+def make_engine(tmp_path, clock, seeded_database):
+    """Build an engine on a database of its own (seeded with the demo organisation by default).
 
     SQLite: a copy of the seeded file. PostgreSQL (TEST_DATABASE_URL): the schema is reset and
-    seeded again, so only the newest app of a test has its data.
+    seeded again, so only the newest engine of a test has its data.
     """
-    apps = []
+    engines = []
 
-    def make(seeded=True, **overrides):
+    def make(seeded=True):
         pg_url = postgres_url()
         if pg_url:
-            for earlier in apps:  # let go of the schema before it is dropped
-                earlier.extensions["kontoflode"].dispose()
+            for earlier in engines:  # let go of the schema before it is dropped
+                earlier.dispose()
             url = fresh_database_url(tmp_path, pg_url)
         else:
-            path = tmp_path / f"kontoflode-{len(apps)}.db"
+            path = tmp_path / f"kontoflode-{len(engines)}.db"
             if seeded:
                 shutil.copyfile(seeded_database, path)
             url = f"sqlite:///{path}"
+        built = Engine(Settings.from_env({}, database_url=url), clock=clock)
+        engines.append(built)
+        built.create_schema()  # no-ops on a seeded copy, and cheap
+        built.deploy_all()
+        if seeded and pg_url:
+            seed_demo(built)
+        return built
+
+    yield make
+    for built in engines:
+        built.dispose()
+
+
+@pytest.fixture
+def make_app(make_engine):
+    """Build an app over the given engine (a new seeded one by default); overrides go to config."""
+
+    def make(seeded=True, engine=None, **overrides):
         config = {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
-            "DATABASE_URL": url,
-            "CLOCK": clock,
             # Tests sign in many times from one address; the rate-limit test turns this on.
             "RATELIMIT_ENABLED": False,
             **overrides,
         }
-        app = create_app(config)
-        engine = app.extensions["kontoflode"]
-        engine.create_schema()  # no-ops on a seeded copy, and cheap
-        engine.deploy_all()
-        if seeded and pg_url:
-            seed_demo(engine)
-        apps.append(app)
-        return app
+        return create_app(config, engine=engine or make_engine(seeded))
 
-    yield make
-    for app in apps:
-        app.extensions["kontoflode"].dispose()
+    return make
 
 
 @pytest.fixture
-def app(make_app):
-    """The app, CSRF protection on."""
-    return make_app()
+def engine(make_engine):
+    """The engine of the test (the real one, not a fake), on the seeded database."""
+    return make_engine()
 
 
 @pytest.fixture
-def engine(app):
-    """The app's engine (the real one, not a fake)."""
-    return app.extensions["kontoflode"]
+def app(make_app, engine):
+    """The app over the test's engine, CSRF protection on."""
+    return make_app(engine=engine)
 
 
 @pytest.fixture

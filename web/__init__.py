@@ -7,11 +7,11 @@ from typing import Any
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
-from engine import Engine
+from engine import Engine, Settings
 
 from . import auth, register, requests, tasks, vendor
 from .cli import init_cli
-from .config import base_config, engine_settings
+from .config import base_config
 from .context import EXTENSION_KEY, init_context
 from .errors import init_errors
 from .extensions import csrf, limiter
@@ -19,13 +19,12 @@ from .filters import init_filters
 from .security import init_security
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, one engine, extensions, blueprints, errors and CLI."""
+def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | None = None) -> Flask:
+    """Build the app over the given engine (else one from the environment's settings)."""
     test_config = dict(test_config or {})
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(base_config(app.instance_path, app.debug, test_config))
-    engine = Engine(engine_settings(test_config), clock=test_config.get("CLOCK"))
-    app.extensions[EXTENSION_KEY] = engine
+    app.extensions[EXTENSION_KEY] = engine if engine is not None else Engine(Settings.from_env())
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)

@@ -7,17 +7,9 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from engine import Settings
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MAX_UPLOAD_BYTES = 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
-_SETTING_KEYS = {  # test_config key -> engine.Settings field
-    "DATABASE_URL": "database_url",
-    "PROCESSES_DIR": "processes_dir",
-    "REVIEW_INTERVAL": "review_interval",
-    "REVIEW_GRACE": "review_grace",
-}
 
 
 def _flag(value: str | None) -> bool | None:
@@ -88,13 +80,3 @@ def instance_secret_key(instance_dir: Path) -> str:
             tmp.unlink()
     return path.read_text(encoding="ascii").strip()
 
-
-def engine_settings(test_config: dict[str, Any]) -> Settings:
-    """Build the engine's settings once: environment, then explicit test overrides."""
-    if isinstance(test_config.get("ENGINE_SETTINGS"), Settings):
-        return test_config["ENGINE_SETTINGS"]
-    overrides = {field: test_config[key] for key, field in _SETTING_KEYS.items()
-                 if key in test_config}
-    if "processes_dir" in overrides:
-        overrides["processes_dir"] = Path(overrides["processes_dir"])
-    return Settings.from_env(**overrides)

@@ -12,9 +12,14 @@ from .i18n import _
 EXTENSION_KEY = "kontoflode"
 
 
+def engine_of(app: Flask) -> Engine:
+    """The engine an app serves."""
+    return app.extensions[EXTENSION_KEY]
+
+
 def get_engine() -> Engine:
     """The engine of the current app."""
-    return current_app.extensions[EXTENSION_KEY]
+    return engine_of(current_app)
 
 
 def me() -> UserView:

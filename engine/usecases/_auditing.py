@@ -55,6 +55,11 @@ class Auditing:
             differences = [str(error)]
         return ReplayResult(instance_id, len(events), not differences, tuple(differences))
 
+    def verify(self, stream: str) -> ChainCheck:
+        """Check the hash chain of any stream of events (for operators; no user check)."""
+        with self.uow.read() as session:
+            return verify_chain(session, stream)
+
     def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:
         """Check the hash chain of a request's events."""
         with self.uow.read() as session:

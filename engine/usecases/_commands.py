@@ -126,6 +126,7 @@ class Commands:
             ).all()
         fired = skipped = 0
         errors: list[str] = []
+        failures: dict[str, BaseException] = {}
         for instance_id in instance_ids:
             try:
                 if self._fire_instance_timers(instance_id, now):
@@ -136,7 +137,9 @@ class Commands:
                 # One broken instance must not stop the others' timers; it is retried next sweep
                 # and reported to the worker, which logs it.
                 errors.append(f"{instance_id}: {type(error).__name__}: {error}")
-        return TimerSweep(fired=fired, skipped=skipped, failed=len(errors), errors=errors)
+                failures[instance_id] = error
+        return TimerSweep(fired=fired, skipped=skipped, failed=len(errors), errors=errors,
+                          failures=failures)
 
     def _fire_instance_timers(self, instance_id: str, now) -> bool:
         with self.uow.read() as session:

@@ -24,13 +24,13 @@ _DUMMY_HASH = hash_password("not a password anyone has")
 
 _MANAGER = aliased(User)
 # Plain columns, not entities: this runs on every request, and entity loading costs more.
-_USER_QUERY = (
+_USER_ROWS = (
     select(User.id, User.username, User.name, User.email, User.manager_id, User.active,
            _MANAGER.name.label("manager_name"), UserRole.role)
     .outerjoin(_MANAGER, _MANAGER.id == User.manager_id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
-    .where(User.id == bindparam("user_id"))
 )
+_USER_QUERY = _USER_ROWS.where(User.id == bindparam("user_id"))
 
 
 def load_user(session: Session, user_id: int) -> UserView:
@@ -38,10 +38,20 @@ def load_user(session: Session, user_id: int) -> UserView:
     rows = session.execute(_USER_QUERY, {"user_id": user_id}).all()  # a row per role
     if not rows:
         raise NotFound("There is no such user.")
-    first = rows[0]
-    roles = frozenset(row.role for row in rows if row.role)
-    return UserView(first.id, first.username, first.name, first.email, roles,
-                    first.manager_id, first.manager_name, first.active)
+    return _user_views(rows)[0]
+
+
+def _user_views(rows) -> list[UserView]:
+    """Users from rows of _USER_ROWS (a row per role), in the order they first appear."""
+    people: dict[int, list] = {}
+    for row in rows:
+        people.setdefault(row.id, []).append(row)
+    views = []
+    for first, *rest in people.values():
+        roles = frozenset(row.role for row in (first, *rest) if row.role)
+        views.append(UserView(first.id, first.username, first.name, first.email, roles,
+                              first.manager_id, first.manager_name, first.active))
+    return views
 
 
 class Identity(Protocol):
@@ -82,6 +92,11 @@ class Directory:
         with self.uow.read() as session:
             user_id = session.scalar(select(User.id).where(User.username == username))
             return load_user(session, user_id) if user_id else None
+
+    def everyone(self) -> list[UserView]:
+        """Every user, active or not, ordered by username."""
+        with self.uow.read() as session:
+            return _user_views(session.execute(_USER_ROWS.order_by(User.username)).all())
 
     def create(self, username: str, name: str, email: str, password: str | None,
                roles: list[str], manager_username: str | None = None) -> UserView:

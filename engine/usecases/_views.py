@@ -176,3 +176,5 @@ class TimerSweep:
     skipped: int
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    # The exception of each failed instance, by instance id, for the worker to log in full.
+    failures: dict[str, BaseException] = field(default_factory=dict)

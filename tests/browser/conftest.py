@@ -27,9 +27,8 @@ from playwright.sync_api import (
 )
 from werkzeug.serving import make_server
 
-from engine import Engine, FixedClock
+from engine import DEMO_PASSWORD, Engine, FixedClock, Settings, seed_demo
 from web import create_app
-from web.demo import DEMO_PASSWORD, seed_demo
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
@@ -124,17 +123,16 @@ def browser() -> Iterator[Browser]:
 def server(tmp_path) -> Iterator[LiveServer]:
     """A fresh app on its own SQLite file, with both processes and the demo organisation."""
     clock = FixedClock(START)
-    app = create_app({
-        "TESTING": True,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'kontoflode.db'}",
-        "CLOCK": clock,
-        "SECRET_KEY": "x",
-        "RATELIMIT_ENABLED": False,  # every person signs in from 127.0.0.1
-    })
-    engine = app.extensions["kontoflode"]
+    engine = Engine(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'kontoflode.db'}"),
+                    clock=clock)
     engine.create_schema()
     engine.deploy_all()
-    seed_demo(engine)  # what `flask --app web seed-demo` does
+    seed_demo(engine)  # what `kontoflode demo` does
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "x",
+        "RATELIMIT_ENABLED": False,  # every person signs in from 127.0.0.1
+    }, engine=engine)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, name="live-server", daemon=True)
     thread.start()

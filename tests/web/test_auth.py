@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
+from engine import DEMO_PASSWORD
 from tests.web.webtools import post, text, token
 from web import create_app
-from web.demo import DEMO_PASSWORD
 
 
 def sign_in(client, username="staff", password=DEMO_PASSWORD, next_url=None):
@@ -105,15 +105,15 @@ def test_session_cookie_is_http_only_and_lax(client, demo):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_cookies_are_secure_outside_debug_and_tests(tmp_path, monkeypatch):
+def test_cookies_are_secure_outside_debug_and_tests(engine, monkeypatch):
     for name in ("SESSION_COOKIE_SECURE", "KONTOFLODE_INSECURE_COOKIES"):
         monkeypatch.delenv(name, raising=False)
-    config = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "SECRET_KEY": "x"}
-    assert create_app(config).config["SESSION_COOKIE_SECURE"] is True
+    config = {"SECRET_KEY": "x"}
+    assert create_app(config, engine=engine).config["SESSION_COOKIE_SECURE"] is True
     monkeypatch.setenv("KONTOFLODE_INSECURE_COOKIES", "1")
-    assert create_app(config).config["SESSION_COOKIE_SECURE"] is False
+    assert create_app(config, engine=engine).config["SESSION_COOKIE_SECURE"] is False
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
-    assert create_app(config).config["SESSION_COOKIE_SECURE"] is True
+    assert create_app(config, engine=engine).config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_session_protection_is_strong(app):

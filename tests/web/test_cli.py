@@ -1,23 +1,34 @@
-"""The `flask --app web` commands: users, deploy, demo data and the timer worker."""
+"""The command line as `flask --app web` mounts it: the same commands as `kontoflode`."""
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
 from datetime import timedelta
 
-from engine import TimerSweep
 from tests.web.webtools import inbox_task_ids, register_account
-from web.timers import TimerWorker
+from web.cli import cli
 
 
 def run(app, *args, **kwargs):
     return app.test_cli_runner().invoke(args=list(args), **kwargs)
 
 
+def test_flask_mounts_the_very_same_commands(app):
+    for name, command in cli.commands.items():
+        assert app.cli.get_command(None, name) is command, name
+    assert set(cli.commands) == {"check", "deploy", "worker", "verify", "replay", "users",
+                                 "demo", "create-schema"}
+    assert set(cli.commands["users"].commands) == {"create", "update", "list"}
+
+
+def test_users_list_under_flask_uses_the_apps_engine(app, engine):
+    engine.users.create("nina", "Nina New", "nina@ki.se", "a long password", ["auditor"])
+    result = run(app, "users", "list")
+    assert result.exit_code == 0, result.output
+    assert "nina" in result.output and "Nina New" in result.output
+
+
 def test_create_user_with_roles_and_manager(app, engine, demo):
-    result = run(app, "create-user", "ulla", "--name", "Ulla Unit", "--email", "ulla@ki.se",
+    result = run(app, "users", "create", "ulla", "--name", "Ulla Unit", "--email", "ulla@ki.se",
                  "--password", "a long password", "--role", "staff", "--role", "manager",
                  "--manager", "director")
     assert result.exit_code == 0, result.output
@@ -28,7 +39,7 @@ def test_create_user_with_roles_and_manager(app, engine, demo):
 
 
 def test_create_user_asks_for_the_password(app, engine):
-    result = run(app, "create-user", "pia", "--name", "Pia", "--email", "pia@ki.se",
+    result = run(app, "users", "create", "pia", "--name", "Pia", "--email", "pia@ki.se",
                  input="secret password\nsecret password\n")
     assert result.exit_code == 0, result.output
     assert "secret password" not in result.output
@@ -36,13 +47,13 @@ def test_create_user_asks_for_the_password(app, engine):
 
 
 def test_create_user_reports_problems(app, demo):
-    taken = run(app, "create-user", "staff", "--name", "S", "--email", "s@ki.se",
+    taken = run(app, "users", "create", "staff", "--name", "S", "--email", "s@ki.se",
                 "--password", "long enough")
     assert taken.exit_code == 1 and "taken" in taken.output
-    no_manager = run(app, "create-user", "new", "--name", "N", "--email", "n@ki.se",
+    no_manager = run(app, "users", "create", "new", "--name", "N", "--email", "n@ki.se",
                      "--password", "long enough", "--manager", "ghost")
     assert no_manager.exit_code == 1 and "There is no user 'ghost'" in no_manager.output
-    bad_role = run(app, "create-user", "new", "--name", "N", "--email", "n@ki.se",
+    bad_role = run(app, "users", "create", "new", "--name", "N", "--email", "n@ki.se",
                    "--password", "long enough", "--role", "king")
     assert bad_role.exit_code == 2
 
@@ -54,15 +65,16 @@ def test_deploy_prints_versions(app):
     assert "social_media_account: version" in result.output and "unchanged" in result.output
 
 
-def test_seed_demo_is_idempotent(make_app):
-    app = make_app(seeded=False)
-    first = run(app, "seed-demo")
+def test_demo_deploys_and_seeds_idempotently(make_app, make_engine):
+    engine = make_engine(seeded=False)
+    app = make_app(engine=engine)
+    first = run(app, "demo")
     assert first.exit_code == 0, first.output
     assert first.output.count("created") == 8 and "kontoflode-demo" in first.output
     assert "Sara Staff" in first.output and "comms2" in first.output
-    second = run(app, "seed-demo")
+    assert "social_media_account: version" in first.output
+    second = run(app, "demo")
     assert second.output.count("existed") == 8 and "created" not in second.output
-    engine = app.extensions["kontoflode"]
     assert engine.users.find("staff").manager_name == "Maja Manager"
     assert engine.users.find("manager").manager_name == "Dan Director"
 
@@ -72,60 +84,17 @@ def test_create_schema_command(make_app):
     assert run(app, "create-schema").exit_code == 0
 
 
-def test_timers_once_fires_the_due_review(app, clock, client_for):
+def test_worker_once_fires_the_due_review(app, clock, client_for):
     staff = client_for("staff")
     register_account(staff, client_for("manager"), client_for("comms1"))
-    quiet = run(app, "timers", "--once")
+    quiet = run(app, "worker", "--once")
     assert quiet.exit_code == 0 and "nothing due" in quiet.output
     clock.advance(timedelta(days=366))
-    result = run(app, "timers", "--once")
+    result = run(app, "worker", "--once")
     assert result.exit_code == 0, result.output
     assert "fired 1" in result.output
     assert len(inbox_task_ids(staff)) == 1
-    assert "nothing due" in run(app, "timers", "--once").output  # each timer fires once
-
-
-class FlakyEngine:
-    """Fails on the first sweep, then works: the worker must survive the failure."""
-
-    def __init__(self):
-        self.calls = 0
-
-    def fire_due_timers(self):
-        self.calls += 1
-        if self.calls == 1:
-            raise RuntimeError("database is locked")
-        return TimerSweep(fired=1, skipped=0, failed=1, errors=["instance x: broken"])
-
-
-def test_the_worker_survives_a_failing_sweep():
-    lines = []
-    worker = TimerWorker(FlakyEngine(), 0.01, lines.append)
-    assert worker.run_once() is None
-    assert worker.run_once().fired == 1
-    assert lines == ["sweep failed: RuntimeError: database is locked",
-                     "fired 1, skipped 0, failed 1", "error: instance x: broken"]
-
-
-def test_the_worker_loop_stops_when_asked():
-    engine = FlakyEngine()
-    worker = TimerWorker(engine, 0.01, lambda line: None)
-    thread = threading.Thread(target=worker.run)
-    thread.start()
-    while engine.calls < 3:
-        threading.Event().wait(0.01)
-    worker.stop()
-    thread.join(timeout=2)
-    assert not thread.is_alive()
-
-
-def test_the_worker_stops_cleanly_on_sigterm():
-    before = signal.getsignal(signal.SIGTERM)
-    worker = TimerWorker(FlakyEngine(), 0.01, lambda line: None)
-    threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
-    worker.run()  # returns instead of the process being killed
-    assert worker.stopping.is_set()
-    assert signal.getsignal(signal.SIGTERM) == before
+    assert "nothing due" in run(app, "worker", "--once").output  # each timer fires once
 
 
 def test_update_user_moves_open_approvals_to_the_new_manager(app, engine, demo, client_for):
@@ -133,7 +102,7 @@ def test_update_user_moves_open_approvals_to_the_new_manager(app, engine, demo, 
 
     submit_request(client_for("staff"))
     assert len(inbox_task_ids(client_for("manager"))) == 1
-    result = run(app, "update-user", "staff", "--manager", "director")
+    result = run(app, "users", "update", "staff", "--manager", "director")
     assert result.exit_code == 0, result.output
     assert "manager Dan Director" in result.output
     assert inbox_task_ids(client_for("manager")) == []
@@ -141,20 +110,20 @@ def test_update_user_moves_open_approvals_to_the_new_manager(app, engine, demo, 
 
 
 def test_update_user_roles_password_and_deactivation(app, engine, demo):
-    result = run(app, "update-user", "staff", "--add-role", "auditor", "--remove-role", "staff",
+    result = run(app, "users", "update", "staff", "--add-role", "auditor", "--remove-role", "staff",
                  "--set-password", "--inactive", input="a new password\na new password\n")
     assert result.exit_code == 0, result.output
     user = engine.users.find("staff")
     assert user.roles == {"auditor"} and not user.active
     assert engine.authenticate("staff", "a new password") is None, "inactive: no sign-in"
-    assert run(app, "update-user", "staff", "--active").exit_code == 0
+    assert run(app, "users", "update", "staff", "--active").exit_code == 0
     assert engine.authenticate("staff", "a new password").id == user.id
 
 
 def test_update_user_refuses_what_cannot_be(app, demo):
-    assert "There is no user 'nobody'" in run(app, "update-user", "nobody", "--active").output
-    assert "own manager" in run(app, "update-user", "staff", "--manager", "staff").output
-    assert "no user 'ghost'" in run(app, "update-user", "staff", "--manager", "ghost").output
+    assert "There is no user 'nobody'" in run(app, "users", "update", "nobody", "--active").output
+    assert "own manager" in run(app, "users", "update", "staff", "--manager", "staff").output
+    assert "no user 'ghost'" in run(app, "users", "update", "staff", "--manager", "ghost").output
 
 
 def test_a_deactivated_person_is_signed_out_at_once(app, engine, demo, client_for):

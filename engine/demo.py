@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import Engine, UserView
+from .app import Engine
+from .usecases import UserView
 
 DEMO_PASSWORD = "kontoflode-demo"  # noqa: S105 - a published demo password, by design
 

@@ -1,0 +1,115 @@
+"""The one worker: each tick runs its jobs in turn: fire due timers, then deliver the outbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from .usecases import DeliveryPort, DeliveryReport, RecordingDelivery, TimerSweep
+
+log = logging.getLogger("kontoflode.worker")
+
+
+class Job(Protocol):
+    """One thing the worker does every tick; its result is reported back from `run_once`."""
+
+    name: str
+
+    def __call__(self) -> Any:
+        """Do the job once."""
+
+
+class FireTimers:
+    """The timer job: fire every due timer once; a failing instance is retried next tick."""
+
+    name = "timers"
+
+    def __init__(self, engine: Any):
+        self.engine = engine
+
+    def __call__(self) -> TimerSweep:
+        """One sweep; each failing instance is logged with its traceback and stays due."""
+        sweep = self.engine.fire_due_timers()
+        for instance_id, error in sweep.failures.items():
+            log.error("Timers of instance %s failed; retrying next tick", instance_id,
+                      exc_info=(type(error), error, error.__traceback__))
+        busy = sweep.fired or sweep.skipped or sweep.failed
+        log.log(logging.INFO if busy else logging.DEBUG,
+                "Timer sweep: fired %d, skipped %d, failed %d",
+                sweep.fired, sweep.skipped, sweep.failed)
+        return sweep
+
+
+class DeliverOutbox:
+    """The outbox job: hand every pending message to the delivery port, each exactly once."""
+
+    name = "outbox"
+
+    def __init__(self, engine: Any, port: DeliveryPort | None = None, worker_name: str = ""):
+        self.engine = engine
+        self.port = port or RecordingDelivery()
+        self.worker_name = worker_name or f"{socket.gethostname()}:{os.getpid()}"
+
+    def __call__(self) -> DeliveryReport:
+        """Deliver until nothing is pending (failed messages wait for the next tick)."""
+        delivered = failed = 0
+        while True:
+            report = self.engine.deliver_outbox(self.port, self.worker_name)
+            delivered, failed = delivered + report.delivered, failed + report.failed
+            if not report.delivered:
+                break
+        log.log(logging.INFO if delivered or failed else logging.DEBUG,
+                "Outbox: delivered %d, failed %d", delivered, failed)
+        return DeliveryReport(delivered, failed)
+
+
+class Worker:
+    """Runs its jobs every tick; a job that fails is logged and runs again next tick."""
+
+    def __init__(self, engine: Any, jobs: Sequence[Job] | None = None):
+        self.engine = engine
+        self.jobs: list[Job] = (list(jobs) if jobs is not None
+                                else [FireTimers(engine), DeliverOutbox(engine)])
+
+    def run_once(self) -> dict[str, Any]:
+        """One tick: every job once; returns each job's result by name (None when it failed)."""
+        results: dict[str, Any] = {}
+        for job in self.jobs:
+            try:
+                results[job.name] = job()
+            except Exception:  # keep the worker alive; the next tick tries again
+                log.exception("Job %s failed; it runs again next tick", job.name)
+                results[job.name] = None
+        return results
+
+    def run_forever(self, interval: float, stop_event: threading.Event) -> None:
+        """Tick every `interval` seconds until `stop_event` is set (after the tick in progress)."""
+        log.info("Worker started: %s every %g s", ", ".join(j.name for j in self.jobs), interval)
+        while not stop_event.is_set():
+            self.run_once()
+            stop_event.wait(interval)
+        log.info("Worker stopped")
+
+
+@contextmanager
+def stop_on_signals(stop_event: threading.Event,
+                    signals: Sequence[int] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """Set `stop_event` on SIGINT/SIGTERM while inside (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def handler(*_args) -> None:
+        stop_event.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
