@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from engine import DEMO_PEOPLE, Engine, FixedClock, Settings
 from engine.store import Instance
+from tests.integration.test_contract import renamed_field_copy
 from tests.integration.test_procedure import register
 from tests.support.databases import create_tables, fresh_database_url
 from web.cli import cli
@@ -176,3 +177,11 @@ def test_demo_seeds_the_organisation_once(tmp_path):
         assert second.output.count("unchanged") == 2
     finally:
         engine.dispose()
+
+
+def test_check_refuses_a_renamed_field_the_register_reads(tmp_path):
+    folder = renamed_field_copy(tmp_path, "define_account", "account_name", "account_title")
+    result = CliRunner().invoke(cli, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert "refused, 1 problem(s)" in result.output
+    assert "'account_name'" in result.output and "forms/define_account.json" in result.output
