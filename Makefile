@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app web
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test setup migrate demo lint bench browser-deps clean
@@ -29,12 +30,14 @@ demo: migrate
 	$(FLASK) deploy
 	$(FLASK) seed-demo
 
-# A local demo over plain http: session cookies without the Secure flag (production keeps it).
+# Served as production does: gunicorn with WORKERS worker processes (each builds its own app
+# and database engine), the timer worker beside it. A local demo over plain http: session
+# cookies without the Secure flag (production keeps it). The development server: `flask run`.
 run: demo
 	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (timer worker running beside it; Ctrl-C stops both)"
 	@$(FLASK) timers --interval 5 & timers=$$!; \
 	trap 'kill $$timers 2>/dev/null; wait $$timers 2>/dev/null' EXIT INT TERM; \
-	KONTOFLODE_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	KONTOFLODE_INSECURE_COOKIES=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) web.wsgi:app
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser-deps:
