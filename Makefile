@@ -57,10 +57,17 @@ test: setup browser-deps lint
 		$(BIN)/pytest -q tests/integration tests/web; \
 	fi
 
+# The HTTP benchmark runs on SQLite, and again on PostgreSQL when BENCH_DATABASE_URL names one
+# (it wipes that database).
 bench: setup
 	$(BIN)/python -m bench.bench_complete_task
 	$(BIN)/python -m bench.bench_review_cycles
 	$(BIN)/python -m bench.bench_inbox
+	BENCH_DATABASE_URL= $(BIN)/python -m bench.bench_http
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+		echo "== bench_http on PostgreSQL: $$BENCH_DATABASE_URL"; \
+		$(BIN)/python -m bench.bench_http; \
+	fi
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output

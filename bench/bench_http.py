@@ -1,0 +1,194 @@
+"""Completing a task through the real WSGI server (gunicorn) vs SpiffWorkflow alone.
+
+The requests waiting for the manager's approval are prepared through the engine first. Then, for
+each number of worker processes and of client threads, gunicorn serves the app on 127.0.0.1
+and the clients, each signed in as the manager through the login form, complete a batch of
+approvals of their own as a browser does: open the task page (for its CSRF token), post the
+form, get the redirect. The baseline is bare SpiffWorkflow completing the same task on the same
+states in the same run (deserialize, complete, run the engine steps, serialize; see
+bench_complete_task).
+
+    python -m bench.bench_http [--completions 150] [--workers 1 2] [--clients 1 4]
+                               [--max-seconds 60] [--database-url URL]
+
+The database is a temporary SQLite file unless --database-url (or BENCH_DATABASE_URL) names a
+PostgreSQL database, which is wiped first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import queue
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+from bench.bench_complete_task import prepare, spiff_alone, vanilla_states
+from bench.common import fresh_engine, print_table, timed
+from tests.support.people import PASSWORD
+from tests.support.server import Browser, GunicornServer
+
+APPROVE_FORM = {"manager_decision": "approve"}
+
+
+@dataclass
+class Run:
+    """What the clients measured against one server."""
+
+    workers: int
+    clients: int
+    task_ids: list[str]
+    seconds: float = 0.0
+    post_ms: list[float] = field(default_factory=list)  # the completing POST alone
+    cycle_ms: list[float] = field(default_factory=list)  # task page + POST
+    failures: list[str] = field(default_factory=list)
+    client_cpu: float = 0.0  # CPU seconds the client threads used (this process)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.post_ms) / self.seconds if self.seconds else 0.0
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The sample below which `fraction` of them lie (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def complete_over_http(browser: Browser, task_ids: queue.Queue, deadline: float,
+                       run: Run) -> None:
+    """One client: take tasks off the queue and complete each through its page's form."""
+    while time.monotonic() < deadline:
+        try:
+            task_id = task_ids.get_nowait()
+        except queue.Empty:
+            return
+        path = f"/tasks/{task_id}"
+        start = time.perf_counter()
+        try:
+            page = browser.get(path)
+            posted = time.perf_counter()
+            answer = browser.post(path, {**APPROVE_FORM, "csrf_token": page.csrf_token()})
+        except Exception as error:  # count it and go on: one bad request is a figure too
+            with run.lock:
+                run.failures.append(f"{task_id}: {type(error).__name__}: {error}")
+            continue
+        end = time.perf_counter()
+        with run.lock:
+            if answer.status == 303 and (answer.location or "").endswith(f"{path}/done"):
+                run.post_ms.append((end - posted) * 1000)
+                run.cycle_ms.append((end - start) * 1000)
+            else:
+                run.failures.append(f"{task_id}: status {answer.status}")
+
+
+def serve_and_complete(database_url: str, folder: Path, workers: int, clients: int,
+                       task_ids: list[str], max_seconds: float) -> Run:
+    """Start gunicorn, sign the clients in, and complete `task_ids` over HTTP."""
+    run = Run(workers, clients, task_ids)
+    # Sign-in is not what is measured; its rate limit would only get in the way.
+    with GunicornServer(database_url, folder, workers=workers,
+                        env={"RATELIMIT_ENABLED": "0"}) as server:
+        browsers = [Browser(server.url) for _ in range(clients)]
+        for browser in browsers:
+            browser.login("manager", PASSWORD)
+        warm_up(browsers, task_ids, workers)
+        work: queue.Queue = queue.Queue()
+        for task_id in task_ids:
+            work.put(task_id)
+        deadline = time.monotonic() + max_seconds
+        threads = [threading.Thread(target=complete_over_http, args=(b, work, deadline, run))
+                   for b in browsers]
+        cpu, start = time.process_time(), time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(max_seconds + 30)
+        run.seconds = time.perf_counter() - start
+        run.client_cpu = time.process_time() - cpu
+    return run
+
+
+def warm_up(browsers: list[Browser], task_ids: list[str], workers: int) -> None:
+    """Open task pages concurrently, unmeasured, so every worker has loaded the process."""
+    def look(i: int) -> None:
+        browsers[i % len(browsers)].get(f"/tasks/{task_ids[i % len(task_ids)]}")
+
+    for _round in range(2):
+        threads = [threading.Thread(target=look, args=(i,)) for i in range(4 * workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
+
+def main() -> None:
+    """Run the benchmark and print its table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--completions", type=int, default=150, help="per run")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 4],
+                        help="client threads (each count is a run of its own)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--max-seconds", type=float, default=60.0, help="per server run")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or None)
+    args = parser.parse_args()
+
+    engine, _clock, org = fresh_engine(args.database_url)
+    database_url = engine.settings.database_url
+    people = SimpleNamespace(staff=org.staff, manager=org.manager)
+    plan = [(w, c) for w in args.workers for c in args.clients]
+    pairs = prepare(engine, people, args.completions * len(plan))
+    states = vanilla_states(engine, pairs)
+    gc.collect()
+    baseline = [timed(lambda i=i, t=t: spiff_alone(states[i], t)) for i, t in pairs]
+    engine.db.dispose()  # the server's workers open their own connections
+
+    folder = Path(tempfile.mkdtemp(prefix="kontoflode-bench-http-"))
+    runs = []
+    for index, (workers, clients) in enumerate(plan):
+        batch = [t for _, t in pairs[index * args.completions:(index + 1) * args.completions]]
+        runs.append(serve_and_complete(database_url, folder, workers, clients, batch,
+                                       args.max_seconds))
+    left = {t.id for t in engine.inbox(org.manager.id)}
+    engine.dispose()
+
+    spiff_p50 = percentile(baseline, 0.5)
+    spiff_rate = 1000 / spiff_p50
+    rows = [["SpiffWorkflow alone", "-", "-", str(len(baseline)), f"{spiff_rate:.0f}",
+             f"{spiff_p50:.2f}", f"{percentile(baseline, 0.99):.2f}", "-", "1.0"]]
+    for run in runs:
+        if not run.post_ms:
+            rows.append(["gunicorn", str(run.workers), str(run.clients), "0", "-", "-", "-",
+                         "-", "-"])
+            continue
+        rows.append([
+            "gunicorn", str(run.workers), str(run.clients), str(len(run.post_ms)),
+            f"{run.per_second:.0f}", f"{percentile(run.post_ms, 0.5):.2f}",
+            f"{percentile(run.post_ms, 0.99):.2f}", f"{percentile(run.cycle_ms, 0.5):.2f}",
+            f"{spiff_rate / run.per_second:.1f}",
+        ])
+    print_table(
+        f"Complete the manager's approval over HTTP ({engine.db.dialect.name}, "
+        f"{os.cpu_count()} CPUs)",
+        ["path", "workers", "clients", "completions", "per second", "POST p50 ms", "POST p99 ms",
+         "page+POST p50 ms", "ratio spiff/s / this/s"], rows)
+    for run in runs:
+        completed = len(set(run.task_ids) - left)  # what the database says, not the clients
+        print(f"\n{run.workers} worker(s), {run.clients} client(s): {run.seconds:.1f} s, "
+              f"{completed} of {len(run.task_ids)} approvals done in the database, "
+              f"client threads used {run.client_cpu / run.seconds:.0%} of one CPU, "
+              f"{len(run.failures)} failed"
+              f"{': ' + run.failures[0] if run.failures else ''}")
+        assert completed >= len(run.post_ms), "a 303 without the task being completed"
+    print("\nSpiffWorkflow alone is one thread in this process, timed per completion; "
+          "per second = 1000 / its median.")
+
+
+if __name__ == "__main__":
+    main()
