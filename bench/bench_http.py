@@ -5,8 +5,9 @@ each number of worker processes and of client threads, gunicorn serves the app o
 and the clients, each signed in as the manager through the login form, complete a batch of
 approvals of their own as a browser does: open the task page (for its CSRF token), post the
 form, get the redirect. The baseline is bare SpiffWorkflow completing the same task on the same
-states in the same run (deserialize, complete, run the engine steps, serialize; see
-bench_complete_task).
+states in the same run, each batch just before it goes over HTTP (deserialize, complete, run
+the engine steps, serialize; see bench_complete_task). The server's CPU per completion is read
+from its worker processes (Linux /proc), which a busy machine disturbs less than wall time.
 
     python -m bench.bench_http [--completions 150] [--workers 1 2] [--clients 1 4]
                                [--max-seconds 60] [--database-url URL]
@@ -48,6 +49,9 @@ class Run:
     cycle_ms: list[float] = field(default_factory=list)  # task page + POST
     failures: list[str] = field(default_factory=list)
     client_cpu: float = 0.0  # CPU seconds the client threads used (this process)
+    server_cpu: float | None = None  # CPU seconds gunicorn's workers used meanwhile
+    spiff_ms: list[float] = field(default_factory=list)  # the baseline on this batch's states
+    spiff_cpu: float = 0.0  # CPU seconds the baseline used
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -88,10 +92,21 @@ def complete_over_http(browser: Browser, task_ids: queue.Queue, deadline: float,
                 run.failures.append(f"{task_id}: status {answer.status}")
 
 
-def serve_and_complete(database_url: str, folder: Path, workers: int, clients: int,
-                       task_ids: list[str], max_seconds: float) -> Run:
-    """Start gunicorn, sign the clients in, and complete `task_ids` over HTTP."""
-    run = Run(workers, clients, task_ids)
+def spiff_baseline(run: Run, pairs: list[tuple[str, str]], states: dict[str, str]) -> None:
+    """SpiffWorkflow alone on this batch's states, just before the batch goes over HTTP.
+
+    Measured per batch so that each ratio compares two things timed minutes apart at most,
+    under the same load on the machine.
+    """
+    gc.collect()
+    cpu = time.process_time()
+    run.spiff_ms = [timed(lambda i=i, t=t: spiff_alone(states[i], t)) for i, t in pairs]
+    run.spiff_cpu = time.process_time() - cpu
+
+
+def serve_and_complete(database_url: str, folder: Path, run: Run, max_seconds: float) -> None:
+    """Start gunicorn, sign the clients in, and complete the run's tasks over HTTP."""
+    workers, clients, task_ids = run.workers, run.clients, run.task_ids
     # Sign-in is not what is measured; its rate limit would only get in the way.
     with GunicornServer(database_url, folder, workers=workers,
                         env={"RATELIMIT_ENABLED": "0"}) as server:
@@ -105,6 +120,7 @@ def serve_and_complete(database_url: str, folder: Path, workers: int, clients: i
         deadline = time.monotonic() + max_seconds
         threads = [threading.Thread(target=complete_over_http, args=(b, work, deadline, run))
                    for b in browsers]
+        server_cpu = server.worker_cpu_seconds()
         cpu, start = time.process_time(), time.perf_counter()
         for thread in threads:
             thread.start()
@@ -112,7 +128,8 @@ def serve_and_complete(database_url: str, folder: Path, workers: int, clients: i
             thread.join(max_seconds + 30)
         run.seconds = time.perf_counter() - start
         run.client_cpu = time.process_time() - cpu
-    return run
+        if server_cpu is not None:
+            run.server_cpu = server.worker_cpu_seconds() - server_cpu
 
 
 def warm_up(browsers: list[Browser], task_ids: list[str], workers: int) -> None:
@@ -145,39 +162,49 @@ def main() -> None:
     plan = [(w, c) for w in args.workers for c in args.clients]
     pairs = prepare(engine, people, args.completions * len(plan))
     states = vanilla_states(engine, pairs)
-    gc.collect()
-    baseline = [timed(lambda i=i, t=t: spiff_alone(states[i], t)) for i, t in pairs]
     engine.db.dispose()  # the server's workers open their own connections
 
     folder = Path(tempfile.mkdtemp(prefix="kontoflode-bench-http-"))
     runs = []
     for index, (workers, clients) in enumerate(plan):
-        batch = [t for _, t in pairs[index * args.completions:(index + 1) * args.completions]]
-        runs.append(serve_and_complete(database_url, folder, workers, clients, batch,
-                                       args.max_seconds))
+        batch = pairs[index * args.completions:(index + 1) * args.completions]
+        run = Run(workers, clients, [t for _, t in batch])
+        spiff_baseline(run, batch, states)
+        serve_and_complete(database_url, folder, run, args.max_seconds)
+        runs.append(run)
     left = {t.id for t in engine.inbox(org.manager.id)}
     engine.dispose()
+    report(runs, left, engine.db.dialect.name, args.completions)
 
-    spiff_p50 = percentile(baseline, 0.5)
-    spiff_rate = 1000 / spiff_p50
-    rows = [["SpiffWorkflow alone", "-", "-", str(len(baseline)), f"{spiff_rate:.0f}",
-             f"{spiff_p50:.2f}", f"{percentile(baseline, 0.99):.2f}", "-", "1.0"]]
+
+def report(runs: list[Run], left: set[str], dialect: str, completions: int) -> None:
+    """Print the table, then what each run did and whether the database agrees."""
+    rows = []
     for run in runs:
+        spiff_p50 = percentile(run.spiff_ms, 0.5)
+        spiff_cpu_ms = run.spiff_cpu * 1000 / len(run.spiff_ms)
         if not run.post_ms:
-            rows.append(["gunicorn", str(run.workers), str(run.clients), "0", "-", "-", "-",
-                         "-", "-"])
+            rows.append([str(run.workers), str(run.clients), "0", *["-"] * 8])
             continue
+        server_cpu_ms = (run.server_cpu * 1000 / len(run.post_ms)
+                         if run.server_cpu is not None else None)
         rows.append([
-            "gunicorn", str(run.workers), str(run.clients), str(len(run.post_ms)),
-            f"{run.per_second:.0f}", f"{percentile(run.post_ms, 0.5):.2f}",
-            f"{percentile(run.post_ms, 0.99):.2f}", f"{percentile(run.cycle_ms, 0.5):.2f}",
-            f"{spiff_rate / run.per_second:.1f}",
+            str(run.workers), str(run.clients), str(len(run.post_ms)), f"{run.per_second:.0f}",
+            f"{percentile(run.post_ms, 0.5):.1f}", f"{percentile(run.post_ms, 0.99):.1f}",
+            f"{percentile(run.cycle_ms, 0.5):.1f}",
+            "-" if server_cpu_ms is None else f"{server_cpu_ms:.1f}",
+            f"{1000 / spiff_p50:.0f}", f"{spiff_p50:.2f} / {spiff_cpu_ms:.2f}",
+            f"{1000 / spiff_p50 / run.per_second:.1f}",
         ])
     print_table(
-        f"Complete the manager's approval over HTTP ({engine.db.dialect.name}, "
-        f"{os.cpu_count()} CPUs)",
-        ["path", "workers", "clients", "completions", "per second", "POST p50 ms", "POST p99 ms",
-         "page+POST p50 ms", "ratio spiff/s / this/s"], rows)
+        f"Complete the manager's approval over HTTP: gunicorn on {dialect}, "
+        f"{completions} per run, {os.cpu_count()} CPUs",
+        ["workers", "clients", "done", "per s", "POST p50 ms", "POST p99 ms",
+         "page+POST p50 ms", "server CPU ms/done", "spiff alone per s",
+         "spiff p50 / CPU ms", "ratio per s"], rows)
+    print("\nper s: completions per second of wall time (each: task page, then POST). "
+          "server CPU: gunicorn's workers, per completion.\nSpiffWorkflow alone: one thread, "
+          "the same states just before; per s = 1000 / its p50. ratio = its per s / ours.")
     for run in runs:
         completed = len(set(run.task_ids) - left)  # what the database says, not the clients
         print(f"\n{run.workers} worker(s), {run.clients} client(s): {run.seconds:.1f} s, "
@@ -186,9 +213,6 @@ def main() -> None:
               f"{len(run.failures)} failed"
               f"{': ' + run.failures[0] if run.failures else ''}")
         assert completed >= len(run.post_ms), "a 303 without the task being completed"
-    print("\nSpiffWorkflow alone is one thread in this process, timed per completion; "
-          "per second = 1000 / its median.")
-
 
 if __name__ == "__main__":
     main()

@@ -103,6 +103,21 @@ class GunicornServer:
             os.killpg(self.process.pid, signal.SIGKILL)
         return self.process.wait(self.stop_timeout)
 
+    def worker_cpu_seconds(self) -> float | None:
+        """CPU time (user + system) the worker processes have used so far; None off Linux."""
+        if self.process is None or not Path("/proc").is_dir():
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0.0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while being read
+                continue
+            if int(fields[1]) == self.process.pid:  # fields[1] is the parent's pid
+                total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        return total
+
     def answers(self) -> list[tuple[int, str, str, int]]:
         """Every request answered so far: (worker pid, method, path, status)."""
         if not self.access_log.exists():
