@@ -27,7 +27,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 
 from bench.bench_complete_task import prepare, spiff_alone, vanilla_states
 from bench.common import fresh_engine, print_table, timed
@@ -158,9 +157,8 @@ def main() -> None:
 
     engine, _clock, org = fresh_engine(args.database_url)
     database_url = engine.settings.database_url
-    people = SimpleNamespace(staff=org.staff, manager=org.manager)
     plan = [(w, c) for w in args.workers for c in args.clients]
-    pairs = prepare(engine, people, args.completions * len(plan))
+    pairs = prepare(engine, org, args.completions * len(plan))
     states = vanilla_states(engine, pairs)
     engine.db.dispose()  # the server's workers open their own connections
 
