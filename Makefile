@@ -7,6 +7,7 @@ FLASK := $(BIN)/flask --app web
 KONTOFLODE := $(BIN)/kontoflode
 HOST ?= 127.0.0.1
 PORT ?= 5000
+WORKERS ?= 2
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test setup migrate demo lint bench browser-deps clean
@@ -30,12 +31,14 @@ migrate: setup
 demo: migrate
 	$(KONTOFLODE) demo
 
-# A local demo over plain http: session cookies without the Secure flag (production keeps it).
+# Served as production does: gunicorn with WORKERS worker processes (each builds its own app
+# and database engine), the timer worker beside it. A local demo over plain http: session
+# cookies without the Secure flag (production keeps it). The development server: `flask run`.
 run: demo
 	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (the worker running beside it; Ctrl-C stops both)"
 	@$(KONTOFLODE) worker --interval 5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	KONTOFLODE_INSECURE_COOKIES=1 $(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	KONTOFLODE_INSECURE_COOKIES=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) web.wsgi:app
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser-deps:
@@ -55,10 +58,17 @@ test: setup browser-deps lint
 		$(BIN)/pytest -q tests/integration tests/web; \
 	fi
 
+# The HTTP benchmark runs on SQLite, and again on PostgreSQL when BENCH_DATABASE_URL names one
+# (it wipes that database).
 bench: setup
 	$(BIN)/python -m bench.bench_complete_task
 	$(BIN)/python -m bench.bench_review_cycles
 	$(BIN)/python -m bench.bench_inbox
+	BENCH_DATABASE_URL= $(BIN)/python -m bench.bench_http
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+		echo "== bench_http on PostgreSQL: $$BENCH_DATABASE_URL"; \
+		$(BIN)/python -m bench.bench_http; \
+	fi
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
