@@ -38,7 +38,7 @@ class Engine:
         self.db = make_db_engine(settings.database_url)
         self.uow = UnitOfWork(self.db)
         self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes, CONTRACTS)
-        self.procedure = AccountProcedure(self.catalog, self.clock, settings)
+        self.procedure = AccountProcedure(self.catalog, settings)
         self.users = Directory(self.uow, self.clock)
         self.identity = identity or LocalPasswords(self.uow)
         self.commands = Commands(self.uow, self.catalog, self.clock, self.procedure)

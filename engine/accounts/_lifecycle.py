@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from engine.clock import FixedClock
 from engine.runtime import Snapshot, start_workflow
 from engine.store import Event, Instance, NewEvent, Transition, write_transition
 
@@ -34,35 +35,38 @@ class FollowUp:
     review: Transition | None = None
 
 
-def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
+def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot,
+                   now: datetime) -> FollowUp | None:
     """What must happen when this step completes an instance (None when nothing)."""
     if not snapshot.completed:
         return None
     data = snapshot.data
     if instance.process_id == REQUEST_PROCESS:
         # The first review counts from the registration date communications entered.
-        anchor = _date(data.get("registered_on")) or ctx.clock.now().date()
-        return FollowUp("register", _prepare_review(ctx, instance.started_by, data, anchor))
+        anchor = _date(data.get("registered_on")) or now.date()
+        return FollowUp("register", _prepare_review(ctx, instance.started_by, data, anchor, now))
     if instance.process_id == REVIEW_PROCESS:
         if data.get("review_decision") == "close":
             return FollowUp("close")
         # The next one counts from when this one was due, not from when it was answered.
-        anchor = due_date_of(data.get("review_due_at")) or ctx.clock.now().date()
+        anchor = due_date_of(data.get("review_due_at")) or now.date()
         return FollowUp("next_review",
-                        _prepare_review(ctx, instance.started_by, data, anchor))
+                        _prepare_review(ctx, instance.started_by, data, anchor, now))
     return None
 
 
-def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date) -> Transition:
+def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
+                    now: datetime) -> Transition:
     version_id, process = ctx.catalog.current(REVIEW_PROCESS)
-    due = next_review_due(anchor, ctx.settings.review_interval, ctx.clock.now())
+    due = next_review_due(anchor, ctx.settings.review_interval, now)
     seed = {
         "review_due_at": due.isoformat(),
         "review_grace": ctx.settings.review_grace,
         "channel": data.get("channel", ""),
         "account_name": data.get("account_name", ""),
     }
-    snapshot = start_workflow(process, seed, ctx.clock)
+    # The review starts at the step's one instant, the one its event records.
+    snapshot = start_workflow(process, seed, FixedClock(now))
     return Transition(
         instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
         snapshot=snapshot, started_by=owner_id,

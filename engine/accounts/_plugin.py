@@ -25,9 +25,8 @@ class AccountProcedure:
     request_process = REQUEST_PROCESS
     contracts = CONTRACTS
 
-    def __init__(self, catalog: Catalog, clock, settings):
+    def __init__(self, catalog: Catalog, settings):
         self.catalog = catalog
-        self.clock = clock
         self.settings = settings
 
     def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
@@ -36,9 +35,9 @@ class AccountProcedure:
             return f"{data['account_name']} on {data['channel']}"
         return current or "New social media account"
 
-    def plan(self, instance: Instance, snapshot: Snapshot) -> FollowUp | None:
+    def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> FollowUp | None:
         """The register row or the next review cycle, prepared outside the write."""
-        return plan_follow_up(self, instance, snapshot)
+        return plan_follow_up(self, instance, snapshot, now)
 
     def apply(self, session: Session, plan: FollowUp | None, instance: Instance,
               snapshot: Snapshot, now: datetime) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from engine.clock import FixedClock
 from engine.definitions.forms import Field
 from engine.errors import Conflict
 from engine.runtime import complete_user_task, fire_timers, restore, start_workflow
@@ -56,14 +57,14 @@ class Commands:
             version_id, process = self.catalog.current_in(session, process_id)
             if _needs_manager(process):
                 approver_of(session, user_id)  # refuse now, not when the approval step comes
-        snapshot = start_workflow(process, {}, self.clock)
+        now = self.clock.now()
+        snapshot = start_workflow(process, {}, FixedClock(now))
         step = Transition(
             instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
             snapshot=snapshot, started_by=user_id,
             title=self.procedure.title(process_id, snapshot.data, ""),
             events=[NewEvent("instance_started", {"process_id": process_id}, actor_id=user_id)],
         )
-        now = self.clock.now()
         with self.uow.write() as session:
             self._write(session, step, None, now)
         mine = [r.task_id for r in snapshot.ready
@@ -84,7 +85,8 @@ class Commands:
         data = submission(info.form.fields) if callable(submission) else submission
         cleaned = info.form.validate(dict(data))
         workflow = restore(process, instance.state)
-        snapshot = complete_user_task(workflow, process, task_id, cleaned, self.clock)
+        now = self.clock.now()  # the step's one instant: SpiffWorkflow's and its event's
+        snapshot = complete_user_task(workflow, process, task_id, cleaned, FixedClock(now))
         step = Transition(
             instance_id=instance.id, process=process, version_id=instance.version_id,
             snapshot=snapshot, started_by=instance.started_by,
@@ -94,8 +96,7 @@ class Commands:
             events=[NewEvent("task_completed", {"title": info.title, "data": cleaned},
                              actor_id=user_id, task_id=task_id, task_name=task.task_name)],
         )
-        follow_up = self.procedure.plan(instance, snapshot)
-        now = self.clock.now()
+        follow_up = self.procedure.plan(instance, snapshot, now)
         with self.uow.write() as session:
             self._write(session, step, task.task_name, now)
             self.procedure.apply(session, follow_up, instance, snapshot, now)
@@ -149,7 +150,9 @@ class Commands:
             if instance is None or not due:
                 return False
         process = self.catalog.get(instance.version_id)
-        snapshot = fire_timers(restore(process, instance.state), process, self.clock)
+        # Deadlines SpiffWorkflow sets now (a review's grace period) count from the instant the
+        # event records, so a replay from the log sets them exactly the same.
+        snapshot = fire_timers(restore(process, instance.state), process, FixedClock(now))
         waiting = {t.task_id for t in snapshot.timers}
         fired = [t for t in due if t.task_id not in waiting]
         if not fired:
@@ -161,7 +164,7 @@ class Commands:
             events=[NewEvent("timer_fired", {"timer": t.name, "due_at": t.due_at.isoformat()},
                              task_id=t.task_id) for t in fired],
         )
-        follow_up = self.procedure.plan(instance, snapshot)
+        follow_up = self.procedure.plan(instance, snapshot, now)
         try:
             with self.uow.write() as session:
                 if not _claim_timers(session, instance_id, [t.id for t in fired]):

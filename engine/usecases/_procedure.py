@@ -27,8 +27,11 @@ class Procedure(Protocol):
     def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
         """The title of an instance, given its data so far."""
 
-    def plan(self, instance: Instance, snapshot: Snapshot) -> Any:
-        """Prepare, outside the write transaction, what must follow this step (or None)."""
+    def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> Any:
+        """Prepare, outside the write transaction, what must follow this step (or None).
+
+        `now` is the step's one instant: the time its events record.
+        """
 
     def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
               now: datetime) -> None:
@@ -52,7 +55,7 @@ class NoProcedure:
         """The process id until something better is known."""
         return current or process_id
 
-    def plan(self, instance: Instance, snapshot: Snapshot) -> None:
+    def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> None:
         """Nothing follows."""
 
     def apply(self, session: Session, plan: Any, instance: Instance, snapshot: Snapshot,
