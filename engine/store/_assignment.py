@@ -26,13 +26,19 @@ def assign(session: Session, rule: LaneRule, initiator_id: int) -> Assignment:
     if rule.kind == "initiator":
         return Assignment(initiator_id, None)
     if rule.kind == "manager_of_initiator":
-        return Assignment(approver_of(session, initiator_id), None)
+        return Assignment(approver_of(session, initiator_id, lock=True), None)
     return Assignment(None, rule.role)
 
 
-def approver_of(session: Session, initiator_id: int) -> int:
-    """The initiator's own manager: never the initiator, also when they are a manager."""
-    manager_id = session.scalar(select(User.manager_id).where(User.id == initiator_id))
+def approver_of(session: Session, initiator_id: int, lock: bool = False) -> int:
+    """The initiator's own manager: never the initiator, also when they are a manager.
+
+    With `lock`, the initiator's row is share-locked until the caller commits (PostgreSQL), so
+    a manager change running at the same time either commits first and is read here, or waits
+    and then moves the approval this step assigns; it can never miss it.
+    """
+    query = select(User.manager_id).where(User.id == initiator_id)
+    manager_id = session.scalar(query.with_for_update(read=True) if lock else query)
     if manager_id is None or manager_id == initiator_id:
         raise InvalidInput("You have no manager registered, and a manager must approve every "
                            "new account. Ask an administrator to set your manager.")

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from engine import Conflict, Engine, FixedClock, Settings
 from engine.store import Event, Instance
-from tests.integration.test_procedure import register, request_until_approval
-from tests.support.people import APPROVE, REJECT
+from tests.integration.test_procedure import do, register, request_until_approval
+from tests.support.people import ACCOUNT, APPROVE, GUIDELINES, MODERATION, REJECT
 
 
 class GatedUnitOfWork:
@@ -141,3 +141,28 @@ def test_a_broken_instance_does_not_stop_the_sweep(engine, org, clock):
     sweep = engine.fire_due_timers()
     assert (sweep.fired, sweep.failed) == (1, 1), sweep
     assert broken.id in sweep.errors[0]
+
+
+def test_a_manager_change_racing_a_step_never_leaves_the_approval_with_the_old_one(
+        engine, org, database_url):
+    """Plan moderation (which assigns the approval) and a manager change, written at once."""
+    managers = [org.manager, org.director]
+    for round_ in range(6):
+        old, new = managers[round_ % 2], managers[(round_ + 1) % 2]
+        engine.users.update(org.staff.username, manager_username=old.username)
+        request_id = engine.start_request(org.staff.id).instance_id
+        do(engine, org.staff, "confirm_guidelines", GUIDELINES)
+        do(engine, org.staff, "define_account", ACCOUNT)
+        [task] = [t for t in engine.inbox(org.staff.id) if t.task_name == "plan_moderation"]
+        barrier = threading.Barrier(2)
+        engine.commands.uow = GatedUnitOfWork(engine.uow, barrier)
+        engine.users.uow = GatedUnitOfWork(engine.uow, barrier)
+        results = race([
+            lambda task=task: engine.complete_task(org.staff.id, task.id, MODERATION),
+            lambda new=new: engine.users.update(org.staff.username, manager_username=new.username),
+        ])
+        engine.commands.uow = engine.users.uow = engine.uow
+        assert not [r for r in results if isinstance(r, Exception)], results
+        approvals = [t.instance_id for t in engine.inbox(new.id)
+                     if t.task_name == "manager_approval"]
+        assert request_id in approvals, f"round {round_}: the approval stayed with {old.name}"
