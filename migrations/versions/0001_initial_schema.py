@@ -5,7 +5,7 @@ Revises:
 Create Date: 2026-11-25 17:23:45.895143
 """
 
-from alembic import op
+from alembic import context, op
 import sqlalchemy as sa
 
 
@@ -183,6 +183,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _refuse_to_drop_the_record()
+    # 0002's downgrade keeps ready tasks' lane names there for a later upgrade; at base they go.
+    op.execute("DROP TABLE IF EXISTS ready_tasks_kept_0002")
     with op.batch_alter_table('timers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_timers_instance_id'))
         batch_op.drop_index(batch_op.f('ix_timers_due_at'))
@@ -228,3 +231,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_process_versions_process_id'))
 
     op.drop_table('process_versions')
+
+
+def _refuse_to_drop_the_record() -> None:
+    """The event log is every request's record: dropping it must be asked for by name."""
+    events = op.get_bind().execute(sa.text("SELECT count(*) FROM events")).scalar()
+    forced = context.get_x_argument(as_dictionary=True).get("drop_event_log") == "yes"
+    if events and not forced:
+        raise RuntimeError(
+            f"Refusing to drop the event log: it holds {events} events, the record of every "
+            "request. Export what must be kept, then run "
+            "`alembic -x drop_event_log=yes downgrade base` to drop it anyway.")
