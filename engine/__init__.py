@@ -38,6 +38,7 @@ from .errors import (
     NotAllowed,
     NotFound,
     Problem,
+    VersionAltered,
 )
 from .settings import Settings
 from .worker import FireTimers, Job, Worker, stop_on_signals
@@ -87,6 +88,7 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "UserView",
+    "VersionAltered",
     "VersionView",
     "Worker",
     "check_process_dir",

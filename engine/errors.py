@@ -73,3 +73,13 @@ class InvalidDiagram(EngineError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class VersionAltered(EngineError):
+    """A stored process version no longer matches its content hash: it was edited in place."""
+
+    def __init__(self, version_id: int, process_id: str, stored_hash: str, actual_hash: str):
+        self.version_id, self.process_id = version_id, process_id
+        self.stored_hash, self.actual_hash = stored_hash, actual_hash
+        super().__init__(f"version {version_id} of {process_id} does not match its content hash "
+                         f"{stored_hash[:12]} (its files hash to {actual_hash[:12]})")

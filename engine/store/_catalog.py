@@ -16,7 +16,7 @@ from engine.definitions import (
     load_process,
     read_process_dir,
 )
-from engine.errors import NotFound
+from engine.errors import NotFound, VersionAltered
 
 from ._events import NewEvent, append_events
 from ._models import Deployment, ProcessVersion
@@ -108,6 +108,11 @@ class Catalog:
             if row is None:
                 raise NotFound("There is no such process version.")
             source = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
+            # A version is what its hash says: a diagram or lane file edited in the database
+            # (say, a manager lane turned into the requester's) is refused, never run.
+            if source.content_hash != row.content_hash:
+                raise VersionAltered(version_id, row.process_id, row.content_hash,
+                                     source.content_hash)
         loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4))
         with self._lock:
             self._by_version_id[version_id] = loaded
