@@ -50,7 +50,6 @@ class Engine:
         self.inbox = self.queries.inbox
         self.inbox_count = self.queries.inbox_count
         self.get_task = self.queries.get_task
-        self.task_form = self.queries.task_form
         self.my_requests = self.queries.my_requests
         self.all_requests = self.queries.all_requests
         self.get_request = self.queries.get_request

@@ -69,6 +69,17 @@ def restore(process: LoadedProcess, state: str) -> BpmnWorkflow:
     return load_state(state, process.spec, process.subprocess_specs)
 
 
+def ready_task_name(workflow: BpmnWorkflow, task_id: str) -> str | None:
+    """The spec name of a task that is ready in this state, or None if it is not waiting."""
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, SpiffWorkflowException):
+        return None
+    if task is None or task.state != TaskState.READY:
+        return None
+    return task.task_spec.name
+
+
 def complete_user_task(workflow: BpmnWorkflow, process: LoadedProcess, task_id: str,
                        data: dict[str, Any], clock: Clock) -> Snapshot:
     """Complete a ready user task with validated form data and run to the next wait."""

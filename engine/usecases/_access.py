@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotAllowed, NotFound, TaskAlreadyDone
-from engine.store import Event, Instance, ReadyTask, User
+from engine.definitions import LaneRule, LoadedProcess
+from engine.errors import Conflict, NotAllowed, NotFound, TaskAlreadyDone
+from engine.runtime import ready_task_name, restore
+from engine.store import Event, Instance, ReadyTask, User, approver_of
 
 from ._directory import load_user
 from ._views import UserView
@@ -15,10 +20,25 @@ OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
 
 
-def actionable_task(session: Session, user_id: int, task_id: str) -> tuple[ReadyTask, Instance]:
-    """A ready task the user may act on, with its instance, in one query after the user's.
+@dataclass
+class Authorized:
+    """A ready task the user may act on, loaded once: decided from the record, not the inbox."""
 
-    Raises TaskAlreadyDone (with who and when), NotFound or NotAllowed.
+    user: UserView
+    task: ReadyTask
+    instance: Instance
+    process: LoadedProcess
+    workflow: Any  # the restored workflow, for the command to advance
+    task_name: str  # the task's name in the stored state (the inbox row may say otherwise)
+
+
+def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Authorized:
+    """Load a task with its instance and state, and decide whether the user may act on it.
+
+    The inbox row only finds the instance; the decision comes from the stored state (the task
+    must be ready there), the version's lane rule for that task, and the request's people. An
+    inbox row edited to point at someone else gives that person nothing. Raises
+    TaskAlreadyDone (with who and when), NotFound, NotAllowed or Conflict.
     """
     user = load_user(session, user_id)
     row = session.execute(
@@ -28,8 +48,28 @@ def actionable_task(session: Session, user_id: int, task_id: str) -> tuple[Ready
     if row is None:
         raise_if_done(session, task_id)
         raise NotFound("There is no such task.")
-    check_may_act(user, row.ReadyTask)
-    return row.ReadyTask, row.Instance
+    task, instance = row.ReadyTask, row.Instance
+    process = catalog.get(instance.version_id)
+    workflow = restore(process, instance.state)
+    task_name = ready_task_name(workflow, task_id)
+    if task_name is None or task_name not in process.user_tasks:
+        raise Conflict("This task is no longer waiting: someone completed it or the request "
+                       "moved on. Reload the page to see where it stands.")
+    if not may_act_by_rule(session, user, instance, process.lane_rules[
+            process.user_tasks[task_name].lane_id]):
+        raise NotAllowed("This task is not yours to complete.")
+    return Authorized(user, task, instance, process, workflow, task_name)
+
+
+def may_act_by_rule(session: Session, user: UserView, instance: Instance,
+                    rule: LaneRule) -> bool:
+    """Whether the user holds the task's lane on this request, by the version's rule."""
+    if rule.kind == "initiator":
+        return user.id == instance.started_by
+    if rule.kind == "manager_of_initiator":
+        return user.id == approver_of(session, instance.started_by)
+    # Separation of duties: nobody acts in a role lane on their own request.
+    return rule.role in user.roles and user.id != instance.started_by
 
 
 def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[Instance, User]:

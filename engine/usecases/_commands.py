@@ -29,7 +29,7 @@ from engine.store import (
     write_transition,
 )
 
-from ._access import actionable_task, who_acts
+from ._access import authorized_task, who_acts
 from ._directory import load_user
 from ._procedure import Procedure
 from ._views import CompletionResult, StartResult, TimerSweep
@@ -79,14 +79,14 @@ class Commands:
         returns them (so the web reads its form data with the form the engine checks).
         """
         with self.uow.read() as session:
-            task, instance = actionable_task(session, user_id, task_id)
-        process = self.catalog.get(instance.version_id)
-        info = process.user_tasks[task.task_name]
+            loaded = authorized_task(session, self.catalog, user_id, task_id)
+        instance, process = loaded.instance, loaded.process
+        info = process.user_tasks[loaded.task_name]
         data = submission(info.form.fields) if callable(submission) else submission
         cleaned = info.form.validate(dict(data))
-        workflow = restore(process, instance.state)
         now = self.clock.now()  # the step's one instant: SpiffWorkflow's and its event's
-        snapshot = complete_user_task(workflow, process, task_id, cleaned, FixedClock(now))
+        snapshot = complete_user_task(loaded.workflow, process, task_id, cleaned,
+                                      FixedClock(now))
         step = Transition(
             instance_id=instance.id, process=process, version_id=instance.version_id,
             snapshot=snapshot, started_by=instance.started_by,
@@ -94,11 +94,11 @@ class Commands:
             expected_lock=instance.lock_version,
             account_id=instance.account_id,
             events=[NewEvent("task_completed", {"title": info.title, "data": cleaned},
-                             actor_id=user_id, task_id=task_id, task_name=task.task_name)],
+                             actor_id=user_id, task_id=task_id, task_name=loaded.task_name)],
         )
         follow_up = self.procedure.plan(instance, snapshot, now)
         with self.uow.write() as session:
-            self._write(session, step, task.task_name, now)
+            self._write(session, step, loaded.task_name, now)
             self.procedure.apply(session, follow_up, instance, snapshot, now)
             waiting = _waiting_on(session, instance.id, user_id)
         return CompletionResult(

@@ -12,12 +12,11 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from engine.definitions.forms import FormDefinition
 from engine.errors import NotAllowed
 from engine.runtime import restore
 from engine.store import Catalog, Instance, ProcessVersion, ReadyTask, User
 
-from ._access import OVERSIGHT_ROLES, actionable_task, visible_instance, who_acts
+from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note
@@ -54,30 +53,22 @@ class Queries:
             return session.scalar(select(func.count()).select_from(ReadyTask)
                                   .where(_actionable_by(user)))
 
-    def task_form(self, user_id: int, task_id: str) -> FormDefinition:
-        """A task's form alone, for reading a submission (same checks as get_task, no restore)."""
-        with self.uow.read() as session:
-            task, instance = actionable_task(session, user_id, task_id)
-        return self.catalog.get(instance.version_id).user_tasks[task.task_name].form
-
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
         with self.uow.read() as session:
-            task, instance = actionable_task(session, user_id, task_id)
+            loaded = authorized_task(session, self.catalog, user_id, task_id)
+            task, instance, process = loaded.task, loaded.instance, loaded.process
             requester_name = session.get(User, instance.started_by).name
-            process = self.catalog.get(instance.version_id)
-            previous = revision_note(session, process, instance.id, task.task_name)
+            previous = revision_note(session, process, instance.id, loaded.task_name)
             subject = self.procedure.subject(session, instance)
-        workflow = restore(process, instance.state)
-        spiff_task = workflow.get_task_from_id(UUID(task_id))
-        data = dict(spiff_task.data)
-        info = process.user_tasks[task.task_name]
+        data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
+        info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
         values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
                   if rule.kind == "initiator" else {})
-        earlier = [s for s in process.step_order if s != task.task_name]
+        earlier = [s for s in process.step_order if s != loaded.task_name]
         return TaskView(
-            id=task.id, instance_id=instance.id, task_name=task.task_name, title=info.title,
+            id=task.id, instance_id=instance.id, task_name=loaded.task_name, title=info.title,
             lane=info.lane_name, documentation=info.documentation, form=info.form,
             values=values, request_title=instance.title, requester_name=requester_name,
             created_at=task.created_at, answers=answer_sections(process, data, earlier),

@@ -7,8 +7,9 @@ import json
 import pytest
 from sqlalchemy import text
 
-from engine import Engine, Settings, VersionAltered
+from engine import Conflict, Engine, NotAllowed, Settings, VersionAltered
 from tests.integration.test_procedure import request_until_approval
+from tests.support.people import APPROVE
 
 
 def fresh_engine_on(database_url, clock) -> Engine:
@@ -51,3 +52,35 @@ def test_a_diagram_edited_in_the_database_is_refused(engine, org, database_url, 
             restarted.get_task(org.manager.id, task.id)
     finally:
         restarted.dispose()
+
+
+def test_an_inbox_row_reassigned_to_the_requester_gives_her_nothing(engine, org):
+    request_until_approval(engine, org)
+    [task] = engine.inbox(org.manager.id)
+    with engine.uow.write() as session:
+        session.execute(text("UPDATE ready_tasks SET assignee_id = :staff, task_name = "
+                             "'plan_moderation' WHERE id = :id"),
+                        {"staff": org.staff.id, "id": task.id})
+    assert task.id in {t.id for t in engine.inbox(org.staff.id)}  # the projection is wrong
+    with pytest.raises(NotAllowed):
+        engine.complete_task(org.staff.id, task.id, APPROVE)
+    with pytest.raises(NotAllowed):
+        engine.get_task(org.staff.id, task.id)
+    # The manager, whom the version's lane rule names, still decides.
+    assert engine.get_task(org.manager.id, task.id).task_name == "manager_approval"
+    engine.complete_task(org.manager.id, task.id, APPROVE)
+
+
+def test_an_inbox_row_for_a_task_the_state_does_not_hold_is_refused(engine, org):
+    request_id = request_until_approval(engine, org)
+    [task] = engine.inbox(org.manager.id)
+    with engine.uow.write() as session:
+        session.execute(text(
+            "INSERT INTO ready_tasks (id, instance_id, task_name, task_title, lane, lane_name, "
+            "assignee_id, role, requester_id, request_title, created_at) SELECT "
+            "'00000000-0000-4000-8000-000000000000', instance_id, task_name, task_title, lane, "
+            "lane_name, assignee_id, role, requester_id, request_title, created_at "
+            "FROM ready_tasks WHERE id = :id"), {"id": task.id})
+    with pytest.raises(Conflict):
+        engine.complete_task(org.manager.id, "00000000-0000-4000-8000-000000000000", APPROVE)
+    assert engine.get_request(org.manager.id, request_id).status == "running"
