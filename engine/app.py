@@ -58,7 +58,7 @@ class Engine:
         self.accounts = self.register.accounts
         self.account_facets = self.register.account_facets
         self.may_view_register = self.register.may_view_register
-        self.auditing = Auditing(self.uow, self.catalog)
+        self.auditing = Auditing(self.uow, self.catalog, self.procedure)
         self.verify_request = self.auditing.verify_request
         self.replay_request = self.auditing.replay_request
         self.check_record = self.auditing.check_record

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine.clock import FixedClock
 from engine.runtime import Snapshot, start_workflow
 from engine.store import Event, Instance, NewEvent, Transition, write_transition
+from engine.usecases import ProjectionDifference
 
 from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
 from ._models import Account
@@ -96,19 +97,44 @@ def apply_follow_up(session: Session, follow_up: FollowUp | None, instance: Inst
         account.updated_at = now
 
 
-def _register_account(session: Session, instance: Instance, data: dict[str, Any],
-                      now: datetime) -> Account:
-    account = Account(
-        request_id=instance.id, channel=data.get("channel", ""),
-        account_name=data.get("account_name", ""),
+def _row_from_record(session: Session, instance: Instance, data: dict[str, Any]) -> dict:
+    """The register row's fields as the request's answers and log give them."""
+    return dict(
+        channel=data.get("channel", ""), account_name=data.get("account_name", ""),
         handle=data.get("registered_handle") or data.get("account_name", ""),
         url=data.get("registered_url") or data.get("account_url") or "",
         owning_unit=data.get("owning_unit", ""),
         owning_unit_type=data.get("owning_unit_type", ""), owner_id=instance.started_by,
         moderators=list(data.get("moderators") or []), purpose=data.get("purpose", ""),
-        status="active", approved_by_id=_approver(session, instance.id),
-        registered_on=_date(data.get("registered_on")) or now.date(), review_cycles=0,
-        created_at=now, updated_at=now,
+        approved_by_id=_approver(session, instance.id),
+    )
+
+
+def register_row_differences(session: Session, instance: Instance, data: dict[str, Any],
+                             completed: bool) -> list[ProjectionDifference]:
+    """How a registered request's register row differs from what its record gives.
+
+    `completed` comes from the stored state, never from the status column an insider can edit.
+    """
+    if instance.process_id != REQUEST_PROCESS or not completed:
+        return []
+    account = session.scalar(select(Account).where(Account.request_id == instance.id))
+    if account is None:
+        return [ProjectionDifference("accounts", instance.id, "row", None, "registered")]
+    expected = _row_from_record(session, instance, data)
+    registered_on = _date(data.get("registered_on"))
+    if registered_on:
+        expected["registered_on"] = registered_on
+    return [ProjectionDifference("accounts", str(account.id), name, getattr(account, name), value)
+            for name, value in expected.items() if getattr(account, name) != value]
+
+
+def _register_account(session: Session, instance: Instance, data: dict[str, Any],
+                      now: datetime) -> Account:
+    account = Account(
+        request_id=instance.id, **_row_from_record(session, instance, data),
+        status="active", registered_on=_date(data.get("registered_on")) or now.date(),
+        review_cycles=0, created_at=now, updated_at=now,
     )
     session.add(account)
     session.flush()

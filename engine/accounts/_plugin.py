@@ -12,7 +12,7 @@ from engine.runtime import Snapshot
 from engine.store import Catalog, Instance, NewMessage
 
 from ._contract import CONTRACTS, REQUEST_PROCESS
-from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up
+from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up, register_row_differences
 from ._models import Account
 from ._notices import notices_for
 from ._register import account_row, account_select
@@ -48,6 +48,11 @@ class AccountProcedure:
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Approved, sent back, registered, review due, review escalated."""
         return notices_for(process_id, requester_id, completed, data, newly_ready)
+
+    def projection_differences(self, session: Session, instance: Instance,
+                               data: Mapping[str, Any], completed: bool) -> list:
+        """How the register row of a registered request differs from its record."""
+        return register_row_differences(session, instance, data, completed)
 
     def subject(self, session: Session, instance: Instance) -> AccountRow | None:
         """The register row a review cycle is about."""

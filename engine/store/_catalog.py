@@ -98,6 +98,16 @@ class Catalog:
             raise NotFound(f"The process '{process_id}' has not been deployed yet.")
         return version_id, self.get(version_id)
 
+    def altered(self, session, version_id: int) -> VersionAltered | None:
+        """Recompute a stored version's hash from the database itself (never the cache)."""
+        row = session.get(ProcessVersion, version_id)
+        if row is None:
+            raise NotFound("There is no such process version.")
+        actual = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes).content_hash
+        if actual == row.content_hash:
+            return None
+        return VersionAltered(version_id, row.process_id, row.content_hash, actual)
+
     def get(self, version_id: int) -> LoadedProcess:
         """A deployed version, parsed once and then cached."""
         cached = self._by_version_id.get(version_id)

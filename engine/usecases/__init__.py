@@ -5,6 +5,7 @@ from ._commands import Commands
 from ._delivery import DeliveryPort, DeliveryReport, Message, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._procedure import NoProcedure, Procedure
+from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
 from ._views import (
     ROLES,
@@ -39,6 +40,7 @@ __all__ = [
     "NoProcedure",
     "Outbox",
     "Procedure",
+    "ProjectionDifference",
     "Queries",
     "RecordCheck",
     "RecordingDelivery",
@@ -50,4 +52,5 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "load_user",
+    "projection_differences",
 ]

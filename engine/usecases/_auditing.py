@@ -5,20 +5,23 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.errors import NotAllowed, NotFound
-from engine.runtime import ReplayDiverged, ReplayResult, compare, replay_events
+from engine.runtime import ReplayDiverged, ReplayResult, compare, replay_events, restore
 from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
 
 from ._access import AUDIT_ROLES, visible_instance
 from ._directory import load_user
+from ._procedure import NoProcedure, Procedure
+from ._projections import current_data, projection_differences
 from ._views import RecordCheck
 
 
 class Auditing:
     """Checking that requests' records hold."""
 
-    def __init__(self, uow, catalog: Catalog):
+    def __init__(self, uow, catalog: Catalog, procedure: Procedure | None = None):
         self.uow = uow
         self.catalog = catalog
+        self.procedure = procedure or NoProcedure()
 
     def may_audit(self, user_id: int) -> bool:
         """Whether the user may check requests' records (auditors and admins)."""
@@ -30,9 +33,19 @@ class Auditing:
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & AUDIT_ROLES:
                 raise NotAllowed("Checking a request's record is for auditors.")
-            visible_instance(session, user_id, instance_id)
+            instance, _ = visible_instance(session, user_id, instance_id)
             chain = verify_chain(session, instance_id)
-        return RecordCheck(chain, self.replay(instance_id))
+            altered = self.catalog.altered(session, instance.version_id)
+            if altered is not None:
+                # Nothing the version says can be trusted, so nothing is replayed with it.
+                return RecordCheck(chain, ReplayResult(instance_id, chain.events, False),
+                                   version_altered=altered)
+            process = self.catalog.get(instance.version_id)
+            projections = projection_differences(session, process, instance)
+            workflow = restore(process, instance.state)
+            projections += self.procedure.projection_differences(
+                session, instance, current_data(workflow), workflow.is_completed())
+        return RecordCheck(chain, self.replay(instance_id), tuple(projections))
 
     def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
         """Re-execute a request from its event log and compare with its stored state."""
@@ -48,6 +61,8 @@ class Auditing:
                 raise NotFound("There is no such instance.")
             events = session.scalars(select(Event).where(Event.stream == instance_id)
                                      .order_by(Event.seq)).all()
+        if not events:
+            return ReplayResult(instance_id, 0, False, ("the log holds no events",))
         process = self.catalog.get(instance.version_id)
         try:
             differences = compare(process, instance.state, replay_events(process, events))

@@ -41,6 +41,10 @@ class Procedure(Protocol):
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Messages a step causes besides "task_ready" (written in the step's transaction)."""
 
+    def projection_differences(self, session: Session, instance: Instance,
+                               data: Mapping[str, Any], completed: bool) -> list:
+        """How the plug-in's own rows (say, a register) differ from the instance's record."""
+
     def subject(self, session: Session, instance: Instance) -> Any:
         """What an instance's tasks are about (shown beside the form), or None."""
 
@@ -65,6 +69,11 @@ class NoProcedure:
     def notices(self, process_id: str, requester_id: int, completed: str | None,
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Only the kernel's own messages."""
+        return []
+
+    def projection_differences(self, session: Session, instance: Instance,
+                               data: Mapping[str, Any], completed: bool) -> list:
+        """No rows of its own."""
         return []
 
     def subject(self, session: Session, instance: Instance) -> None:

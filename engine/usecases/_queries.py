@@ -21,6 +21,7 @@ from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note
 from ._procedure import Procedure
+from ._projections import current_data
 from ._views import RequestSummary, RequestView, TaskSummary, TaskView, UserView
 
 
@@ -114,7 +115,7 @@ class Queries:
                 .where(ReadyTask.instance_id == instance.id)
             ).all()
             version_hash = session.get(ProcessVersion, instance.version_id).content_hash
-        data = _instance_data(process, instance)
+        data = current_data(restore(process, instance.state))
         now = self.clock.now()
         return RequestView(
             id=instance.id, process_id=instance.process_id, title=instance.title,
@@ -172,11 +173,3 @@ def _initiator_label(process) -> str:
         if process.lane_rules[info.lane_id].kind == "initiator":
             return info.lane_name
     return "Requester"
-
-
-def _instance_data(process, instance: Instance) -> dict:
-    workflow = restore(process, instance.state)
-    task = workflow.last_task or workflow.task_tree
-    return dict(task.data)
-
-

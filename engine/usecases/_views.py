@@ -159,13 +159,17 @@ class RequestView:
 class RecordCheck:
     """An auditor's check of one request: its hash chain, and a replay of its log."""
 
-    chain: Any  # audit.ChainCheck
-    replay: Any  # replay.ReplayResult
+    chain: Any  # store.ChainCheck
+    replay: Any  # runtime.ReplayResult
+    projections: tuple[Any, ...] = ()  # ProjectionDifference: inbox, timer, status, register rows
+    version_altered: Any = None  # errors.VersionAltered when the version fails its hash
 
     @property
     def sound(self) -> bool:
-        """True when the log is intact and replaying it gives the stored state."""
-        return self.chain.intact and self.replay.matches
+        """True when the log is intact, its version is what its hash says, replaying it gives
+        the stored state, and every projected row agrees with it."""
+        return (self.chain.intact and self.replay.matches and not self.projections
+                and self.version_altered is None)
 
 
 @dataclass(frozen=True)

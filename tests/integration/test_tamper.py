@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from engine import Conflict, Engine, NotAllowed, Settings, VersionAltered
-from tests.integration.test_procedure import request_until_approval
-from tests.support.people import APPROVE
+from tests.integration.test_procedure import register, request_until_approval
+from tests.support.people import APPROVE, PASSWORD
 
 
 def fresh_engine_on(database_url, clock) -> Engine:
@@ -84,3 +85,96 @@ def test_an_inbox_row_for_a_task_the_state_does_not_hold_is_refused(engine, org)
     with pytest.raises(Conflict):
         engine.complete_task(org.manager.id, "00000000-0000-4000-8000-000000000000", APPROVE)
     assert engine.get_request(org.manager.id, request_id).status == "running"
+
+
+def record(engine, org, request_id):
+    """An auditor's check of one request."""
+    auditor = next((u for u in engine.users.everyone() if u.username == "auditor"), None)
+    if auditor is None:
+        auditor = engine.users.create("auditor", "Ada Auditor", "ada@ki.se", PASSWORD,
+                                      ["auditor"])
+    return engine.check_record(auditor.id, request_id)
+
+
+def differing(check) -> set[tuple[str, str]]:
+    """(table, field) of every projected row that differs from the record."""
+    return {(d.table, d.field) for d in check.projections}
+
+
+def test_an_untouched_record_is_sound(engine, org, clock):
+    request_id = register(engine, org)
+    clock.advance(timedelta(days=400))
+    engine.fire_due_timers()
+    assert record(engine, org, request_id).sound
+    with engine.uow.read() as session:
+        review_id = session.scalar(text(
+            "SELECT id FROM instances WHERE process_id = 'account_review'"))
+    assert record(engine, org, review_id).sound
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("UPDATE instances SET status = 'completed' WHERE id = :id", {("instances", "status")}),
+    ("UPDATE ready_tasks SET assignee_id = (SELECT started_by FROM instances WHERE id = :id) "
+     "WHERE instance_id = :id", {("ready_tasks", "assignee_id")}),
+    ("DELETE FROM ready_tasks WHERE instance_id = :id", {("ready_tasks", "row")}),
+    ("UPDATE ready_tasks SET role = 'communications' WHERE instance_id = :id",
+     {("ready_tasks", "role")}),
+])
+def test_an_edited_projection_is_reported(engine, org, sql, expected):
+    request_id = request_until_approval(engine, org)
+    with engine.uow.write() as session:
+        session.execute(text(sql), {"id": request_id})
+    check = record(engine, org, request_id)
+    assert not check.sound
+    assert differing(check) == expected
+    assert check.chain.intact and check.replay.matches  # the log itself is untouched
+
+
+def test_a_deleted_timer_row_is_reported(engine, org, clock):
+    register(engine, org)
+    with engine.uow.write() as session:
+        review_id = session.scalar(text(
+            "SELECT id FROM instances WHERE process_id = 'account_review'"))
+        session.execute(text("DELETE FROM timers WHERE instance_id = :id"), {"id": review_id})
+    assert differing(record(engine, org, review_id)) == {("timers", "due_at")}
+
+
+REGISTER_EDITS = {
+    "handle": "UPDATE accounts SET handle = :v",
+    "owner_id": "UPDATE accounts SET owner_id = :v",
+    "account_name": "UPDATE accounts SET account_name = :v",
+}
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("handle", "@someone_else"), ("owner_id", None), ("account_name", "Renamed"),
+])
+def test_an_edited_register_row_is_reported(engine, org, column, value):
+    request_id = register(engine, org)
+    value = org.outsider.id if value is None else value
+    with engine.uow.write() as session:
+        session.execute(text(REGISTER_EDITS[column]), {"v": value})
+    check = record(engine, org, request_id)
+    assert differing(check) == {("accounts", column)}
+    [difference] = check.projections
+    assert difference.stored == value
+
+
+def test_an_altered_version_is_the_verdict_not_a_crash(engine, org):
+    request_id = request_until_approval(engine, org)
+    with engine.uow.write() as session:
+        session.execute(text("UPDATE process_versions SET lanes = :lanes WHERE process_id = "
+                             "'social_media_account'"),
+                        {"lanes": json.dumps({"lane_manager": {"rule": "initiator"}})})
+    check = record(engine, org, request_id)
+    assert not check.sound
+    assert check.version_altered.process_id == "social_media_account"
+
+
+def test_an_emptied_log_is_a_verdict_not_a_crash(engine, org):
+    request_id = request_until_approval(engine, org)
+    with engine.uow.write() as session:
+        session.execute(text("DELETE FROM events"))
+    check = record(engine, org, request_id)
+    assert not check.sound and not check.replay.matches
+    assert check.replay.events == 0
