@@ -2,8 +2,7 @@
 
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import Field, FormDefinition
-from engine.errors import TaskAlreadyDone
-from engine.runtime import ProcessFailed, ReplayResult
+from engine.runtime import ReplayResult
 from engine.store import ChainCheck, VersionView
 from engine.usecases import (
     ROLES,
@@ -27,12 +26,19 @@ from .clock import Clock, FixedClock, SystemClock
 from .errors import (
     Conflict,
     EngineError,
+    ExpressionError,
+    FormDefinitionError,
     InvalidDiagram,
     InvalidForm,
     InvalidInput,
+    Message,
     NotAllowed,
     NotFound,
     Problem,
+    ProcessFailed,
+    ReplayDiverged,
+    TaskAlreadyDone,
+    error_codes,
 )
 from .settings import Settings
 
@@ -48,19 +54,23 @@ __all__ = [
     "Conflict",
     "Engine",
     "EngineError",
+    "ExpressionError",
     "Field",
     "FixedClock",
     "FormDefinition",
+    "FormDefinitionError",
     "HistoryEntry",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",
+    "Message",
     "NotAllowed",
     "NotFound",
     "Problem",
     "ProcessFailed",
     "ProcessSource",
     "RecordCheck",
+    "ReplayDiverged",
     "ReplayResult",
     "RequestSummary",
     "RequestView",
@@ -72,6 +82,7 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionView",
+    "error_codes",
     "load_process",
     "read_process_dir",
 ]

@@ -13,6 +13,7 @@ from engine import ROLES, EngineError
 from .context import get_engine
 from .demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo
 from .timers import TimerWorker
+from .wording import error_lines
 
 
 @click.command("create-user")
@@ -30,7 +31,7 @@ def create_user(username, name, email, password, roles, manager):
     try:
         user = get_engine().users.create(username, name, email, password, list(roles), manager)
     except EngineError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException("\n".join(error_lines(error))) from None
     click.echo(f"Created {user.username} ({user.name}), roles: "
                f"{', '.join(sorted(user.roles)) or 'none'}.")
 
@@ -54,7 +55,7 @@ def update_user(username, manager, add_roles, remove_roles, set_password, active
             username, manager_username=manager, add_roles=add_roles,
             remove_roles=remove_roles, password=password, active=active)
     except EngineError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException("\n".join(error_lines(error))) from None
     click.echo(f"Updated {user.username} ({user.name}): roles "
                f"{', '.join(sorted(user.roles)) or 'none'}; manager {user.manager_name or '-'}; "
                f"{'active' if user.active else 'inactive'}.")
@@ -67,7 +68,7 @@ def deploy():
     try:
         versions = get_engine().deploy_all()
     except EngineError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException("\n".join(error_lines(error))) from None
     for v in versions:
         state = "new version" if v.created else "unchanged"
         click.echo(f"{v.process_id}: version {v.version_id} ({v.content_hash[:12]}), {state}")

@@ -16,8 +16,8 @@ from engine import (
     TaskAlreadyDone,
 )
 
-from .filters import local_datetime
 from .i18n import _
+from .wording import error_text
 
 TITLES = {
     400: "The request could not be handled",
@@ -56,33 +56,30 @@ def _http(error: HTTPException):
 
 
 def _not_allowed(error: NotAllowed):
-    return error_page(403, str(error) or None)
+    return error_page(403, error_text(error))
 
 
 def _not_found(error: NotFound):
-    return error_page(404, str(error) or None)
+    return error_page(404, error_text(error))
 
 
 def _already_done(error: TaskAlreadyDone):
-    who = error.by or _("someone")
-    message = _("'{title}' was already completed by {who} on {when}.", title=error.title,
-                who=who, when=local_datetime(error.at))
-    return error_page(409, message, title=_("This task is already done"),
+    return error_page(409, error_text(error), title=_("This task is already done"),
                       hint=_("Your answers were not saved. Check your inbox for what is next."))
 
 
 def _conflict(error: Conflict):
-    return error_page(409, str(error) or None,
+    return error_page(409, error_text(error),
                       hint=_("Someone else changed this while you were working on it. Reload the "
                              "page to see the latest version, then try again."))
 
 
 def _invalid_input(error: InvalidInput):
-    return error_page(400, str(error))
+    return error_page(400, error_text(error))
 
 
 def _unprocessable(error: ProcessFailed | InvalidForm):
-    return error_page(422, str(error))
+    return error_page(422, error_text(error))
 
 
 def _csrf(error: CSRFError):

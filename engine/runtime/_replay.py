@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import FixedClock
 from engine.definitions import LoadedProcess
+from engine.errors import ReplayDiverged
 
 from ._advance import (
     Snapshot,
@@ -70,13 +71,9 @@ def _complete(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent,
     ready = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
              if t.task_spec.name == event.task_name]
     if not ready:
-        raise ReplayDiverged(f"event {event.seq}: '{event.task_name}' was not waiting")
+        raise ReplayDiverged("replay.step_not_waiting", seq=event.seq, task_name=event.task_name)
     return complete_user_task(workflow, process, str(ready[0].id),
                               event.payload.get("data", {}), clock)
-
-
-class ReplayDiverged(Exception):
-    """The log cannot be replayed: a recorded step was not possible at that point."""
 
 
 def compare(process: LoadedProcess, stored_state: str, replayed: Snapshot) -> list[str]:

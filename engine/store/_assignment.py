@@ -34,6 +34,5 @@ def approver_of(session: Session, initiator_id: int) -> int:
     """The initiator's own manager: never the initiator, also when they are a manager."""
     manager_id = session.scalar(select(User.manager_id).where(User.id == initiator_id))
     if manager_id is None or manager_id == initiator_id:
-        raise InvalidInput("You have no manager registered, and a manager must approve every "
-                           "new account. Ask an administrator to set your manager.")
+        raise InvalidInput("approval.no_manager")
     return manager_id

@@ -74,7 +74,7 @@ class Catalog:
         with self.uow.read() as session:
             version_id = _current_version_id(session, process_id)
         if version_id is None:
-            raise NotFound(f"The process '{process_id}' has not been deployed yet.")
+            raise NotFound("process.not_deployed", process_id=process_id)
         return version_id, self.get(version_id)
 
     def get(self, version_id: int) -> LoadedProcess:
@@ -85,7 +85,7 @@ class Catalog:
         with self.uow.read() as session:
             row = session.get(ProcessVersion, version_id)
             if row is None:
-                raise NotFound("There is no such process version.")
+                raise NotFound("version.not_found")
             source = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
         loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4))
         with self._lock:

@@ -20,9 +20,6 @@ from ._assignment import assign
 from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
 
-CONFLICT_MESSAGE = ("Someone else changed this request while you were working on it. "
-                    "Nothing you submitted was saved; reload the page and try again.")
-
 
 @dataclass
 class Transition:
@@ -71,7 +68,7 @@ def write_transition(session: Session, step: Transition, now: datetime) -> None:
                       instance_id=step.instance_id)
         session.flush()
     except IntegrityError:
-        raise Conflict(CONFLICT_MESSAGE) from None
+        raise Conflict("instance.changed") from None
 
 
 def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
@@ -101,7 +98,7 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
         .values(**values)
     )
     if result.rowcount != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict("instance.changed")
 
 
 def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> None:

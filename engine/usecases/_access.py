@@ -22,9 +22,9 @@ def actionable_task(session: Session, user_id: int, task_id: str) -> ReadyTask:
     task = session.get(ReadyTask, task_id)
     if task is None:
         raise_if_done(session, task_id)
-        raise NotFound("There is no such task.")
+        raise NotFound("task.not_found")
     if not may_act(user, task):
-        raise NotAllowed("This task is not yours to complete.")
+        raise NotAllowed("task.not_assignee")
     return task
 
 
@@ -33,7 +33,7 @@ def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[
     user = load_user(session, user_id)
     instance = session.get(Instance, instance_id)
     if instance is None:
-        raise NotFound("There is no such request.")
+        raise NotFound("request.not_found")
     requester = session.get(User, instance.started_by)
     check_may_view(session, user, instance, requester)
     return instance, requester
@@ -42,7 +42,7 @@ def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[
 def check_register_access(session: Session, user_id: int) -> None:
     """Raise NotAllowed unless the user may see the account register."""
     if not load_user(session, user_id).roles & REGISTER_ROLES:
-        raise NotAllowed("The account register is for the communications department.")
+        raise NotAllowed("register.communications_only")
 
 
 def check_may_view(session: Session, user: UserView, instance: Instance,
@@ -55,7 +55,7 @@ def check_may_view(session: Session, user: UserView, instance: Instance,
     acted = session.scalar(select(Event.id).where(
         Event.stream == instance.id, Event.actor_id == user.id).limit(1))
     if acted is None:
-        raise NotAllowed("You are not involved in this request.")
+        raise NotAllowed("request.not_involved")
 
 
 def who_acts(task: ReadyTask, assignee_name: str | None) -> str:
@@ -74,7 +74,7 @@ def may_act(user: UserView, task: ReadyTask) -> bool:
 def check_may_act(user: UserView, task: ReadyTask) -> None:
     """Raise NotAllowed unless the user may complete the task."""
     if not may_act(user, task):
-        raise NotAllowed("This task is not yours to complete.")
+        raise NotAllowed("task.not_assignee")
 
 
 def raise_if_done(session, task_id: str) -> None:

@@ -29,7 +29,7 @@ class Auditing:
         """For auditors: is the request's log intact, and does replaying it give its state?"""
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & AUDIT_ROLES:
-                raise NotAllowed("Checking a request's record is for auditors.")
+                raise NotAllowed("record.auditors_only")
             visible_instance(session, user_id, instance_id)
             chain = verify_chain(session, instance_id)
         return RecordCheck(chain, self.replay(instance_id))
@@ -45,7 +45,7 @@ class Auditing:
         with self.uow.read() as session:
             instance = session.get(Instance, instance_id)
             if instance is None:
-                raise NotFound("There is no such instance.")
+                raise NotFound("instance.not_found")
             events = session.scalars(select(Event).where(Event.stream == instance_id)
                                      .order_by(Event.seq)).all()
         process = self.catalog.get(instance.version_id)

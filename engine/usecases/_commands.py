@@ -106,7 +106,7 @@ class Commands:
             ).first()
             if row is None:
                 raise_if_done(session, task_id)
-                raise NotFound("There is no such task.")
+                raise NotFound("task.not_found")
             return _Loaded(row.Instance, row.ReadyTask, user)
 
     def fire_due_timers(self, limit: int = 100) -> TimerSweep:

@@ -103,7 +103,7 @@ class Queries:
         """Every request, newest first, for communications, auditors and admins."""
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
-                raise NotAllowed("The list of all requests is for communications and auditors.")
+                raise NotAllowed("requests.oversight_only")
             query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
                      .where(Instance.process_id == "social_media_account"))
             if status:

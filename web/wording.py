@@ -1,0 +1,162 @@
+"""Words for the engine's codes: errors, validation messages, history, statuses and steps.
+
+The engine answers in codes with parameters; this module is the one place that turns each code
+into an English sentence, through the `_()` gate, so another language is a translation away.
+A code without words here is a bug, and tests/web/test_wording.py enumerates every code the
+engine registers to catch one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from engine import EngineError, Message
+
+from .filters import local_date, local_datetime
+from .i18n import _
+
+Wording = str | Callable[[Mapping[str, Any]], str]
+
+# ---- errors ------------------------------------------------------------------------------------
+
+_NEW_USER_NEEDS = {
+    "username": "a username of letters, digits, '.', '-' or '_'",
+    "name": "a name",
+    "email": "a valid email address",
+    "password": "a password of at least 8 characters",
+    "roles": "known roles only (not {roles})",
+}
+
+
+def _already_done(p: Mapping[str, Any]) -> str:
+    return _("'{title}' was already completed by {who} on {when}.", title=p["title"],
+             who=p.get("by") or _("someone"), when=local_datetime(p["at"]))
+
+
+def _incomplete_user(p: Mapping[str, Any]) -> str:
+    roles = shown(p.get("unknown_roles") or [])
+    needs = [_(_NEW_USER_NEEDS[item], roles=roles) for item in p["missing"]]
+    return _("A user needs {needs}.", needs=", ".join(needs))
+
+
+def _not_a_duration(p: Mapping[str, Any]) -> str:
+    return _("The {name} {value} is not an ISO 8601 duration such as P12M or P30D.",
+             name=str(p["name"]).replace("_", " "), value=repr(p["value"]))
+
+
+ERRORS: dict[str, Wording] = {
+    "task.not_found": "There is no such task.",
+    "request.not_found": "There is no such request.",
+    "instance.not_found": "There is no such instance.",
+    "user.not_found": lambda p: _("There is no user '{username}'.", username=p["username"])
+    if p.get("username") else _("There is no such user."),
+    "process.not_deployed": "The process '{process_id}' has not been deployed yet.",
+    "version.not_found": "There is no such process version.",
+    "task.not_assignee": "This task is not yours to complete.",
+    "request.not_involved": "You are not involved in this request.",
+    "register.communications_only": "The account register is for the communications department.",
+    "requests.oversight_only": "The list of all requests is for communications and auditors.",
+    "record.auditors_only": "Checking a request's record is for auditors.",
+    "instance.changed": "Someone else changed this request while you were working on it. "
+                        "Nothing you submitted was saved; reload the page and try again.",
+    "task.no_longer_waiting": "This task is no longer waiting: someone completed it or the "
+                              "request moved on. Reload the page to see where it stands.",
+    "task.already_done": _already_done,
+    "user.manager_unknown": "There is no user '{username}' to be the manager.",
+    "user.username_taken": "The username '{username}' is taken.",
+    "user.own_manager": "Nobody can be their own manager.",
+    "user.unknown_roles": "Unknown roles: {roles}.",
+    "user.incomplete": _incomplete_user,
+    "password.too_short": "A password needs at least {min} characters.",
+    "approval.no_manager": "You have no manager registered, and a manager must approve every "
+                           "new account. Ask an administrator to set your manager.",
+    "settings.not_a_duration": _not_a_duration,
+    "form.invalid": "Some answers were not accepted: {fields}.",
+    "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
+                      "process owner.",
+    "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
+    "expression.rejected": "The diagram text was refused: {reason}.",
+    "diagram.invalid": "The process definition was refused: {count} problems.",
+    "form_definition.invalid": "The form '{form}' was refused: {count} problems.",
+}
+
+# ---- form validation ---------------------------------------------------------------------------
+
+VALIDATION: dict[str, Wording] = {
+    "required": "This field is required.",
+    "confirm": "Must be checked to continue.",
+    "unknown_field": "This field is not part of the form.",
+    "not_a_form": "The form data must be a set of named fields.",
+    "not_a_group": "Must be a group of fields.",
+    "not_text": "Must be text.",
+    "invalid_email": "Enter a valid email address.",
+    "invalid_url": "Enter a full web address starting with http:// or https://.",
+    "invalid_date": "Enter a valid date as YYYY-MM-DD.",
+    "not_a_boolean": "Must be true or false.",
+    "not_an_integer": "Enter a whole number.",
+    "not_a_number": "Enter a number.",
+    "too_large": "Too large.",
+    "not_a_list": "Must be a list.",
+    "blank": "Must not be blank.",
+    "invalid": "This value is not accepted.",
+    "too_short": lambda p: _("Must be at least 1 character.") if p["min"] == 1
+    else _("Must be at least {min} characters.", min=p["min"]),
+    "too_long": lambda p: _("Must be at most 1 character.") if p["max"] == 1
+    else _("Must be at most {max} characters.", max=p["max"]),
+    "not_a_choice": "Choose one of: {choices}.",
+    "below_minimum": "Must be at least {min}.",
+    "above_maximum": "Must be at most {max}.",
+    "too_few_items": "Add at least {min}.",
+    "too_many_items": "Add no more than {max}.",
+}
+
+
+# ---- turning codes into words ------------------------------------------------------------------
+
+
+def shown(value: Any) -> str:
+    """A parameter as text: lists joined, times in Stockholm, booleans as Yes or No."""
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
+def _say(table: Mapping[str, Wording], code: str, params: Mapping[str, Any]) -> str:
+    wording = table.get(code)
+    if wording is None:  # a code without words: show the code rather than nothing
+        return code
+    if callable(wording):
+        return wording(params)
+    return _(wording, **{k: shown(v) for k, v in params.items()})
+
+
+def error_text(error: EngineError) -> str:
+    """What an engine error means, in words."""
+    return _say(ERRORS, error.code, error.params)
+
+
+def error_lines(error: EngineError) -> list[str]:
+    """An error in words, followed by each problem of a refused diagram (for the command line)."""
+    lines = [error_text(error)]
+    lines += [str(problem) for problem in getattr(error, "problems", [])]
+    return lines
+
+
+def message_text(message: Message) -> str:
+    """A form validation message in words."""
+    return _say(VALIDATION, message.code, message.params)
+
+
+def yes_no(value: bool) -> str:
+    """A boolean answer in words."""
+    return _("Yes") if value else _("No")
