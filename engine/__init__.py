@@ -1,10 +1,11 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
 from engine.definitions import ProcessSource, load_process, read_process_dir
-from engine.definitions.forms import Field, FormDefinition
+from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
 from engine.runtime import ReplayResult
 from engine.store import ChainCheck, VersionView
 from engine.usecases import (
+    HISTORY_CODES,
     ROLES,
     AccountFacets,
     AccountRow,
@@ -19,6 +20,7 @@ from engine.usecases import (
     TaskView,
     TimerSweep,
     UserView,
+    WaitingOn,
 )
 
 from .app import Engine
@@ -43,7 +45,9 @@ from .errors import (
 from .settings import Settings
 
 __all__ = [
+    "HISTORY_CODES",
     "ROLES",
+    "VALIDATION_CODES",
     "AccountFacets",
     "AccountRow",
     "AnswerItem",
@@ -82,6 +86,7 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionView",
+    "WaitingOn",
     "error_codes",
     "load_process",
     "read_process_dir",

@@ -9,7 +9,7 @@ engine registers to catch one.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine import EngineError, Message
@@ -113,6 +113,27 @@ VALIDATION: dict[str, Wording] = {
 }
 
 
+# ---- history -----------------------------------------------------------------------------------
+
+
+def _task_completed(p: Mapping[str, Any]) -> str:
+    who = p.get("actor") or _("The system")
+    if p.get("decision"):
+        return _("{who} completed '{title}': {decision}", who=who, title=p["title"],
+                 decision=shown(p["decision"]))
+    return _("{who} completed '{title}'", who=who, title=p["title"])
+
+
+HISTORY: dict[str, Wording] = {
+    "history.started": "{actor} started the request",
+    "history.started_automatically": "The review cycle started",
+    "history.task_completed": _task_completed,
+    "history.timer_fired": "Timer '{timer}' fired",
+    "history.completed": "The process reached its end",
+    "history.event": lambda p: str(p["event"]).replace("_", " "),
+}
+
+
 # ---- turning codes into words ------------------------------------------------------------------
 
 
@@ -157,6 +178,39 @@ def message_text(message: Message) -> str:
     return _say(VALIDATION, message.code, message.params)
 
 
+def history_text(entry: Any) -> str:
+    """One line of a request's history in words."""
+    return _say(HISTORY, entry.code, entry.params)
+
+
+def waiting_on_text(who: Any) -> str:
+    """Who a step waits on, in words (a WaitingOn, or its dict from the session)."""
+    get = who.get if isinstance(who, Mapping) else lambda name: getattr(who, name)
+    if get("you"):
+        return _("you")
+    if get("person"):
+        return str(get("person"))
+    return _("anyone in {lane}", lane=get("lane") or "")
+
+
+def waited_text(delta: timedelta) -> str:
+    """How long something has waited, shortly: '5 min', '3 h', '2 d'."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return _("{n} min", n=max(1, seconds // 60))
+    if seconds < 86400:
+        return _("{n} h", n=seconds // 3600)
+    return _("{n} d", n=seconds // 86400)
+
+
 def yes_no(value: bool) -> str:
     """A boolean answer in words."""
     return _("Yes") if value else _("No")
+
+
+def init_wording(app: Any) -> None:
+    """Make the words available to templates as filters."""
+    app.jinja_env.filters.update(
+        history_text=history_text, waiting_on=waiting_on_text, waited=waited_text,
+        yes_no=yes_no,
+    )

@@ -3,6 +3,7 @@
 from ._auditing import Auditing
 from ._commands import Commands
 from ._directory import Directory, Identity, LocalPasswords
+from ._history import HISTORY_CODES
 from ._queries import Queries
 from ._register import Register
 from ._views import (
@@ -20,9 +21,11 @@ from ._views import (
     TaskView,
     TimerSweep,
     UserView,
+    WaitingOn,
 )
 
 __all__ = [
+    "HISTORY_CODES",
     "ROLES",
     "AccountFacets",
     "AccountRow",
@@ -44,4 +47,5 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "UserView",
+    "WaitingOn",
 ]

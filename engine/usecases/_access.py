@@ -9,7 +9,7 @@ from engine.errors import NotAllowed, NotFound, TaskAlreadyDone
 from engine.store import Event, Instance, ReadyTask, User
 
 from ._directory import load_user
-from ._views import UserView
+from ._views import UserView, WaitingOn
 
 OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
@@ -58,9 +58,13 @@ def check_may_view(session: Session, user: UserView, instance: Instance,
         raise NotAllowed("request.not_involved")
 
 
-def who_acts(task: ReadyTask, assignee_name: str | None) -> str:
-    """Who a ready task waits on, in words: the assigned person, or anyone in its lane."""
-    return assignee_name or f"anyone in {task.lane_name or task.role}"
+def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = None) -> WaitingOn:
+    """Who a ready task waits on: the user asking, the assigned person, or anyone in its lane."""
+    if user_id is not None and task.assignee_id == user_id:
+        return WaitingOn(person=assignee_name, you=True)
+    if assignee_name:
+        return WaitingOn(person=assignee_name)
+    return WaitingOn(lane=task.lane_name or task.role)
 
 
 def may_act(user: UserView, task: ReadyTask) -> bool:

@@ -6,7 +6,7 @@ page restores one instance's state.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
@@ -161,20 +161,10 @@ def _summary(task: ReadyTask, requester_name: str, now: datetime,
         id=task.id, instance_id=task.instance_id, task_name=task.task_name,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
-        waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
+        waited=max(now - task.created_at, timedelta(0)), lane_name=task.lane_name,
         waiting_on=who_acts(task, assignee_name),
         due_at=task.due_at,
     )
-
-
-def waiting_text(delta) -> str:
-    """How long something has waited, in words."""
-    seconds = max(0, int(delta.total_seconds()))
-    if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
-    if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} d"
 
 
 def _initiator_label(process) -> str:
@@ -182,7 +172,7 @@ def _initiator_label(process) -> str:
     for info in process.user_tasks.values():
         if process.lane_rules[info.lane_id].kind == "initiator":
             return info.lane_name
-    return "Requester"
+    return ""
 
 
 def _account_of(session, account_id: int | None) -> AccountRow | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine.definitions.forms import FormDefinition
@@ -30,6 +30,15 @@ class UserView:
 
 
 @dataclass(frozen=True)
+class WaitingOn:
+    """Who a ready task waits on: a named person, anyone in a lane (or role), or the reader."""
+
+    person: str | None = None
+    lane: str | None = None
+    you: bool = False
+
+
+@dataclass(frozen=True)
 class TaskSummary:
     """One row of an inbox."""
 
@@ -41,15 +50,15 @@ class TaskSummary:
     requester_name: str
     lane: str
     created_at: datetime
-    waiting: str
+    waited: timedelta
     lane_name: str = ""
-    waiting_on: str = ""
+    waiting_on: WaitingOn = WaitingOn()
     due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class AnswerItem:
-    """One answered field, ready to show: its label and its value as text or a list."""
+    """One answered field: its label and its value (text, a boolean, or a list of texts)."""
 
     name: str
     label: str
@@ -83,7 +92,7 @@ class TaskView:
     answers: tuple[AnswerSection, ...]
     previous_step: AnswerSection | None
     process_id: str
-    initiator_label: str = "Requester"
+    initiator_label: str = ""  # the initiator lane's name; empty when the diagram has none
     account: AccountRow | None = None
 
 
@@ -95,7 +104,7 @@ class CompletionResult:
     completed_title: str
     status: str
     next_steps: tuple[str, ...]
-    waiting_on: tuple[str, ...]
+    waiting_on: tuple[WaitingOn, ...]
     next_task_for_you: str | None
 
 
@@ -122,7 +131,8 @@ class HistoryEntry:
     actor_name: str | None
     task_name: str | None
     task_title: str | None
-    summary: str
+    code: str
+    params: dict[str, Any]
     details: AnswerSection | None = None
 
 
