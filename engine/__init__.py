@@ -3,7 +3,7 @@
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
 from engine.runtime import ReplayResult
-from engine.store import ChainCheck, VersionView
+from engine.store import INSTANCE_STATUSES, STEP_CODES, ChainCheck, CurrentStep, VersionView
 from engine.usecases import (
     HISTORY_CODES,
     ROLES,
@@ -46,7 +46,9 @@ from .settings import Settings
 
 __all__ = [
     "HISTORY_CODES",
+    "INSTANCE_STATUSES",
     "ROLES",
+    "STEP_CODES",
     "VALIDATION_CODES",
     "AccountFacets",
     "AccountRow",
@@ -56,6 +58,7 @@ __all__ = [
     "Clock",
     "CompletionResult",
     "Conflict",
+    "CurrentStep",
     "Engine",
     "EngineError",
     "ExpressionError",

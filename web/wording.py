@@ -134,6 +134,26 @@ HISTORY: dict[str, Wording] = {
 }
 
 
+# ---- statuses and where a request stands -------------------------------------------------------
+
+STATUSES: dict[str, Wording] = {
+    "running": "In progress",
+    "completed": "Completed",
+    # the account register's statuses
+    "active": "Active",
+    "closed": "Closed",
+    "review due": "Review due",
+    "review overdue": "Review overdue",
+}
+
+STEPS: dict[str, Wording] = {
+    "completed": "Completed",
+    "waiting": "Waiting",
+    "at_tasks": "{tasks}",
+    "timer": lambda p: _("{timer}: {due}", timer=p["timer"], due=p["due"]),
+}
+
+
 # ---- turning codes into words ------------------------------------------------------------------
 
 
@@ -178,6 +198,18 @@ def message_text(message: Message) -> str:
     return _say(VALIDATION, message.code, message.params)
 
 
+def status_label(status: str) -> str:
+    """A readable instance or account status."""
+    if status in STATUSES:
+        return _say(STATUSES, status, {})
+    return _(status.replace("_", " ").capitalize())
+
+
+def step_text(step: Any) -> str:
+    """Where a request stands (a CurrentStep), in words."""
+    return _say(STEPS, step.code, step.params)
+
+
 def history_text(entry: Any) -> str:
     """One line of a request's history in words."""
     return _say(HISTORY, entry.code, entry.params)
@@ -212,5 +244,5 @@ def init_wording(app: Any) -> None:
     """Make the words available to templates as filters."""
     app.jinja_env.filters.update(
         history_text=history_text, waiting_on=waiting_on_text, waited=waited_text,
-        yes_no=yes_no,
+        yes_no=yes_no, status_label=status_label, step_text=step_text,
     )

@@ -16,15 +16,19 @@ from ._models import (
     User,
     UserRole,
 )
+from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
 
 __all__ = [
     "GENESIS",
+    "INSTANCE_STATUSES",
+    "STEP_CODES",
     "Account",
     "Base",
     "Catalog",
     "ChainCheck",
+    "CurrentStep",
     "Deployment",
     "Event",
     "Instance",

@@ -19,6 +19,7 @@ from engine.runtime import Snapshot
 from ._assignment import assign
 from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
+from ._steps import CurrentStep
 
 
 @dataclass
@@ -40,16 +41,18 @@ class Transition:
         """running or completed."""
         return "completed" if self.snapshot.completed else "running"
 
-    def current_step(self) -> str:
-        """A short description of where the instance stands."""
+    def current_step(self) -> CurrentStep:
+        """Where the instance stands, as a code with parameters."""
         if self.snapshot.completed:
-            return "Completed"
+            return CurrentStep("completed")
         if self.snapshot.ready:
-            return ", ".join(sorted({r.title for r in self.snapshot.ready}))
+            titles = sorted({r.title for r in self.snapshot.ready})
+            return CurrentStep("at_tasks", {"tasks": titles})
         if self.snapshot.timers:
             timer = min(self.snapshot.timers, key=lambda t: t.due_at)
-            return f"{timer.name}: {timer.due_at.date().isoformat()}"
-        return "Waiting"
+            return CurrentStep("timer", {"timer": timer.name,
+                                         "due": timer.due_at.date().isoformat()})
+        return CurrentStep("waiting")
 
 
 def write_transition(session: Session, step: Transition, now: datetime) -> None:
@@ -74,7 +77,7 @@ def write_transition(session: Session, step: Transition, now: datetime) -> None:
 def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
     session.add(Instance(
         id=step.instance_id, process_id=step.process.process_id, version_id=step.version_id,
-        status=step.status, title=step.title, current_step=step.current_step(),
+        status=step.status, title=step.title, current_step=step.current_step().to_column(),
         started_by=step.started_by, account_id=step.account_id, created_at=now, updated_at=now,
         completed_at=now if step.snapshot.completed else None, state=step.snapshot.state,
         lock_version=1,
@@ -84,7 +87,7 @@ def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
 
 def _update_instance(session: Session, step: Transition, now: datetime) -> None:
     values = dict(
-        state=step.snapshot.state, status=step.status, current_step=step.current_step(),
+        state=step.snapshot.state, status=step.status, current_step=step.current_step().to_column(),
         title=step.title, updated_at=now, lock_version=step.expected_lock + 1,
     )
     if step.snapshot.completed:

@@ -15,7 +15,15 @@ from sqlalchemy.orm import aliased
 from engine.definitions.forms import FormDefinition
 from engine.errors import NotAllowed
 from engine.runtime import restore
-from engine.store import Account, Catalog, Instance, ProcessVersion, ReadyTask, User
+from engine.store import (
+    Account,
+    Catalog,
+    CurrentStep,
+    Instance,
+    ProcessVersion,
+    ReadyTask,
+    User,
+)
 
 from ._access import OVERSIGHT_ROLES, actionable_task, visible_instance, who_acts
 from ._answers import answer_sections
@@ -95,8 +103,7 @@ class Queries:
                                        Instance.process_id == "social_media_account")
                 .order_by(Instance.created_at.desc())
             ).all()
-        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
-                               r.updated_at) for r in rows]
+        return [_request_summary(r) for r in rows]
 
     def all_requests(self, user_id: int, status: str | None = None, text: str | None = None,
                      limit: int = 200) -> list[RequestSummary]:
@@ -111,8 +118,7 @@ class Queries:
             if text:
                 query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
             rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
-        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
-                               r.updated_at, name) for r, name in rows]
+        return [_request_summary(r, name) for r, name in rows]
 
     def get_request(self, user_id: int, instance_id: str) -> RequestView:
         """A request in full, for its requester, their manager and the oversight roles."""
@@ -129,7 +135,7 @@ class Queries:
         now = self.clock.now()
         return RequestView(
             id=instance.id, process_id=instance.process_id, title=instance.title,
-            status=instance.status, current_step=instance.current_step,
+            status=instance.status, current_step=CurrentStep.from_column(instance.current_step),
             requester_name=requester.name, requester_id=requester.id,
             created_at=instance.created_at, version_hash=version_hash,
             answers=answer_sections(process, data), history=tuple(history),
@@ -146,6 +152,12 @@ class Queries:
         with self.uow.read() as session:
             instance, _ = visible_instance(session, user_id, instance_id)
             return session.get(ProcessVersion, instance.version_id).bpmn_xml
+
+
+def _request_summary(instance: Instance, requester_name: str = "") -> RequestSummary:
+    return RequestSummary(instance.id, instance.title, instance.status,
+                          CurrentStep.from_column(instance.current_step), instance.created_at,
+                          instance.updated_at, requester_name)
 
 
 def _actionable_by(user: UserView):

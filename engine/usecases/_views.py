@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from engine.definitions.forms import FormDefinition
+from engine.store import CurrentStep
 
 ROLES = ("staff", "manager", "communications", "process_owner", "auditor", "admin")
 
@@ -115,7 +116,7 @@ class RequestSummary:
     id: str
     title: str
     status: str
-    current_step: str
+    current_step: CurrentStep
     created_at: datetime
     updated_at: datetime
     requester_name: str = ""
@@ -144,7 +145,7 @@ class RequestView:
     process_id: str
     title: str
     status: str
-    current_step: str
+    current_step: CurrentStep
     requester_name: str
     requester_id: int
     created_at: datetime
