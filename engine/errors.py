@@ -1,11 +1,13 @@
 """Domain errors raised by the engine: a code and its parameters, never a sentence.
 
-Every error class lists the codes it may carry; `error_codes()` collects them all, so the web
-layer (which turns each code into words) can be checked against the complete list.
+Every error class lists the codes it may carry, each with the names of its parameters;
+`error_codes()` collects them all, so the web layer (which turns each code into words) can be
+checked against the complete list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -13,7 +15,7 @@ from typing import Any, ClassVar
 class EngineError(Exception):
     """Base class of every error the engine raises on purpose: `code` plus `params`."""
 
-    codes: ClassVar[frozenset[str]] = frozenset()
+    codes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # code -> names of its params
 
     def __init__(self, code: str, **params: Any) -> None:
         super().__init__(code)
@@ -29,31 +31,32 @@ class EngineError(Exception):
 class NotFound(EngineError):
     """The thing asked for does not exist (or the caller may not know that it does)."""
 
-    codes = frozenset({
-        "task.not_found", "request.not_found", "instance.not_found", "user.not_found",
-        "process.not_deployed", "version.not_found",
-    })
+    codes: ClassVar = {
+        "task.not_found": (), "request.not_found": (), "instance.not_found": (),
+        "user.not_found": ("username",),  # username only when one was asked for by name
+        "process.not_deployed": ("process_id",), "version.not_found": (),
+    }
 
 
 class NotAllowed(EngineError):
     """The caller may not do this."""
 
-    codes = frozenset({
-        "task.not_assignee", "request.not_involved", "register.communications_only",
-        "requests.oversight_only", "record.auditors_only",
-    })
+    codes: ClassVar = {
+        "task.not_assignee": (), "request.not_involved": (), "register.communications_only": (),
+        "requests.oversight_only": (), "record.auditors_only": (),
+    }
 
 
 class Conflict(EngineError):
     """Someone else changed the same thing first; reload and try again."""
 
-    codes = frozenset({"instance.changed", "task.no_longer_waiting"})
+    codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": ()}
 
 
 class TaskAlreadyDone(Conflict):
     """The task was completed already; params say which (title), by whom (by) and when (at)."""
 
-    codes = frozenset({"task.already_done"})
+    codes: ClassVar = {"task.already_done": ("title", "by", "at")}
 
     def __init__(self, title: str, by: str | None, at) -> None:
         super().__init__("task.already_done", title=title, by=by, at=at)
@@ -63,11 +66,12 @@ class TaskAlreadyDone(Conflict):
 class InvalidInput(EngineError):
     """A request the engine cannot act on; the code says why."""
 
-    codes = frozenset({
-        "user.manager_unknown", "user.username_taken", "user.own_manager", "user.unknown_roles",
-        "user.incomplete", "password.too_short", "approval.no_manager",
-        "settings.not_a_duration",
-    })
+    codes: ClassVar = {
+        "user.manager_unknown": ("username",), "user.username_taken": ("username",),
+        "user.own_manager": (), "user.unknown_roles": ("roles",),
+        "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
+        "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
+    }
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ class Message:
 class InvalidForm(EngineError):
     """Submitted form data failed validation: `messages` per field (dotted paths for nested)."""
 
-    codes = frozenset({"form.invalid"})
+    codes: ClassVar = {"form.invalid": ("fields",)}
 
     def __init__(self, messages: dict[str, list[Message]]) -> None:
         super().__init__("form.invalid", fields=sorted(messages))
@@ -101,19 +105,19 @@ class InvalidForm(EngineError):
 class ProcessFailed(EngineError):
     """The diagram could not continue (a failing condition or script); nothing was saved."""
 
-    codes = frozenset({"process.failed"})
+    codes: ClassVar = {"process.failed": ("detail",)}
 
 
 class ReplayDiverged(EngineError):
     """The log cannot be replayed: a recorded step was not possible at that point."""
 
-    codes = frozenset({"replay.step_not_waiting"})
+    codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name")}
 
 
 class ExpressionError(EngineError):
     """Diagram text was rejected or failed to evaluate; `message` says why, `line` where."""
 
-    codes = frozenset({"expression.rejected"})
+    codes: ClassVar = {"expression.rejected": ("reason", "line")}
 
     def __init__(self, message: str, line: int | None = None) -> None:
         super().__init__("expression.rejected", reason=message, line=line)
@@ -147,7 +151,7 @@ class Problem:
 class InvalidDiagram(EngineError):
     """A process definition was refused; every problem found is listed together."""
 
-    codes = frozenset({"diagram.invalid"})
+    codes: ClassVar = {"diagram.invalid": ("count",)}
 
     def __init__(self, problems: list[Problem] | None = None) -> None:
         super().__init__("diagram.invalid", count=len(problems or ()))
@@ -160,7 +164,7 @@ class InvalidDiagram(EngineError):
 class FormDefinitionError(EngineError):
     """A form schema was refused; every problem found is listed together."""
 
-    codes = frozenset({"form_definition.invalid"})
+    codes: ClassVar = {"form_definition.invalid": ("form", "count")}
 
     def __init__(self, problems: list[str], name: str | None = None) -> None:
         super().__init__("form_definition.invalid", form=name, count=len(problems))
@@ -186,6 +190,6 @@ def error_classes() -> list[type[EngineError]]:
     return found
 
 
-def error_codes() -> frozenset[str]:
-    """Every code an engine error may carry."""
-    return frozenset(code for cls in error_classes() for code in cls.codes)
+def error_codes() -> dict[str, tuple[str, ...]]:
+    """Every code an engine error may carry, with the names of its parameters."""
+    return {code: params for cls in error_classes() for code, params in cls.codes.items()}

@@ -12,12 +12,13 @@ from typing import Any
 
 INSTANCE_STATUSES = ("running", "completed")
 
-STEP_CODES = frozenset({
-    "completed",
-    "waiting",  # neither a task nor a timer: something outside the engine
-    "at_tasks",  # tasks: the titles of the ready tasks, sorted
-    "timer",  # timer: its name, due: its due date (YYYY-MM-DD)
-})
+# Each code with the names of its parameters.
+STEP_CODES: dict[str, tuple[str, ...]] = {
+    "completed": (),
+    "waiting": (),  # neither a task nor a timer: something outside the engine
+    "at_tasks": ("tasks",),  # the titles of the ready tasks, sorted
+    "timer": ("timer", "due"),  # the timer's name and its due date (YYYY-MM-DD)
+}
 
 
 @dataclass(frozen=True)

@@ -24,15 +24,16 @@ def request_history(session: Session, process: LoadedProcess,
     return [_entry(process, event, name) for event, name in rows]
 
 
-# What a history entry may say, by code: the event it stands for and its parameters.
-HISTORY_CODES = frozenset({
-    "history.started",  # actor
-    "history.started_automatically",
-    "history.task_completed",  # actor (None: the system), title, decision (list of values)
-    "history.timer_fired",  # timer
-    "history.completed",
-    "history.event",  # event (its kind): any other event
-})
+# What a history entry may say: each code with the names of its parameters.
+HISTORY_CODES: dict[str, tuple[str, ...]] = {
+    "history.started": ("actor",),
+    "history.started_automatically": (),
+    # actor (None: the system), the step's title, the decision's values (labels or booleans)
+    "history.task_completed": ("actor", "title", "decision"),
+    "history.timer_fired": ("timer",),
+    "history.completed": (),
+    "history.event": ("event",),  # any other event, by its kind
+}
 
 
 def _entry(process: LoadedProcess, event: Event, actor: str | None) -> HistoryEntry:

@@ -23,19 +23,20 @@ REQUIRED = Message("required")
 CONFIRM = Message("confirm")
 UNKNOWN = Message("unknown_field")
 
-# Every code a validation message may carry; the parameters are named beside each.
-VALIDATION_CODES = frozenset({
-    "required", "confirm", "unknown_field", "not_a_form", "not_a_group", "not_text",
-    "invalid_email", "invalid_url", "invalid_date", "not_a_boolean", "not_an_integer",
-    "not_a_number", "too_large", "not_a_list", "blank", "invalid",
-    "too_short",  # min (characters)
-    "too_long",  # max (characters)
-    "not_a_choice",  # choices (their labels)
-    "below_minimum",  # min
-    "above_maximum",  # max
-    "too_few_items",  # min
-    "too_many_items",  # max
-})
+# Every code a validation message may carry, with the names of its parameters.
+VALIDATION_CODES: dict[str, tuple[str, ...]] = {
+    "required": (), "confirm": (), "unknown_field": (), "not_a_form": (), "not_a_group": (),
+    "not_text": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
+    "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
+    "not_a_list": (), "blank": (), "invalid": (),
+    "too_short": ("min",),  # characters
+    "too_long": ("max",),  # characters
+    "not_a_choice": ("choices",),  # the choices' labels
+    "below_minimum": ("min",),
+    "above_maximum": ("max",),
+    "too_few_items": ("min",),
+    "too_many_items": ("max",),
+}
 
 
 def _coded(code: str, **params: Any) -> list[Message]:
