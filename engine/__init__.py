@@ -26,6 +26,7 @@ from engine.usecases import (
 from .app import Engine
 from .clock import Clock, FixedClock, SystemClock
 from .errors import (
+    PROBLEM_CODES,
     Conflict,
     EngineError,
     ExpressionError,
@@ -47,6 +48,7 @@ from .settings import Settings
 __all__ = [
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
+    "PROBLEM_CODES",
     "ROLES",
     "STEP_CODES",
     "VALIDATION_CODES",

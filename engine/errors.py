@@ -128,11 +128,48 @@ class ExpressionError(EngineError):
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
+# What a diagram, form or lane file can be refused for: each code with its parameters. A
+# `reason` or `detail` is the checker's, the XML parser's or SpiffWorkflow's own explanation.
+PROBLEM_CODES: dict[str, tuple[str, ...]] = {
+    "folder.no_diagram": ("file",),
+    "folder.no_lanes": (),
+    "file.not_json": ("detail",),
+    "xml.too_large": ("size", "limit"),
+    "xml.doctype": (),
+    "xml.malformed": ("detail",),
+    "bpmn.invalid": ("detail",),
+    "bpmn.refused": ("detail",),
+    "bpmn.no_process": ("process_id",),
+    "bpmn.unsupported_element": ("element",),
+    "bpmn.unsupported_event": ("event", "definition"),
+    "bpmn.only_timers_caught": (),
+    "bpmn.cycle_timer": (),
+    "bpmn.timer_refused": ("reason",),
+    "bpmn.timer_missing": (),
+    "bpmn.flow_end_unknown": ("end", "ref"),
+    "bpmn.condition_refused": ("reason",),
+    "bpmn.lane_without_rule": (),
+    "bpmn.task_without_lane": (),
+    "bpmn.task_without_form": (),
+    "bpmn.form_file_missing": ("file",),
+    "bpmn.flow_needs_condition": (),
+    "bpmn.gateway_needs_default": (),
+    "bpmn.script_refused": ("reason",),
+    "lanes.not_an_object": (),
+    "lanes.rule_missing": ("lane", "rules"),
+    "lanes.unknown_keys": ("lane", "keys"),
+    "lanes.role_missing": ("lane",),
+    "lanes.role_not_taken": ("lane",),
+    "form.schema": ("detail",),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a diagram, a form or a lane file, located as precisely as we can."""
+    """One thing wrong with a diagram, a form or a lane file: a code, params and where."""
 
-    message: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
     element_id: str | None = None
     element_name: str | None = None
     line: int | None = None
@@ -145,7 +182,8 @@ class Problem:
             f"element '{self.element_id}'" if self.element_id else None,
             f"({self.element_name})" if self.element_name else None,
         ) if p]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        what = self.code + "".join(f" {k}={v!r}" for k, v in sorted(self.params.items()))
+        return f"{', '.join(where)}: {what}" if where else what
 
 
 class InvalidDiagram(EngineError):
@@ -176,7 +214,8 @@ class FormDefinitionError(EngineError):
 
     def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
         """Return the problems as `Problem`s located in the given file and element."""
-        return [Problem(p, element_id=element_id, file=file) for p in self.problems]
+        return [Problem("form.schema", {"detail": p}, element_id=element_id, file=file)
+                for p in self.problems]
 
 
 def error_classes() -> list[type[EngineError]]:

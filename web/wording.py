@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from engine import EngineError, Message
+from engine import EngineError, Message, Problem
 
 from .filters import local_date, local_datetime
 from .i18n import _
@@ -134,6 +134,44 @@ HISTORY: dict[str, Wording] = {
 }
 
 
+# ---- problems of a process definition -----------------------------------------------------------
+
+PROBLEMS: dict[str, Wording] = {
+    "folder.no_diagram": "There is no diagram {file} in the process folder.",
+    "folder.no_lanes": "lanes.json is missing.",
+    "file.not_json": "Not valid JSON: {detail}.",
+    "xml.too_large": "The diagram is {size} bytes; the limit is {limit}.",
+    "xml.doctype": "DOCTYPE and entity declarations are not allowed in a diagram.",
+    "xml.malformed": "The XML is not well-formed: {detail}.",
+    "bpmn.invalid": "Not valid BPMN: {detail}.",
+    "bpmn.refused": "The diagram was refused: {detail}.",
+    "bpmn.no_process": "The diagram has no process with id '{process_id}'.",
+    "bpmn.unsupported_element": "'{element}' is not supported by this engine.",
+    "bpmn.unsupported_event": "A {event} with a {definition} is not supported.",
+    "bpmn.only_timers_caught": "Only timer events can be caught by this engine.",
+    "bpmn.cycle_timer": "Cycle timers (timeCycle) are not supported; use timeDuration.",
+    "bpmn.timer_refused": "The timer expression is refused: {reason}.",
+    "bpmn.timer_missing": "The timer has no timeDuration or timeDate.",
+    "bpmn.flow_end_unknown": "The flow's {end} '{ref}' names no element of the process.",
+    "bpmn.condition_refused": "The condition is refused: {reason}.",
+    "bpmn.lane_without_rule": "The lane has no rule in lanes.json.",
+    "bpmn.task_without_lane": "The task is in no lane, so nobody could do it.",
+    "bpmn.task_without_form": "The user task names no form (property formJsonSchemaFilename).",
+    "bpmn.form_file_missing": "The form file {file} does not exist.",
+    "bpmn.flow_needs_condition": "A flow out of an exclusive gateway needs a condition (or must "
+                                 "be the gateway's default).",
+    "bpmn.gateway_needs_default": "The gateway has no default flow and its conditions may all "
+                                  "be false: add a default flow.",
+    "bpmn.script_refused": "The script is refused: {reason}.",
+    "lanes.not_an_object": "lanes.json must be an object keyed by lane id.",
+    "lanes.rule_missing": "Lane '{lane}' needs a rule, one of: {rules}.",
+    "lanes.unknown_keys": "Lane '{lane}' has unknown keys: {keys}.",
+    "lanes.role_missing": "Lane '{lane}' has rule 'role' but names no role.",
+    "lanes.role_not_taken": "Lane '{lane}': only the 'role' rule takes a role.",
+    "form.schema": "{detail}",
+}
+
+
 # ---- statuses and where a request stands -------------------------------------------------------
 
 STATUSES: dict[str, Wording] = {
@@ -186,10 +224,23 @@ def error_text(error: EngineError) -> str:
     return _say(ERRORS, error.code, error.params)
 
 
+def problem_text(problem: Problem) -> str:
+    """One problem of a process definition in words, with where it is."""
+    where = [part for part in (
+        problem.file,
+        _("line {n}", n=problem.line) if problem.line else None,
+        _("element '{id}'", id=problem.element_id) if problem.element_id else None,
+        f"({problem.element_name})" if problem.element_name else None,
+    ) if part]
+    what = _say(PROBLEMS, problem.code, problem.params)
+    return f"{', '.join(where)}: {what}" if where else what
+
+
 def error_lines(error: EngineError) -> list[str]:
     """An error in words, followed by each problem of a refused diagram (for the command line)."""
     lines = [error_text(error)]
-    lines += [str(problem) for problem in getattr(error, "problems", [])]
+    for problem in getattr(error, "problems", []):
+        lines.append(problem_text(problem) if isinstance(problem, Problem) else str(problem))
     return lines
 
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import engine.errors as errors
-from engine import EngineError, error_codes
+from engine import PROBLEM_CODES, EngineError, error_codes
 
 ENGINE = Path(errors.__file__).resolve().parent
 # The account lifecycle is being turned into a plug-in separately; its one settings check still
@@ -70,3 +70,18 @@ def test_str_of_an_error_is_its_code_and_params_for_logs():
     assert str(error) == "user.username_taken username='sara'"
     assert (error.code, error.params) == ("user.username_taken", {"username": "sara"})
     assert str(errors.NotFound("task.not_found")) == "task.not_found"
+
+
+PROBLEM_CODE = re.compile(r"(folder|file|xml|bpmn|lanes|form)\.[a-z_]+\Z")
+NOT_CODES = {"lanes.json"}  # a file name
+
+
+def test_every_problem_the_definitions_make_has_a_registered_code():
+    used = set()
+    for path in sorted((ENGINE / "definitions").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and PROBLEM_CODE.match(node.value):
+                used.add(node.value)
+    assert used, "no problem codes found: the pattern is out of date"
+    assert used - NOT_CODES - set(PROBLEM_CODES) == set()

@@ -731,9 +731,10 @@ def test_form_definition_error_carries_every_problem() -> None:
     assert error.name == "define_account"
     assert str(error) == "\n".join(error.problems)
     assert error.as_problems(file="forms/define_account.json", element_id="define_account") == [
-        Problem("foo: 'foo' is not a supported keyword", element_id="define_account",
-                file="forms/define_account.json"),
-        Problem("properties.x.pattern: 'pattern' is not a supported keyword",
+        Problem("form.schema", {"detail": "foo: 'foo' is not a supported keyword"},
+                element_id="define_account", file="forms/define_account.json"),
+        Problem("form.schema", {"detail": "properties.x.pattern: 'pattern' is not a supported "
+                                          "keyword"},
                 element_id="define_account", file="forms/define_account.json"),
     ]
 

@@ -1,7 +1,7 @@
 """Every code the engine can answer with has words in web/wording.py, and only such codes do.
 
 The codes come from the engine's own registries (errors, validation, history, current step,
-statuses), so a code added to the engine without words fails here.
+statuses, definition problems), so a code added to the engine without words fails here.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ import pytest
 from engine import (
     HISTORY_CODES,
     INSTANCE_STATUSES,
+    PROBLEM_CODES,
     STEP_CODES,
     VALIDATION_CODES,
     CurrentStep,
     EngineError,
     Message,
+    Problem,
     WaitingOn,
     error_codes,
 )
@@ -40,6 +42,7 @@ SAMPLES = {
     "fields": ["handle", "url"],
     "min": 2, "max": 3, "count": 2, "seq": 4, "line": 1,
     "due": "2027-03-01",
+    "rules": ["initiator", "role"], "keys": ["colour"], "size": 2_000_001, "limit": 2_000_000,
 }
 
 REGISTRIES = {
@@ -47,6 +50,7 @@ REGISTRIES = {
     "validation": (VALIDATION_CODES, wording.VALIDATION),
     "history": (HISTORY_CODES, wording.HISTORY),
     "step": (STEP_CODES, wording.STEPS),
+    "problem": (PROBLEM_CODES, wording.PROBLEMS),
 }
 
 
@@ -61,6 +65,8 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.message_text(Message(code, params))
     if kind == "history":
         return wording.history_text(SimpleNamespace(code=code, params=params))
+    if kind == "problem":
+        return wording.problem_text(Problem(code, params))
     return wording.step_text(CurrentStep(code, params))
 
 
@@ -110,3 +116,11 @@ def test_parameters_are_worded_for_people():
     assert wording.waiting_on_text(WaitingOn(lane="Communications")) == "anyone in Communications"
     assert wording.waiting_on_text({"person": "Maja Manager", "lane": None, "you": False}) \
         == "Maja Manager"
+
+
+def test_a_problem_is_worded_with_where_it_is():
+    problem = Problem("bpmn.flow_end_unknown", {"end": "targetRef", "ref": "plan"},
+                      element_id="flow_1", line=12, file="p.bpmn")
+    assert wording.problem_text(problem) == (
+        "p.bpmn, line 12, element 'flow_1': The flow's targetRef 'plan' names no element of "
+        "the process.")
