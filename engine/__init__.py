@@ -2,8 +2,15 @@
 
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
-from engine.runtime import ReplayResult
-from engine.store import INSTANCE_STATUSES, STEP_CODES, ChainCheck, CurrentStep, VersionView
+from engine.runtime import REPLAY_CODES, Difference, ReplayResult
+from engine.store import (
+    CHAIN_CODES,
+    INSTANCE_STATUSES,
+    STEP_CODES,
+    ChainCheck,
+    CurrentStep,
+    VersionView,
+)
 from engine.usecases import (
     HISTORY_CODES,
     ROLES,
@@ -46,9 +53,11 @@ from .errors import (
 from .settings import Settings
 
 __all__ = [
+    "CHAIN_CODES",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "PROBLEM_CODES",
+    "REPLAY_CODES",
     "ROLES",
     "STEP_CODES",
     "VALIDATION_CODES",
@@ -61,6 +70,7 @@ __all__ = [
     "CompletionResult",
     "Conflict",
     "CurrentStep",
+    "Difference",
     "Engine",
     "EngineError",
     "ExpressionError",

@@ -172,6 +172,26 @@ PROBLEMS: dict[str, Wording] = {
 }
 
 
+# ---- an auditor's check of a request's record ---------------------------------------------------
+
+CHAIN: dict[str, Wording] = {
+    "chain.event_missing": "an event is missing before it",
+    "chain.not_following": "it does not follow the one before",
+    "chain.altered": "its content was altered",
+}
+
+REPLAY: dict[str, Wording] = {
+    "replay.waiting_steps": "Waiting steps: stored {stored}; replayed {replayed}.",
+    "replay.timers": "Timers: stored {stored}; replayed {replayed}.",
+    "replay.completion": lambda p: _("The stored request is completed and the replayed one is not.")
+    if p["stored"] else _("The replayed request is completed and the stored one is not."),
+    "replay.data": lambda p: _("Data '{name}': stored {stored}; replayed {replayed}.",
+                               name=p["name"], stored=repr(p["stored"]),
+                               replayed=repr(p["replayed"])),
+    "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
+}
+
+
 # ---- statuses and where a request stands -------------------------------------------------------
 
 STATUSES: dict[str, Wording] = {
@@ -261,6 +281,16 @@ def step_text(step: Any) -> str:
     return _say(STEPS, step.code, step.params)
 
 
+def chain_text(reason: str) -> str:
+    """Why a record's chain is broken, in words."""
+    return _say(CHAIN, reason, {})
+
+
+def difference_text(difference: Any) -> str:
+    """One way a replayed record differs from the stored state, in words."""
+    return _say(REPLAY, difference.code, difference.params)
+
+
 def history_text(entry: Any) -> str:
     """One line of a request's history in words."""
     return _say(HISTORY, entry.code, entry.params)
@@ -295,5 +325,6 @@ def init_wording(app: Any) -> None:
     """Make the words available to templates as filters."""
     app.jinja_env.filters.update(
         history_text=history_text, waiting_on=waiting_on_text, waited=waited_text,
-        yes_no=yes_no, status_label=status_label, step_text=step_text,
+        yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
+        difference_text=difference_text,
     )

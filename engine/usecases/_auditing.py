@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.errors import NotAllowed, NotFound
-from engine.runtime import ReplayDiverged, ReplayResult, compare, replay_events
+from engine.runtime import Difference, ReplayDiverged, ReplayResult, compare, replay_events
 from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
 
 from ._access import AUDIT_ROLES, visible_instance
@@ -52,7 +52,7 @@ class Auditing:
         try:
             differences = compare(process, instance.state, replay_events(process, events))
         except ReplayDiverged as error:
-            differences = [str(error)]
+            differences = [Difference(error.code, error.params)]
         return ReplayResult(instance_id, len(events), not differences, tuple(differences))
 
     def verify_request(self, user_id: int, instance_id: str) -> ChainCheck:

@@ -1,7 +1,8 @@
 """Every code the engine can answer with has words in web/wording.py, and only such codes do.
 
 The codes come from the engine's own registries (errors, validation, history, current step,
-statuses, definition problems), so a code added to the engine without words fails here.
+statuses, definition problems, record checks), so a code added to the engine without words fails
+here.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from types import SimpleNamespace
 import pytest
 
 from engine import (
+    CHAIN_CODES,
     HISTORY_CODES,
     INSTANCE_STATUSES,
     PROBLEM_CODES,
+    REPLAY_CODES,
     STEP_CODES,
     VALIDATION_CODES,
     CurrentStep,
+    Difference,
     EngineError,
     Message,
     Problem,
@@ -51,6 +55,8 @@ REGISTRIES = {
     "history": (HISTORY_CODES, wording.HISTORY),
     "step": (STEP_CODES, wording.STEPS),
     "problem": (PROBLEM_CODES, wording.PROBLEMS),
+    "chain": (CHAIN_CODES, wording.CHAIN),
+    "replay": (REPLAY_CODES, wording.REPLAY),
 }
 
 
@@ -67,6 +73,10 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.history_text(SimpleNamespace(code=code, params=params))
     if kind == "problem":
         return wording.problem_text(Problem(code, params))
+    if kind == "chain":
+        return wording.chain_text(code)
+    if kind == "replay":
+        return wording.difference_text(Difference(code, params))
     return wording.step_text(CurrentStep(code, params))
 
 
