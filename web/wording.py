@@ -298,6 +298,8 @@ def history_text(entry: Any) -> str:
 
 def waiting_on_text(who: Any) -> str:
     """Who a step waits on, in words (a WaitingOn, or its dict from the session)."""
+    if isinstance(who, str):  # a session written before waiting-on became data
+        return who
     get = who.get if isinstance(who, Mapping) else lambda name: getattr(who, name)
     if get("you"):
         return _("you")
