@@ -2,11 +2,18 @@
 
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
-from engine.definitions.forms import Field, FormDefinition
-from engine.errors import TaskAlreadyDone
-from engine.runtime import ProcessFailed, ReplayResult
-from engine.store import ChainCheck, VersionView
+from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
+from engine.runtime import REPLAY_CODES, Difference, ReplayResult
+from engine.store import (
+    CHAIN_CODES,
+    INSTANCE_STATUSES,
+    STEP_CODES,
+    ChainCheck,
+    CurrentStep,
+    VersionView,
+)
 from engine.usecases import (
+    HISTORY_CODES,
     ROLES,
     AnswerItem,
     AnswerSection,
@@ -14,7 +21,7 @@ from engine.usecases import (
     DeliveryPort,
     DeliveryReport,
     HistoryEntry,
-    Message,
+    Notice,
     RecordCheck,
     RecordingDelivery,
     RequestSummary,
@@ -24,29 +31,45 @@ from engine.usecases import (
     TaskView,
     TimerSweep,
     UserView,
+    WaitingOn,
 )
 
 from .app import Engine, check_process_dir
 from .clock import Clock, FixedClock, SystemClock
 from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
+    PROBLEM_CODES,
     Conflict,
     EngineError,
+    ExpressionError,
+    FormDefinitionError,
     InvalidDiagram,
     InvalidForm,
     InvalidInput,
+    Message,
     NotAllowed,
     NotFound,
     Problem,
+    ProcessFailed,
+    ReplayDiverged,
+    TaskAlreadyDone,
     VersionAltered,
+    error_codes,
 )
 from .settings import Settings
 from .worker import FireTimers, Job, Worker, stop_on_signals
 
 __all__ = [
+    "CHAIN_CODES",
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
+    "HISTORY_CODES",
+    "INSTANCE_STATUSES",
+    "PROBLEM_CODES",
+    "REPLAY_CODES",
     "ROLES",
+    "STEP_CODES",
+    "VALIDATION_CODES",
     "AccountFacets",
     "AccountRow",
     "AnswerItem",
@@ -55,15 +78,19 @@ __all__ = [
     "Clock",
     "CompletionResult",
     "Conflict",
+    "CurrentStep",
     "DeliveryPort",
     "DeliveryReport",
     "DemoPerson",
+    "Difference",
     "Engine",
     "EngineError",
+    "ExpressionError",
     "Field",
     "FireTimers",
     "FixedClock",
     "FormDefinition",
+    "FormDefinitionError",
     "HistoryEntry",
     "InvalidDiagram",
     "InvalidForm",
@@ -72,11 +99,13 @@ __all__ = [
     "Message",
     "NotAllowed",
     "NotFound",
+    "Notice",
     "Problem",
     "ProcessFailed",
     "ProcessSource",
     "RecordCheck",
     "RecordingDelivery",
+    "ReplayDiverged",
     "ReplayResult",
     "RequestSummary",
     "RequestView",
@@ -90,8 +119,10 @@ __all__ = [
     "UserView",
     "VersionAltered",
     "VersionView",
+    "WaitingOn",
     "Worker",
     "check_process_dir",
+    "error_codes",
     "load_process",
     "read_process_dir",
     "seed_demo",

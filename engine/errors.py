@@ -1,52 +1,179 @@
-"""Domain errors raised by the engine; the web layer maps each to an HTTP answer."""
+"""Domain errors raised by the engine: a code and its parameters, never a sentence.
+
+Every error class lists the codes it may carry, each with the names of its parameters;
+`error_codes()` collects them all, so the web layer (which turns each code into words) can be
+checked against the complete list.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 
 class EngineError(Exception):
-    """Base class of every error the engine raises on purpose."""
+    """Base class of every error the engine raises on purpose: `code` plus `params`."""
+
+    codes: ClassVar[Mapping[str, tuple[str, ...]]] = {}  # code -> names of its params
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.code
+        return self.code + " " + " ".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
 
 
 class NotFound(EngineError):
     """The thing asked for does not exist (or the caller may not know that it does)."""
 
+    codes: ClassVar = {
+        "task.not_found": (), "request.not_found": (), "instance.not_found": (),
+        "user.not_found": ("username",),  # username only when one was asked for by name
+        "process.not_deployed": ("process_id",), "version.not_found": (),
+    }
+
 
 class NotAllowed(EngineError):
     """The caller may not do this."""
+
+    codes: ClassVar = {
+        "task.not_assignee": (), "request.not_involved": (), "register.communications_only": (),
+        "requests.oversight_only": (), "record.auditors_only": (),
+    }
 
 
 class Conflict(EngineError):
     """Someone else changed the same thing first; reload and try again."""
 
+    codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": ()}
+
 
 class TaskAlreadyDone(Conflict):
-    """The task was completed already; says by whom and when."""
+    """The task was completed already; params say which (title), by whom (by) and when (at)."""
 
-    def __init__(self, title: str, by: str | None, at):
+    codes: ClassVar = {"task.already_done": ("title", "by", "at")}
+
+    def __init__(self, title: str, by: str | None, at) -> None:
+        super().__init__("task.already_done", title=title, by=by, at=at)
         self.title, self.by, self.at = title, by, at
-        who = f" by {by}" if by else ""
-        super().__init__(f"'{title}' was already completed{who} on {at:%Y-%m-%d %H:%M} UTC.")
 
 
 class InvalidInput(EngineError):
-    """A request the engine cannot act on, with a message a person can read."""
+    """A request the engine cannot act on; the code says why."""
+
+    codes: ClassVar = {
+        "user.manager_unknown": ("username",), "user.username_taken": ("username",),
+        "user.own_manager": (), "user.unknown_roles": ("roles",),
+        "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
+        "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
+    }
+
+
+@dataclass(frozen=True)
+class Message:
+    """One validation message about a form field: a code and its parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if not self.params:
+            return self.code
+        return self.code + " " + " ".join(f"{k}={v!r}" for k, v in sorted(self.params.items()))
 
 
 class InvalidForm(EngineError):
-    """Submitted form data failed validation: messages per field (dotted paths for nested ones)."""
+    """Submitted form data failed validation: `messages` per field (dotted paths for nested)."""
 
-    def __init__(self, messages: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items())))
+    codes: ClassVar = {"form.invalid": ("fields",)}
+
+    def __init__(self, messages: dict[str, list[Message]]) -> None:
+        super().__init__("form.invalid", fields=sorted(messages))
         self.messages = messages
+
+    def __str__(self) -> str:
+        return "form.invalid " + "; ".join(
+            f"{name}: {', '.join(str(m) for m in found)}"
+            for name, found in sorted(self.messages.items()))
+
+
+class ProcessFailed(EngineError):
+    """The diagram could not continue (a failing condition or script); nothing was saved."""
+
+    codes: ClassVar = {"process.failed": ("detail",)}
+
+
+class ReplayDiverged(EngineError):
+    """The log cannot be replayed: a recorded step was not possible at that point."""
+
+    codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name")}
+
+
+class ExpressionError(EngineError):
+    """Diagram text was rejected or failed to evaluate; `message` says why, `line` where."""
+
+    codes: ClassVar = {"expression.rejected": ("reason", "line")}
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__("expression.rejected", reason=message, line=line)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+# What a diagram, form or lane file can be refused for: each code with its parameters. A
+# `reason` or `detail` is the checker's, the XML parser's or SpiffWorkflow's own explanation.
+PROBLEM_CODES: dict[str, tuple[str, ...]] = {
+    "folder.no_diagram": ("file",),
+    "folder.no_lanes": (),
+    "file.not_json": ("detail",),
+    "xml.too_large": ("size", "limit"),
+    "xml.doctype": (),
+    "xml.malformed": ("detail",),
+    "bpmn.invalid": ("detail",),
+    "bpmn.refused": ("detail",),
+    "bpmn.no_process": ("process_id",),
+    "bpmn.unsupported_element": ("element",),
+    "bpmn.unsupported_event": ("event", "definition"),
+    "bpmn.only_timers_caught": (),
+    "bpmn.cycle_timer": (),
+    "bpmn.timer_refused": ("reason",),
+    "bpmn.timer_missing": (),
+    "bpmn.flow_end_unknown": ("end", "ref"),
+    "bpmn.condition_refused": ("reason",),
+    "bpmn.lane_without_rule": (),
+    "bpmn.task_without_lane": (),
+    "bpmn.task_without_form": (),
+    "bpmn.form_file_missing": ("file",),
+    "bpmn.flow_needs_condition": (),
+    "bpmn.gateway_needs_default": (),
+    "bpmn.script_refused": ("reason",),
+    "lanes.not_an_object": (),
+    "lanes.rule_missing": ("lane", "rules"),
+    "lanes.unknown_keys": ("lane", "keys"),
+    "lanes.role_missing": ("lane",),
+    "lanes.role_not_taken": ("lane",),
+    "form.schema": ("detail",),
+    "contract.task_missing": ("task", "reason"),
+    "contract.field_missing": ("field", "form", "reason"),
+    "contract.field_kind": ("field", "form", "reason", "kind", "expected"),
+    "contract.choice_missing": ("field", "form", "reason", "choices"),
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a diagram, a form or a lane file, located as precisely as we can."""
+    """One thing wrong with a diagram, a form or a lane file: a code, params and where."""
 
-    message: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
     element_id: str | None = None
     element_name: str | None = None
     line: int | None = None
@@ -59,27 +186,66 @@ class Problem:
             f"element '{self.element_id}'" if self.element_id else None,
             f"({self.element_name})" if self.element_name else None,
         ) if p]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        what = self.code + "".join(f" {k}={v!r}" for k, v in sorted(self.params.items()))
+        return f"{', '.join(where)}: {what}" if where else what
 
 
-@dataclass
 class InvalidDiagram(EngineError):
     """A process definition was refused; every problem found is listed together."""
 
-    problems: list[Problem] = field(default_factory=list)
+    codes: ClassVar = {"diagram.invalid": ("count",)}
 
-    def __post_init__(self) -> None:
-        super().__init__("\n".join(str(p) for p in self.problems))
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        super().__init__("diagram.invalid", count=len(problems or ()))
+        self.problems = list(problems or ())
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
 
+class FormDefinitionError(EngineError):
+    """A form schema was refused; every problem found is listed together."""
+
+    codes: ClassVar = {"form_definition.invalid": ("form", "count")}
+
+    def __init__(self, problems: list[str], name: str | None = None) -> None:
+        super().__init__("form_definition.invalid", form=name, count=len(problems))
+        self.problems = list(problems)
+        self.name = name
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+    def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
+        """Return the problems as `Problem`s located in the given file and element."""
+        return [Problem("form.schema", {"detail": p}, element_id=element_id, file=file)
+                for p in self.problems]
+
+
 class VersionAltered(EngineError):
     """A stored process version no longer matches its content hash: it was edited in place."""
 
+    codes: ClassVar = {"version.altered": ("version_id", "process_id", "stored_hash",
+                                           "actual_hash")}
+
     def __init__(self, version_id: int, process_id: str, stored_hash: str, actual_hash: str):
+        super().__init__("version.altered", version_id=version_id, process_id=process_id,
+                         stored_hash=stored_hash, actual_hash=actual_hash)
         self.version_id, self.process_id = version_id, process_id
         self.stored_hash, self.actual_hash = stored_hash, actual_hash
-        super().__init__(f"version {version_id} of {process_id} does not match its content hash "
-                         f"{stored_hash[:12]} (its files hash to {actual_hash[:12]})")
+
+
+def error_classes() -> list[type[EngineError]]:
+    """EngineError and every subclass of it, depth first."""
+    found: list[type[EngineError]] = []
+    pending: list[type[EngineError]] = [EngineError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
+
+
+def error_codes() -> dict[str, tuple[str, ...]]:
+    """Every code an engine error may carry, with the names of its parameters."""
+    return {code: params for cls in error_classes() for code, params in cls.codes.items()}

@@ -17,6 +17,7 @@ from .errors import init_errors
 from .extensions import csrf, limiter
 from .filters import init_filters
 from .security import init_security
+from .wording import init_wording
 
 
 def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | None = None) -> Flask:
@@ -33,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     app.add_url_rule("/", "home", home)
     init_context(app)
     init_filters(app)
+    init_wording(app)
     init_security(app)
     init_errors(app)
     init_cli(app)

@@ -32,6 +32,7 @@ from engine import (
 )
 
 from .context import engine_of, get_engine
+from .wording import chain_text, difference_text, error_lines, problem_text
 
 _ENGINE_KEY = "kontoflode.engine"
 
@@ -64,7 +65,7 @@ class _Command(click.Command):
         try:
             return super().invoke(ctx)
         except EngineError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException("\n".join(error_lines(error))) from None
 
 
 class _Group(click.Group):
@@ -92,7 +93,7 @@ def check(paths):
             refused = True
             click.echo(f"{path}: refused, {len(error.problems)} problem(s)")
             for problem in error.problems:
-                click.echo(f"  - {problem}")
+                click.echo(f"  - {problem_text(problem)}")
         else:
             click.echo(f"{path}: ok, {len(loaded.user_tasks)} user tasks, "
                        f"{loaded.content_hash[:12]}")
@@ -190,7 +191,8 @@ def verify(instance_id):
         click.echo(f"{instance_id}: no events recorded for this id")
         click.get_current_context().exit(1)
     if not check.intact:
-        click.echo(f"{instance_id}: BROKEN at event {check.broken_at}: {check.reason}")
+        click.echo(f"{instance_id}: BROKEN at event {check.broken_at}: "
+                   f"{chain_text(check.reason)}")
         click.get_current_context().exit(1)
     click.echo(f"{instance_id}: intact, {check.events} events")
 
@@ -203,7 +205,7 @@ def replay(instance_id):
     if not result.matches:
         click.echo(f"{instance_id}: the stored state differs from its replayed log:")
         for difference in result.differences:
-            click.echo(f"  - {difference}")
+            click.echo(f"  - {difference_text(difference)}")
         click.get_current_context().exit(1)
     click.echo(f"{instance_id}: replaying its {result.events} events gives the stored state")
 

@@ -1,4 +1,4 @@
-"""Template filters: times in Stockholm, plain text as paragraphs, names for people."""
+"""Template filters: times in Stockholm, plain text as paragraphs."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-
-from .i18n import _
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -37,17 +35,8 @@ def paragraphs(text: str | None) -> list[str]:
     return [" ".join(part.split()) for part in _BLANK_LINES.split(text or "") if part.strip()]
 
 
-def status_label(status: str) -> str:
-    """A readable instance or account status."""
-    labels = {"running": _("In progress"), "completed": _("Completed"), "active": _("Active"),
-              "closed": _("Closed"), "review due": _("Review due"),
-              "review overdue": _("Review overdue")}
-    return labels.get(status, _(status.replace("_", " ").capitalize()))
-
-
 def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
-        status_label=status_label,
     )

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine import Field
+from engine import Field, Message
 
 from .i18n import _
+from .wording import message_text
 
 RADIO_LIMIT = 4  # up to this many choices show as radio buttons, more as a list box
 FORM_KEY = "_form"
@@ -108,10 +109,11 @@ class SummaryItem:
 
 
 def build_form(specs: tuple[Field, ...], values: dict[str, Any],
-               messages: dict[str, list[str]] | None = None) -> tuple[list[FieldView], list]:
-    """Return the field views and the error summary for a form."""
+               messages: dict[str, list[Message]] | None = None) -> tuple[list[FieldView], list]:
+    """Return the field views and the error summary (the engine's codes in words) for a form."""
     views = [_field_view(spec, values) for spec in specs]
-    summary = _attach_messages(views, messages or {})
+    texts = {path: [message_text(m) for m in found] for path, found in (messages or {}).items()}
+    summary = _attach_messages(views, texts)
     return views, summary
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
@@ -53,7 +55,8 @@ def submit(task_id: str):
     session[DONE_KEY] = {
         "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
         "status": result.status, "next_steps": list(result.next_steps),
-        "waiting_on": list(result.waiting_on), "next_task": result.next_task_for_you,
+        "waiting_on": [asdict(who) for who in result.waiting_on],
+        "next_task": result.next_task_for_you,
     }
     return redirect(url_for("tasks.done", task_id=task_id), code=303)
 

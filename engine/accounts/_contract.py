@@ -1,4 +1,7 @@
-"""The tasks and fields the account procedure reads, checked whenever a version is loaded."""
+"""The tasks and fields the account procedure reads, checked whenever a version is loaded.
+
+Each need carries a reason code (the web words it) that tells a process owner why it is needed.
+"""
 
 from __future__ import annotations
 
@@ -15,46 +18,45 @@ _LINK = ("uri", "string")
 
 REQUEST_CONTRACT = Contract(
     REQUEST_PROCESS,
-    tasks=(NeededTask(APPROVAL_TASK, "the register records who approved the account"),
-           NeededTask(REGISTER_TASK, "the requester is told when the account is registered")),
+    tasks=(NeededTask(APPROVAL_TASK, "approver_recorded"),
+           NeededTask(REGISTER_TASK, "registration_notice")),
     fields=(
         NeededField("channel", "define_account", ("choice", "string"),
-                    "the register's channel column and the request's title"),
+                    "register_channel"),
         NeededField("account_name", "define_account", _TEXT,
-                    "the register's account name and the request's title"),
+                    "register_name"),
         NeededField("owning_unit_type", "define_account", ("choice", "string"),
-                    "the register's kind of owning unit"),
-        NeededField("owning_unit", "define_account", _TEXT, "the register's owning unit"),
+                    "register_unit_type"),
+        NeededField("owning_unit", "define_account", _TEXT, "register_unit"),
         NeededField("purpose", "define_account", _TEXT,
-                    "the register keeps each account's purpose for its review"),
+                    "register_purpose"),
         NeededField("moderators", "plan_moderation", ("group", "list"),
-                    "the register lists who moderates the account"),
+                    "register_moderators"),
         NeededField("account_url", "registration_form", _LINK,
-                    "the register's link when communications gives none"),
+                    "register_link_fallback"),
         NeededField("registered_handle", "register_account", _TEXT,
-                    "the register's handle column"),
-        NeededField("registered_url", "register_account", _LINK, "the register's link"),
+                    "register_handle"),
+        NeededField("registered_url", "register_account", _LINK, "register_link"),
         NeededField("registered_on", "register_account", ("date",),
-                    "the registration date, from which the first review is counted"),
+                    "first_review_date"),
         NeededField("manager_decision", APPROVAL_TASK, ("choice",),
-                    "the requester is told whether the manager approved", choices=("approve",)),
+                    "approval_notice", choices=("approve",)),
         NeededField("rejection_reason", APPROVAL_TASK, _TEXT,
-                    "the requester is told why the request was sent back"),
+                    "rejection_notice"),
         NeededField("communications_decision", REGISTER_TASK, ("choice",),
-                    "the requester is told whether the account was registered",
+                    "registration_notice",
                     choices=("register",)),
         NeededField("questions", REGISTER_TASK, _TEXT,
-                    "the requester is told what communications asks"),
+                    "questions_notice"),
     ),
 )
 
 REVIEW_CONTRACT = Contract(
     REVIEW_PROCESS,
-    tasks=tuple(NeededTask(task, "the register shows when a review is due or overdue")
+    tasks=tuple(NeededTask(task, "review_status")
                 for task in REVIEW_TASKS),
     fields=tuple(NeededField("review_decision", task, ("choice",),
-                             "'close' closes the account in the register, anything else "
-                             "starts the next review", choices=("close",))
+                             "review_decision", choices=("close",))
                  for task in REVIEW_TASKS),
 )
 

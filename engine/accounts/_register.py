@@ -56,7 +56,7 @@ class Register:
 def check_register_access(session, user_id: int) -> None:
     """Raise NotAllowed unless the user may see the account register."""
     if not load_user(session, user_id).roles & REGISTER_ROLES:
-        raise NotAllowed("The account register is for the communications department.")
+        raise NotAllowed("register.communications_only")
 
 
 def account_select():

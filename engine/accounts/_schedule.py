@@ -41,8 +41,7 @@ def check_intervals(settings) -> None:
         try:
             add_interval(datetime(2026, 1, 1, tzinfo=UTC), value)
         except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
-            raise InvalidInput(f"The {name.replace('_', ' ')} {value!r} is not an ISO 8601 "
-                               "duration such as P12M or P30D.") from None
+            raise InvalidInput("settings.not_a_duration", name=name, value=value) from None
 
 
 def due_date_of(value: object) -> date | None:

@@ -32,7 +32,7 @@ class NeededField:
     name: str
     task: str
     kinds: tuple[str, ...]
-    reason: str
+    reason: str  # a code the presentation words: why the procedure reads the field
     choices: tuple[str, ...] = ()  # values the procedure compares the answer with
 
 
@@ -57,7 +57,8 @@ def contract_problems(process: LoadedProcess, contract: Contract) -> list[Proble
 
 
 def _task_missing(need: NeededTask) -> Problem:
-    return Problem(f"task '{need.task}' is missing: {need.reason}", element_id=need.task)
+    return Problem("contract.task_missing", {"task": need.task, "reason": need.reason},
+                   element_id=need.task)
 
 
 def _field_problem(process: LoadedProcess, need: NeededField) -> Problem | None:
@@ -65,15 +66,16 @@ def _field_problem(process: LoadedProcess, need: NeededField) -> Problem | None:
     if info is None:
         return _task_missing(NeededTask(need.task, need.reason))
     form = f"forms/{info.form.name}"
+    params = {"field": need.name, "form": form, "reason": need.reason}
     found = next((f for f in info.form.fields if f.name == need.name), None)
     if found is None:
-        message = f"field '{need.name}' is missing from {form}: {need.reason}"
+        code = "contract.field_missing"
     elif found.kind not in need.kinds:
-        message = (f"field '{need.name}' in {form} is a {found.kind} field, not "
-                   f"{' or '.join(need.kinds)}: {need.reason}")
+        code = "contract.field_kind"
+        params |= {"kind": found.kind, "expected": list(need.kinds)}
     elif lacking := [c for c in need.choices if c not in found.choices]:
-        message = (f"field '{need.name}' in {form} lacks the choice(s) "
-                   f"{', '.join(lacking)}: {need.reason}")
+        code = "contract.choice_missing"
+        params |= {"choices": lacking}
     else:
         return None
-    return Problem(message, element_id=need.task, file=form)
+    return Problem(code, params, element_id=need.task, file=form)

@@ -21,28 +21,31 @@ class LaneRule:
 def parse_lane_rules(raw: Any) -> tuple[dict[str, LaneRule], list[Problem]]:
     """Read lanes.json: {lane_id: {"rule": ..., "role": ...}}; return the rules and any problems."""
     if not isinstance(raw, dict):
-        return {}, [Problem("lanes.json must be an object keyed by lane id", file="lanes.json")]
+        return {}, [Problem("lanes.not_an_object", file="lanes.json")]
     rules, problems = {}, []
     for lane_id, entry in raw.items():
         rule, problem = _parse_rule(lane_id, entry)
         if problem:
-            problems.append(Problem(problem, element_id=lane_id, file="lanes.json"))
+            code, params = problem
+            problems.append(Problem(code, {"lane": lane_id, **params}, element_id=lane_id,
+                                    file="lanes.json"))
         else:
             rules[lane_id] = rule
     return rules, problems
 
 
-def _parse_rule(lane_id: str, entry: Any) -> tuple[LaneRule | None, str | None]:
+def _parse_rule(lane_id: str, entry: Any) -> tuple[LaneRule | None, tuple[str, dict] | None]:
+    """A lane's rule, or the code and params of what is wrong with it."""
     if not isinstance(entry, dict) or entry.get("rule") not in RULES:
-        return None, f"lane '{lane_id}' needs a rule, one of: {', '.join(RULES)}"
+        return None, ("lanes.rule_missing", {"rules": list(RULES)})
     unknown = set(entry) - {"rule", "role"}
     if unknown:
-        return None, f"lane '{lane_id}' has unknown keys: {', '.join(sorted(unknown))}"
+        return None, ("lanes.unknown_keys", {"keys": sorted(unknown)})
     if entry["rule"] == "role":
         role = entry.get("role")
         if not isinstance(role, str) or not role:
-            return None, f"lane '{lane_id}' has rule 'role' but names no role"
+            return None, ("lanes.role_missing", {})
         return LaneRule("role", role), None
     if "role" in entry:
-        return None, f"lane '{lane_id}': only the 'role' rule takes a role"
+        return None, ("lanes.role_not_taken", {})
     return LaneRule(entry["rule"]), None

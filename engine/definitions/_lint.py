@@ -42,8 +42,7 @@ def lint_tree(
     root = tree.getroot()
     process = _find_process(root, source.process_id)
     if process is None:
-        return [Problem(f"the diagram has no process with id '{source.process_id}'",
-                        file=filename)]
+        return [Problem("bpmn.no_process", {"process_id": source.process_id}, file=filename)]
     checker = _Checker(process, source, filename, lane_rules)
     checker.run()
     return checker.problems
@@ -71,11 +70,11 @@ class _Checker:
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 self.lanes[(ref.text or "").strip()] = lane
 
-    def add(self, element: etree._Element, message: str) -> None:
+    def add(self, at: etree._Element, code: str, **params: Any) -> None:
         """Record a problem located at an element."""
         self.problems.append(Problem(
-            message, element_id=element.get("id"), element_name=element.get("name"),
-            line=element.sourceline, file=self.filename))
+            code, params, element_id=at.get("id"), element_name=at.get("name"),
+            line=at.sourceline, file=self.filename))
 
     def run(self) -> None:
         """Apply every rule."""
@@ -103,7 +102,7 @@ class _Checker:
     def _check_supported(self, element: etree._Element) -> None:
         local = etree.QName(element).localname
         if etree.QName(element).namespace != BPMN[1:-1] or local not in SUPPORTED_FLOW_ELEMENTS:
-            self.add(element, f"'{local}' is not supported by this engine")
+            self.add(element, "bpmn.unsupported_element", element=local)
             return
         if local in ("startEvent", "endEvent"):
             self._check_plain_event(element, local)
@@ -117,42 +116,42 @@ class _Checker:
                 continue
             kind = etree.QName(definition).localname
             if kind.endswith("EventDefinition") and kind != "terminateEventDefinition":
-                self.add(event, f"a {local} with a {kind} is not supported")
+                self.add(event, "bpmn.unsupported_event", event=local, definition=kind)
 
     def _check_timer_event(self, event: etree._Element) -> None:
         definition = event.find("bpmn:timerEventDefinition", NS)
         if definition is None:
-            self.add(event, "only timer events can be caught by this engine")
+            self.add(event, "bpmn.only_timers_caught")
             return
         if definition.find("bpmn:timeCycle", NS) is not None:
-            self.add(event, "cycle timers (timeCycle) are not supported; use timeDuration")
+            self.add(event, "bpmn.cycle_timer")
         for tag in ("timeDuration", "timeDate", "timeCycle"):
             expression = definition.find(f"bpmn:{tag}", NS)
             if expression is not None:
                 reason = check_expression((expression.text or "").strip())
                 if reason:
-                    self.add(event, f"the timer expression is refused: {reason}")
+                    self.add(event, "bpmn.timer_refused", reason=reason)
                 return
-        self.add(event, "the timer has no timeDuration or timeDate")
+        self.add(event, "bpmn.timer_missing")
 
     def _check_flow(self, flow: etree._Element) -> None:
         for end in ("sourceRef", "targetRef"):
             ref = flow.get(end)
             if ref not in self.ids:
-                self.add(flow, f"the flow's {end} '{ref}' names no element of the process")
+                self.add(flow, "bpmn.flow_end_unknown", end=end, ref=ref)
         condition = flow.find("bpmn:conditionExpression", NS)
         if condition is not None:
             reason = check_expression((condition.text or "").strip())
             if reason:
-                self.add(flow, f"the condition is refused: {reason}")
+                self.add(flow, "bpmn.condition_refused", reason=reason)
 
     def _check_lane(self, lane: etree._Element) -> None:
         if lane.get("id") not in self.lane_rules:
-            self.add(lane, "the lane has no rule in lanes.json")
+            self.add(lane, "bpmn.lane_without_rule")
 
     def _check_in_lane(self, task: etree._Element) -> bool:
         if task.get("id") not in self.lanes:
-            self.add(task, "the task is in no lane, so nobody could do it")
+            self.add(task, "bpmn.task_without_lane")
             return False
         return True
 
@@ -163,9 +162,9 @@ class _Checker:
             if prop.get("name") == "formJsonSchemaFilename":
                 form_file = prop.get("value")
         if not form_file:
-            self.add(task, "the user task names no form (property formJsonSchemaFilename)")
+            self.add(task, "bpmn.task_without_form")
         elif form_file not in self.source.forms:
-            self.add(task, f"the form file forms/{form_file} does not exist")
+            self.add(task, "bpmn.form_file_missing", file=f"forms/{form_file}")
 
     def _check_gateway(self, gateway: etree._Element) -> None:
         outgoing = [f for f in self.process.iterfind("bpmn:sequenceFlow", NS)
@@ -176,11 +175,9 @@ class _Checker:
         conditioned = [f for f in outgoing if f.get("id") != default]
         for flow in conditioned:
             if flow.find("bpmn:conditionExpression", NS) is None:
-                self.add(flow, "a flow out of an exclusive gateway needs a condition "
-                         "(or must be the gateway's default)")
+                self.add(flow, "bpmn.flow_needs_condition")
         if default is None and not self._conditions_cover(conditioned):
-            self.add(gateway, "the gateway has no default flow and its conditions may all be "
-                     "false: add a default flow")
+            self.add(gateway, "bpmn.gateway_needs_default")
 
     def _conditions_cover(self, flows: list[etree._Element]) -> bool:
         """True when the conditions test one choice field against every one of its choices."""
@@ -207,4 +204,4 @@ class _Checker:
     def _check_script_text(self, element: etree._Element, text: str) -> None:
         reason = check_script(text or "")
         if reason:
-            self.add(element, f"the script is refused: {reason}")
+            self.add(element, "bpmn.script_refused", reason=reason)

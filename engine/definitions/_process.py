@@ -90,14 +90,14 @@ def read_process_dir(path: Path) -> ProcessSource:
     problems: list[Problem] = []
     bpmn_path = path / f"{process_id}.bpmn"
     if not bpmn_path.is_file():
-        raise InvalidDiagram([Problem(f"no diagram {bpmn_path.name} in the process folder")])
+        raise InvalidDiagram([Problem("folder.no_diagram", {"file": bpmn_path.name})])
     forms: dict[str, Any] = {}
     for form_path in sorted((path / "forms").glob("*.json")):
         forms[form_path.name] = _read_json(form_path, problems)
     lanes_path = path / "lanes.json"
     lanes = _read_json(lanes_path, problems) if lanes_path.is_file() else {}
     if not lanes_path.is_file():
-        problems.append(Problem("lanes.json is missing", file="lanes.json"))
+        problems.append(Problem("folder.no_lanes", file="lanes.json"))
     if problems:
         raise InvalidDiagram(problems)
     return ProcessSource(process_id, bpmn_path.read_text(encoding="utf-8"), forms, lanes)
@@ -108,7 +108,7 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         line = getattr(error, "lineno", None)
-        problems.append(Problem(f"not valid JSON: {error}", file=path.name, line=line))
+        problems.append(Problem("file.not_json", {"detail": str(error)}, file=path.name, line=line))
         return {}
 
 
@@ -117,12 +117,10 @@ def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> et
     data = text.encode("utf-8")
     if len(data) > max_bytes:
         raise InvalidDiagram([Problem(
-            f"the diagram is {len(data):,} bytes; the limit is {max_bytes:,}", file=filename)])
+            "xml.too_large", {"size": len(data), "limit": max_bytes}, file=filename)])
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         line = _line_of(data, b"<!")
-        raise InvalidDiagram([Problem(
-            "DOCTYPE and entity declarations are not allowed in a diagram", file=filename,
-            line=line)])
+        raise InvalidDiagram([Problem("xml.doctype", file=filename, line=line)])
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
         huge_tree=False, remove_pis=True,
@@ -130,11 +128,11 @@ def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> et
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as error:
-        problem = Problem(f"the XML is not well-formed: {error.msg}", file=filename,
+        problem = Problem("xml.malformed", {"detail": error.msg}, file=filename,
                           line=error.lineno)
         raise InvalidDiagram([problem]) from None
     if tree.docinfo.doctype:
-        raise InvalidDiagram([Problem("a DOCTYPE is not allowed in a diagram", file=filename)])
+        raise InvalidDiagram([Problem("xml.doctype", file=filename)])
     return tree
 
 
@@ -177,7 +175,7 @@ def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
     if schema.validate(tree):
         return []
     return [
-        Problem(f"not valid BPMN: {error.message}", file=filename, line=error.line,
+        Problem("bpmn.invalid", {"detail": error.message}, file=filename, line=error.line,
                 element_id=_id_at_line(tree, error.line))
         for error in schema.error_log
     ]
@@ -194,7 +192,7 @@ def _form_problems(forms: dict[str, Any]) -> list[Problem]:
     problems = []
     for name, schema in forms.items():
         for message in check_form(schema, name):
-            problems.append(Problem(message, file=f"forms/{name}"))
+            problems.append(Problem("form.schema", {"detail": message}, file=f"forms/{name}"))
     return problems
 
 
@@ -207,10 +205,10 @@ def _spiff_parse(tree: etree._ElementTree, process_id: str, filename: str):
     except ValidationException as error:
         element_id = getattr(error, "id", None) or None
         line = error.line_number or _line_of_id(tree, element_id)
-        message = str(error).splitlines()[0] if str(error) else "the diagram could not be parsed"
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InvalidDiagram([Problem(
-            message, element_id=element_id, element_name=getattr(error, "name", None) or None,
-            line=line, file=filename)]) from None
+            "bpmn.refused", {"detail": detail}, element_id=element_id,
+            element_name=getattr(error, "name", None) or None, line=line, file=filename)]) from None
 
 
 def _line_of_id(tree: etree._ElementTree, element_id: str | None) -> int | None:

@@ -13,10 +13,19 @@ from ._advance import (
     start_workflow,
     waiting_timers,
 )
-from ._replay import ReplayDiverged, ReplayResult, compare, replay_events
+from ._replay import (
+    REPLAY_CODES,
+    Difference,
+    ReplayDiverged,
+    ReplayResult,
+    compare,
+    replay_events,
+)
 from ._scripting import SafeEnvironment, SafeScriptEngine
 
 __all__ = [
+    "REPLAY_CODES",
+    "Difference",
     "ProcessFailed",
     "ReplayDiverged",
     "ReplayResult",

@@ -18,13 +18,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import Clock, clock_in_force
 from engine.definitions import LoadedProcess
-from engine.errors import Conflict, EngineError
+from engine.errors import Conflict, ProcessFailed
 
 from ._state import dump_state, load_state, new_workflow
-
-
-class ProcessFailed(EngineError):
-    """The diagram could not continue (a failing condition or script); nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -85,8 +81,7 @@ def complete_user_task(workflow: BpmnWorkflow, process: LoadedProcess, task_id: 
     """Complete a ready user task with validated form data and run to the next wait."""
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
-        raise Conflict("This task is no longer waiting: someone completed it or the request "
-                       "moved on. Reload the page to see where it stands.")
+        raise Conflict("task.no_longer_waiting")
     form = process.user_tasks[task.task_spec.name].form
     # Task data is one namespace carried along the flow: clear this form's own fields first,
     # so a value left empty now does not keep an answer given on an earlier round.
@@ -122,9 +117,7 @@ def _run(step) -> None:
         step()
     except SpiffWorkflowException as error:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        message = message.rstrip(". ")
-        raise ProcessFailed(f"The process could not continue: {message}. Nothing was saved; "
-                            "tell the process owner.") from error
+        raise ProcessFailed("process.failed", detail=message.rstrip(". ")) from error
 
 
 def ready_user_tasks(workflow: BpmnWorkflow, process: LoadedProcess) -> list[ReadySpec]:

@@ -9,7 +9,7 @@ ready tasks, the same waiting timers and the same data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import FixedClock
 from engine.definitions import LoadedProcess
+from engine.errors import ReplayDiverged
 
 from ._advance import (
     Snapshot,
@@ -39,6 +40,28 @@ class RecordedEvent(Protocol):
     created_at: datetime
 
 
+# How a replayed log can differ from the stored state: each code with its parameters.
+REPLAY_CODES: dict[str, tuple[str, ...]] = {
+    "replay.waiting_steps": ("stored", "replayed"),  # the waiting steps' names
+    "replay.timers": ("stored", "replayed"),  # (name, due) of each timer
+    "replay.completion": ("stored",),  # whether the stored one is completed
+    "replay.data": ("name", "stored", "replayed"),
+    "replay.step_not_waiting": ("seq", "task_name"),  # the log could not be replayed
+    "replay.no_events": (),  # the log is empty: there is nothing to replay
+}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way the replayed state differs from the stored one: a code and its parameters."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.code + "".join(f" {k}={v!r}" for k, v in sorted(self.params.items()))
+
+
 @dataclass(frozen=True)
 class ReplayResult:
     """Whether re-executing the log gave the stored state, and where it differs if not."""
@@ -46,7 +69,7 @@ class ReplayResult:
     instance_id: str
     events: int
     matches: bool
-    differences: tuple[str, ...] = ()
+    differences: tuple[Difference, ...] = ()
 
 
 def replay_events(process: LoadedProcess, events: list[RecordedEvent]) -> Snapshot:
@@ -70,29 +93,27 @@ def _complete(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent,
     ready = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
              if t.task_spec.name == event.task_name]
     if not ready:
-        raise ReplayDiverged(f"event {event.seq}: '{event.task_name}' was not waiting")
+        raise ReplayDiverged("replay.step_not_waiting", seq=event.seq, task_name=event.task_name)
     return complete_user_task(workflow, process, str(ready[0].id),
                               event.payload.get("data", {}), clock)
 
 
-class ReplayDiverged(Exception):
-    """The log cannot be replayed: a recorded step was not possible at that point."""
-
-
-def compare(process: LoadedProcess, stored_state: str, replayed: Snapshot) -> list[str]:
+def compare(process: LoadedProcess, stored_state: str, replayed: Snapshot) -> list[Difference]:
     """How the stored state differs from the replayed one (empty when they agree)."""
     stored = restore(process, stored_state)
     differences = []
     stored_ready = sorted(r.task_name for r in ready_user_tasks(stored, process))
     replayed_ready = sorted(r.task_name for r in replayed.ready)
     if stored_ready != replayed_ready:
-        differences.append(f"waiting steps: stored {stored_ready}, replayed {replayed_ready}")
+        differences.append(Difference("replay.waiting_steps",
+                                      {"stored": stored_ready, "replayed": replayed_ready}))
     stored_timers = sorted((t.name, t.due_at) for t in waiting_timers(stored))
     replayed_timers = sorted((t.name, t.due_at) for t in replayed.timers)
     if stored_timers != replayed_timers:
-        differences.append(f"timers: stored {stored_timers}, replayed {replayed_timers}")
+        differences.append(Difference("replay.timers",
+                                      {"stored": stored_timers, "replayed": replayed_timers}))
     if stored.is_completed() != replayed.completed:
-        differences.append("one is completed and the other is not")
+        differences.append(Difference("replay.completion", {"stored": stored.is_completed()}))
     differences += _data_differences(_current_data(stored), _current_data(
         restore(process, replayed.state)))
     return differences
@@ -104,7 +125,8 @@ def _current_data(workflow) -> dict[str, Any]:
     return dict(task.data)
 
 
-def _data_differences(stored: dict[str, Any], replayed: dict[str, Any]) -> list[str]:
+def _data_differences(stored: dict[str, Any], replayed: dict[str, Any]) -> list[Difference]:
     names = sorted(set(stored) | set(replayed))
-    return [f"data '{name}': stored {stored.get(name)!r}, replayed {replayed.get(name)!r}"
+    return [Difference("replay.data", {"name": name, "stored": stored.get(name),
+                                       "replayed": replayed.get(name)})
             for name in names if stored.get(name) != replayed.get(name)]

@@ -40,6 +40,5 @@ def approver_of(session: Session, initiator_id: int, lock: bool = False) -> int:
     query = select(User.manager_id).where(User.id == initiator_id)
     manager_id = session.scalar(query.with_for_update(read=True) if lock else query)
     if manager_id is None or manager_id == initiator_id:
-        raise InvalidInput("You have no manager registered, and a manager must approve every "
-                           "new account. Ask an administrator to set your manager.")
+        raise InvalidInput("approval.no_manager")
     return manager_id

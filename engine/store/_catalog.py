@@ -95,14 +95,19 @@ class Catalog:
         """The current version, looked up in the caller's transaction."""
         version_id = _current_version_id(session, process_id)
         if version_id is None:
-            raise NotFound(f"The process '{process_id}' has not been deployed yet.")
+            raise NotFound("process.not_deployed", process_id=process_id)
         return version_id, self.get(version_id)
+
+    def stored_hash(self, session, version_id: int) -> str:
+        """The content hash a version was deployed with."""
+        return session.scalar(select(ProcessVersion.content_hash)
+                              .where(ProcessVersion.id == version_id)) or ""
 
     def altered(self, session, version_id: int) -> VersionAltered | None:
         """Recompute a stored version's hash from the database itself (never the cache)."""
         row = session.get(ProcessVersion, version_id)
         if row is None:
-            raise NotFound("There is no such process version.")
+            raise NotFound("version.not_found")
         actual = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes).content_hash
         if actual == row.content_hash:
             return None
@@ -116,7 +121,7 @@ class Catalog:
         with self.uow.read() as session:
             row = session.get(ProcessVersion, version_id)
             if row is None:
-                raise NotFound("There is no such process version.")
+                raise NotFound("version.not_found")
             source = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
             # A version is what its hash says: a diagram or lane file edited in the database
             # (say, a manager lane turned into the requester's) is refused, never run.

@@ -59,6 +59,14 @@ def append_events(session: Session, stream: str, events: list[NewEvent], version
         prev = digest
 
 
+# Why a chain is broken at an event: each code (none takes parameters).
+CHAIN_CODES: dict[str, tuple[str, ...]] = {
+    "chain.event_missing": (),  # an event is missing before it
+    "chain.not_following": (),  # it does not follow the one before
+    "chain.altered": (),  # its content was altered
+}
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     """The result of checking one stream's chain."""
@@ -67,7 +75,7 @@ class ChainCheck:
     events: int
     intact: bool
     broken_at: int | None = None
-    reason: str | None = None
+    reason: str | None = None  # a code from CHAIN_CODES
 
 
 def verify_chain(session: Session, stream: str) -> ChainCheck:
@@ -77,11 +85,11 @@ def verify_chain(session: Session, stream: str) -> ChainCheck:
     for expected_seq, row in enumerate(rows, start=1):
         count += 1
         if row.seq != expected_seq:
-            return ChainCheck(stream, count, False, row.seq, "an event is missing before it")
+            return ChainCheck(stream, count, False, row.seq, "chain.event_missing")
         if row.prev_hash != prev:
-            return ChainCheck(stream, count, False, row.seq, "it does not follow the one before")
+            return ChainCheck(stream, count, False, row.seq, "chain.not_following")
         event = NewEvent(row.kind, row.payload, row.actor_id, row.task_id, row.task_name)
         if event_hash(stream, row.seq, event, row.version_hash, row.created_at, prev) != row.hash:
-            return ChainCheck(stream, count, False, row.seq, "its content was altered")
+            return ChainCheck(stream, count, False, row.seq, "chain.altered")
         prev = row.hash
     return ChainCheck(stream, count, True)

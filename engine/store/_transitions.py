@@ -20,9 +20,7 @@ from ._assignment import assign
 from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
 from ._outbox import NewMessage, append_messages
-
-CONFLICT_MESSAGE = ("Someone else changed this request while you were working on it. "
-                    "Nothing you submitted was saved; reload the page and try again.")
+from ._steps import CurrentStep
 
 
 @dataclass
@@ -45,16 +43,18 @@ class Transition:
         """running or completed."""
         return "completed" if self.snapshot.completed else "running"
 
-    def current_step(self) -> str:
-        """A short description of where the instance stands."""
+    def current_step(self) -> CurrentStep:
+        """Where the instance stands, as a code with parameters."""
         if self.snapshot.completed:
-            return "Completed"
+            return CurrentStep("completed")
         if self.snapshot.ready:
-            return ", ".join(sorted({r.title for r in self.snapshot.ready}))
+            titles = sorted({r.title for r in self.snapshot.ready})
+            return CurrentStep("at_tasks", {"tasks": titles})
         if self.snapshot.timers:
             timer = min(self.snapshot.timers, key=lambda t: t.due_at)
-            return f"{timer.name}: {timer.due_at.date().isoformat()}"
-        return "Waiting"
+            return CurrentStep("timer", {"timer": timer.name,
+                                         "due": timer.due_at.date().isoformat()})
+        return CurrentStep("waiting")
 
 
 def write_transition(session: Session, step: Transition, now: datetime) -> list[str]:
@@ -77,14 +77,14 @@ def write_transition(session: Session, step: Transition, now: datetime) -> list[
                       instance_id=step.instance_id)
         session.flush()
     except IntegrityError:
-        raise Conflict(CONFLICT_MESSAGE) from None
+        raise Conflict("instance.changed") from None
     return newly_ready
 
 
 def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
     session.add(Instance(
         id=step.instance_id, process_id=step.process.process_id, version_id=step.version_id,
-        status=step.status, title=step.title, current_step=step.current_step(),
+        status=step.status, title=step.title, current_step=step.current_step().to_column(),
         started_by=step.started_by, account_id=step.account_id, created_at=now, updated_at=now,
         completed_at=now if step.snapshot.completed else None, state=step.snapshot.state,
         lock_version=1,
@@ -94,7 +94,7 @@ def _insert_instance(session: Session, step: Transition, now: datetime) -> None:
 
 def _update_instance(session: Session, step: Transition, now: datetime) -> None:
     values = dict(
-        state=step.snapshot.state, status=step.status, current_step=step.current_step(),
+        state=step.snapshot.state, status=step.status, current_step=step.current_step().to_column(),
         title=step.title, updated_at=now, lock_version=step.expected_lock + 1,
     )
     if step.snapshot.completed:
@@ -108,7 +108,7 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
         .values(**values)
     )
     if result.rowcount != 1:
-        raise Conflict(CONFLICT_MESSAGE)
+        raise Conflict("instance.changed")
 
 
 def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> list[str]:

@@ -2,8 +2,9 @@
 
 from ._auditing import Auditing
 from ._commands import Commands
-from ._delivery import DeliveryPort, DeliveryReport, Message, Outbox, RecordingDelivery
+from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._history import HISTORY_CODES
 from ._procedure import NoProcedure, Procedure
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
@@ -21,9 +22,11 @@ from ._views import (
     TaskView,
     TimerSweep,
     UserView,
+    WaitingOn,
 )
 
 __all__ = [
+    "HISTORY_CODES",
     "ROLES",
     "AnswerItem",
     "AnswerSection",
@@ -36,8 +39,8 @@ __all__ = [
     "HistoryEntry",
     "Identity",
     "LocalPasswords",
-    "Message",
     "NoProcedure",
+    "Notice",
     "Outbox",
     "Procedure",
     "ProjectionDifference",
@@ -51,6 +54,7 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "UserView",
+    "WaitingOn",
     "load_user",
     "projection_differences",
 ]

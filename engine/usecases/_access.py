@@ -14,7 +14,7 @@ from engine.runtime import ready_task_name, restore
 from engine.store import Event, Instance, ReadyTask, User, approver_of
 
 from ._directory import load_user
-from ._views import UserView
+from ._views import UserView, WaitingOn
 
 OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
@@ -47,17 +47,16 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Au
     ).first()
     if row is None:
         raise_if_done(session, task_id)
-        raise NotFound("There is no such task.")
+        raise NotFound("task.not_found")
     task, instance = row.ReadyTask, row.Instance
     process = catalog.get(instance.version_id)
     workflow = restore(process, instance.state)
     task_name = ready_task_name(workflow, task_id)
     if task_name is None or task_name not in process.user_tasks:
-        raise Conflict("This task is no longer waiting: someone completed it or the request "
-                       "moved on. Reload the page to see where it stands.")
+        raise Conflict("task.no_longer_waiting")
     if not may_act_by_rule(session, user, instance, process.lane_rules[
             process.user_tasks[task_name].lane_id]):
-        raise NotAllowed("This task is not yours to complete.")
+        raise NotAllowed("task.not_assignee")
     return Authorized(user, task, instance, process, workflow, task_name)
 
 
@@ -77,7 +76,7 @@ def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[
     user = load_user(session, user_id)
     instance = session.get(Instance, instance_id)
     if instance is None:
-        raise NotFound("There is no such request.")
+        raise NotFound("request.not_found")
     requester = session.get(User, instance.started_by)
     check_may_view(session, user, instance, requester)
     return instance, requester
@@ -93,12 +92,16 @@ def check_may_view(session: Session, user: UserView, instance: Instance,
     acted = session.scalar(select(Event.id).where(
         Event.stream == instance.id, Event.actor_id == user.id).limit(1))
     if acted is None:
-        raise NotAllowed("You are not involved in this request.")
+        raise NotAllowed("request.not_involved")
 
 
-def who_acts(task: ReadyTask, assignee_name: str | None) -> str:
-    """Who a ready task waits on, in words: the assigned person, or anyone in its lane."""
-    return assignee_name or f"anyone in {task.lane_name or task.role}"
+def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = None) -> WaitingOn:
+    """Who a ready task waits on: the user asking, the assigned person, or anyone in its lane."""
+    if user_id is not None and task.assignee_id == user_id:
+        return WaitingOn(person=assignee_name, you=True)
+    if assignee_name:
+        return WaitingOn(person=assignee_name)
+    return WaitingOn(lane=task.lane_name or task.role)
 
 
 def may_act(user: UserView, task: ReadyTask) -> bool:
@@ -112,7 +115,7 @@ def may_act(user: UserView, task: ReadyTask) -> bool:
 def check_may_act(user: UserView, task: ReadyTask) -> None:
     """Raise NotAllowed unless the user may complete the task."""
     if not may_act(user, task):
-        raise NotAllowed("This task is not yours to complete.")
+        raise NotAllowed("task.not_assignee")
 
 
 def raise_if_done(session, task_id: str) -> None:

@@ -34,9 +34,9 @@ def answer_section(process: LoadedProcess, step: str, data: dict[str, Any]) -> A
 
 
 def display_value(field: Field, value: Any) -> Any:
-    """A value as text, or a list of texts for repeating fields."""
+    """A value as text (a boolean stays a boolean), or a list of texts for repeating fields."""
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return value
     if field.kind == "group" and isinstance(value, list):
         return [_group_item(field, item) for item in value]
     if isinstance(value, list):

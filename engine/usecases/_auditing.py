@@ -5,7 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.errors import NotAllowed, NotFound
-from engine.runtime import ReplayDiverged, ReplayResult, compare, replay_events, restore
+from engine.runtime import (
+    Difference,
+    ReplayDiverged,
+    ReplayResult,
+    compare,
+    replay_events,
+    restore,
+)
 from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
 
 from ._access import AUDIT_ROLES, visible_instance
@@ -32,20 +39,23 @@ class Auditing:
         """For auditors: is the request's log intact, and does replaying it give its state?"""
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & AUDIT_ROLES:
-                raise NotAllowed("Checking a request's record is for auditors.")
-            instance, _ = visible_instance(session, user_id, instance_id)
+                raise NotAllowed("record.auditors_only")
+            instance, requester = visible_instance(session, user_id, instance_id)
             chain = verify_chain(session, instance_id)
             altered = self.catalog.altered(session, instance.version_id)
+            about = {"instance_id": instance.id, "title": instance.title,
+                     "requester_name": requester.name,
+                     "version_hash": self.catalog.stored_hash(session, instance.version_id)}
             if altered is not None:
                 # Nothing the version says can be trusted, so nothing is replayed with it.
                 return RecordCheck(chain, ReplayResult(instance_id, chain.events, False),
-                                   version_altered=altered)
+                                   version_altered=altered, **about)
             process = self.catalog.get(instance.version_id)
             projections = projection_differences(session, process, instance)
             workflow = restore(process, instance.state)
             projections += self.procedure.projection_differences(
                 session, instance, current_data(workflow), workflow.is_completed())
-        return RecordCheck(chain, self.replay(instance_id), tuple(projections))
+        return RecordCheck(chain, self.replay(instance_id), tuple(projections), **about)
 
     def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
         """Re-execute a request from its event log and compare with its stored state."""
@@ -58,16 +68,16 @@ class Auditing:
         with self.uow.read() as session:
             instance = session.get(Instance, instance_id)
             if instance is None:
-                raise NotFound("There is no such instance.")
+                raise NotFound("instance.not_found")
             events = session.scalars(select(Event).where(Event.stream == instance_id)
                                      .order_by(Event.seq)).all()
         if not events:
-            return ReplayResult(instance_id, 0, False, ("the log holds no events",))
+            return ReplayResult(instance_id, 0, False, (Difference("replay.no_events"),))
         process = self.catalog.get(instance.version_id)
         try:
             differences = compare(process, instance.state, replay_events(process, events))
         except ReplayDiverged as error:
-            differences = [str(error)]
+            differences = [Difference(error.code, error.params)]
         return ReplayResult(instance_id, len(events), not differences, tuple(differences))
 
     def verify(self, stream: str) -> ChainCheck:

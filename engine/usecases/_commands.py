@@ -32,7 +32,7 @@ from engine.store import (
 from ._access import authorized_task, who_acts
 from ._directory import load_user
 from ._procedure import Procedure
-from ._views import CompletionResult, StartResult, TimerSweep
+from ._views import CompletionResult, StartResult, TimerSweep, WaitingOn
 
 Submission = Mapping[str, Any] | Callable[[tuple[Field, ...]], Mapping[str, Any]]
 
@@ -105,8 +105,7 @@ class Commands:
             instance_id=step.instance_id, completed_title=info.title, status=step.status,
             next_steps=tuple(title for title, _, _ in waiting),
             waiting_on=tuple(who for _, who, _ in waiting),
-            next_task_for_you=next((task_id for _, who, task_id in waiting if who == "you"),
-                                   None),
+            next_task_for_you=next((task_id for _, who, task_id in waiting if who.you), None),
         )
 
     def _write(self, session, step: Transition, completed: str | None, now) -> None:
@@ -189,12 +188,10 @@ def _needs_manager(process) -> bool:
     return any(rule.kind == "manager_of_initiator" for rule in process.lane_rules.values())
 
 
-def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, str, str]]:
-    """(step title, who it waits on, task id) for each ready task; "you" for the user."""
+def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, WaitingOn, str]]:
+    """(step title, who it waits on, task id) for each ready task; `you` set for the user."""
     rows = session.execute(
         select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
         .where(ReadyTask.instance_id == instance_id).order_by(ReadyTask.created_at)
     ).all()
-    return [(task.task_title,
-             "you" if task.assignee_id == user_id else who_acts(task, name), task.id)
-            for task, name in rows]
+    return [(task.task_title, who_acts(task, name, user_id), task.id) for task, name in rows]

@@ -13,7 +13,7 @@ logger = logging.getLogger("kontoflode.outbox")
 
 
 @dataclass(frozen=True)
-class Message:
+class Notice:
     """One message to deliver: its kind, its recipient (a person or a role) and its data."""
 
     id: int
@@ -28,14 +28,14 @@ class Message:
 class DeliveryPort(Protocol):
     """Where messages go (email in its own issue); raising leaves the message for a retry."""
 
-    def deliver(self, message: Message) -> None:
+    def deliver(self, message: Notice) -> None:
         """Deliver one message."""
 
 
 class RecordingDelivery:
     """Delivers nowhere yet: the outbox row's delivered_at and delivered_by are the record."""
 
-    def deliver(self, message: Message) -> None:
+    def deliver(self, message: Notice) -> None:
         """Log the message."""
         logger.info("message %s %s for %s", message.id, message.kind,
                     f"user {message.user_id}" if message.user_id else f"role {message.role}")
@@ -78,6 +78,6 @@ class Outbox:
         return DeliveryReport(delivered, failed)
 
 
-def _message(row: OutboxMessage) -> Message:
-    return Message(row.id, row.instance_id, row.kind, row.user_id, row.role,
+def _message(row: OutboxMessage) -> Notice:
+    return Notice(row.id, row.instance_id, row.kind, row.user_id, row.role,
                    dict(row.params), row.created_at)

@@ -18,6 +18,8 @@ from engine.store import ReadyTask, UnitOfWork, User, UserRole
 from ._passwords import hash_password, verify_password
 from ._views import ROLES, UserView
 
+MIN_PASSWORD = 8  # characters
+
 # A real hash to check against when the username is unknown, so both cases take equally long.
 _DUMMY_HASH = hash_password("not a password anyone has")
 
@@ -37,7 +39,7 @@ def load_user(session: Session, user_id: int) -> UserView:
     """One user as a view, or NotFound."""
     rows = session.execute(_USER_QUERY, {"user_id": user_id}).all()  # a row per role
     if not rows:
-        raise NotFound("There is no such user.")
+        raise NotFound("user.not_found")
     return _user_views(rows)[0]
 
 
@@ -108,7 +110,7 @@ class Directory:
                 manager_id = session.scalar(
                     select(User.id).where(User.username == manager_username))
                 if manager_id is None:
-                    raise InvalidInput(f"There is no user '{manager_username}' to be the manager.")
+                    raise InvalidInput("user.manager_unknown", username=manager_username)
             user = User(username=username, name=name, email=email,
                         password_hash=hash_password(password) if password else None,
                         manager_id=manager_id, active=True, created_at=self.clock.now())
@@ -116,7 +118,7 @@ class Directory:
             try:
                 session.flush()
             except IntegrityError:
-                raise InvalidInput(f"The username '{username}' is taken.") from None
+                raise InvalidInput("user.username_taken", username=username) from None
             session.add_all(UserRole(user_id=user.id, role=role) for role in sorted(set(roles)))
             session.flush()
             return load_user(session, user.id)
@@ -130,12 +132,12 @@ class Directory:
         requests, so nothing is left with someone who no longer decides.
         """
         _check_roles([*add_roles, *remove_roles])
-        if password is not None and len(password) < 8:
-            raise InvalidInput("A password needs at least 8 characters.")
+        if password is not None and len(password) < MIN_PASSWORD:
+            raise InvalidInput("password.too_short", min=MIN_PASSWORD)
         with self.uow.write() as session:
             user = session.scalar(select(User).where(User.username == username))
             if user is None:
-                raise NotFound(f"There is no user '{username}'.")
+                raise NotFound("user.not_found", username=username)
             if manager_username is not None:
                 _change_manager(session, user, manager_username)
             for role in add_roles:
@@ -162,9 +164,9 @@ class Directory:
 def _change_manager(session: Session, user: User, manager_username: str) -> None:
     manager = session.scalar(select(User).where(User.username == manager_username))
     if manager is None:
-        raise InvalidInput(f"There is no user '{manager_username}' to be the manager.")
+        raise InvalidInput("user.manager_unknown", username=manager_username)
     if manager.id == user.id:
-        raise InvalidInput("Nobody can be their own manager.")
+        raise InvalidInput("user.own_manager")
     old = user.manager_id
     user.manager_id = manager.id
     if old is not None:
@@ -179,23 +181,22 @@ def _change_manager(session: Session, user: User, manager_username: str) -> None
 def _check_roles(roles: list[str]) -> None:
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise InvalidInput(f"Unknown roles: {', '.join(sorted(unknown))}.")
+        raise InvalidInput("user.unknown_roles", roles=sorted(unknown))
 
 
 def _check_new_user(username, name, email, password, roles) -> None:
-    problems = []
+    missing = []  # what the user still needs, as codes the web layer words
     if not username or len(username) > 80 or not username.replace(".", "").replace("-", "")\
             .replace("_", "").isalnum():
-        problems.append("a username of letters, digits, '.', '-' or '_'")
+        missing.append("username")
     if not name.strip():
-        problems.append("a name")
+        missing.append("name")
     if "@" not in email:
-        problems.append("a valid email address")
-    if password is not None and len(password) < 8:
-        problems.append("a password of at least 8 characters")
+        missing.append("email")
+    if password is not None and len(password) < MIN_PASSWORD:
+        missing.append("password")
     unknown = set(roles) - set(ROLES)
     if unknown:
-        problems.append(f"known roles only (not {', '.join(sorted(unknown))})")
-    if problems:
-        raise InvalidInput("A user needs " + ", ".join(problems) + ".")
-
+        missing.append("roles")
+    if missing:
+        raise InvalidInput("user.incomplete", missing=missing, unknown_roles=sorted(unknown))

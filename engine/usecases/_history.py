@@ -24,36 +24,51 @@ def request_history(session: Session, process: LoadedProcess,
     return [_entry(process, event, name) for event, name in rows]
 
 
+# What a history entry may say: each code with the names of its parameters.
+HISTORY_CODES: dict[str, tuple[str, ...]] = {
+    "history.started": ("actor",),
+    "history.started_automatically": (),
+    # actor (None: the system), the step's title, the decision's values (labels or booleans)
+    "history.task_completed": ("actor", "title", "decision"),
+    "history.timer_fired": ("timer",),
+    "history.completed": (),
+    "history.event": ("event",),  # any other event, by its kind
+}
+
+
 def _entry(process: LoadedProcess, event: Event, actor: str | None) -> HistoryEntry:
     details = None
     if event.kind == "task_completed":
         details = answer_section(process, event.task_name, event.payload.get("data", {}))
+    code, params = _what(process, event, actor)
     return HistoryEntry(event.seq, event.kind, event.created_at, actor, event.task_name,
-                        event.payload.get("title"), _summary(process, event, actor), details)
+                        event.payload.get("title"), code, params, details)
 
 
-def _summary(process: LoadedProcess, event: Event, actor: str | None) -> str:
-    who = actor or "The system"
+def _what(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    """The code and parameters of what an event says."""
     if event.kind == "instance_started":
-        return f"{who} started the request" if actor else "The review cycle started"
+        if actor:
+            return "history.started", {"actor": actor}
+        return "history.started_automatically", {}
     if event.kind == "task_completed":
-        title = event.payload.get("title", event.task_name)
-        decision = decision_of(process, event.task_name, event.payload.get("data", {}))
-        return f"{who} completed '{title}'" + (f": {decision}" if decision else "")
+        return "history.task_completed", {
+            "actor": actor, "title": event.payload.get("title", event.task_name),
+            "decision": decision_of(process, event.task_name, event.payload.get("data", {}))}
     if event.kind == "timer_fired":
-        return f"Timer '{event.payload.get('timer')}' fired"
+        return "history.timer_fired", {"timer": event.payload.get("timer")}
     if event.kind == "instance_completed":
-        return "The process reached its end"
-    return event.kind.replace("_", " ")
+        return "history.completed", {}
+    return "history.event", {"event": event.kind}
 
 
-def decision_of(process: LoadedProcess, task_name: str | None, data: dict) -> str:
-    """The labels of the choices made at a step that steer the flow, or an empty string."""
+def decision_of(process: LoadedProcess, task_name: str | None, data: dict) -> list:
+    """The choices made at a step that steer the flow: labels, or booleans as they are."""
     info = process.user_tasks.get(task_name or "")
     if info is None:
-        return ""
-    return ", ".join(f.label_for(data[f.name]) for f in info.form.fields
-                     if f.name in process.decision_fields and f.name in data)
+        return []
+    return [data[f.name] if isinstance(data[f.name], bool) else f.label_for(data[f.name])
+            for f in info.form.fields if f.name in process.decision_fields and f.name in data]
 
 
 def revision_note(session: Session, process: LoadedProcess, instance_id: str,

@@ -6,7 +6,7 @@ page restores one instance's state.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import and_, func, or_, select
@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import NotAllowed
 from engine.runtime import restore
-from engine.store import Catalog, Instance, ProcessVersion, ReadyTask, User
+from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTask, User
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._answers import answer_sections
@@ -85,15 +85,14 @@ class Queries:
                                        Instance.process_id == self.procedure.request_process)
                 .order_by(Instance.created_at.desc())
             ).all()
-        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
-                               r.updated_at) for r in rows]
+        return [_request_summary(r) for r in rows]
 
     def all_requests(self, user_id: int, status: str | None = None, text: str | None = None,
                      limit: int = 200) -> list[RequestSummary]:
         """Every request, newest first, for communications, auditors and admins."""
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
-                raise NotAllowed("The list of all requests is for communications and auditors.")
+                raise NotAllowed("requests.oversight_only")
             query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
                      .where(Instance.process_id == self.procedure.request_process))
             if status:
@@ -101,8 +100,7 @@ class Queries:
             if text:
                 query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
             rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
-        return [RequestSummary(r.id, r.title, r.status, r.current_step, r.created_at,
-                               r.updated_at, name) for r, name in rows]
+        return [_request_summary(r, name) for r, name in rows]
 
     def get_request(self, user_id: int, instance_id: str) -> RequestView:
         """A request in full, for its requester, their manager and the oversight roles."""
@@ -119,7 +117,7 @@ class Queries:
         now = self.clock.now()
         return RequestView(
             id=instance.id, process_id=instance.process_id, title=instance.title,
-            status=instance.status, current_step=instance.current_step,
+            status=instance.status, current_step=CurrentStep.from_column(instance.current_step),
             requester_name=requester.name, requester_id=requester.id,
             created_at=instance.created_at, version_hash=version_hash,
             answers=answer_sections(process, data), history=tuple(history),
@@ -138,6 +136,12 @@ class Queries:
             return session.get(ProcessVersion, instance.version_id).bpmn_xml
 
 
+def _request_summary(instance: Instance, requester_name: str = "") -> RequestSummary:
+    return RequestSummary(instance.id, instance.title, instance.status,
+                          CurrentStep.from_column(instance.current_step), instance.created_at,
+                          instance.updated_at, requester_name)
+
+
 def _actionable_by(user: UserView):
     role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
     if not user.roles:
@@ -151,20 +155,10 @@ def _summary(task: ReadyTask, requester_name: str, now: datetime,
         id=task.id, instance_id=task.instance_id, task_name=task.task_name,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
-        waiting=waiting_text(now - task.created_at), lane_name=task.lane_name,
+        waited=max(now - task.created_at, timedelta(0)), lane_name=task.lane_name,
         waiting_on=who_acts(task, assignee_name),
         due_at=task.due_at,
     )
-
-
-def waiting_text(delta) -> str:
-    """How long something has waited, in words."""
-    seconds = max(0, int(delta.total_seconds()))
-    if seconds < 3600:
-        return f"{max(1, seconds // 60)} min"
-    if seconds < 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} d"
 
 
 def _initiator_label(process) -> str:
@@ -172,4 +166,4 @@ def _initiator_label(process) -> str:
     for info in process.user_tasks.values():
         if process.lane_rules[info.lane_id].kind == "initiator":
             return info.lane_name
-    return "Requester"
+    return ""

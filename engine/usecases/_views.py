@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from engine.definitions.forms import FormDefinition
+from engine.store import CurrentStep
 
 ROLES = ("staff", "manager", "communications", "process_owner", "auditor", "admin")
 
@@ -30,6 +31,15 @@ class UserView:
 
 
 @dataclass(frozen=True)
+class WaitingOn:
+    """Who a ready task waits on: a named person, anyone in a lane (or role), or the reader."""
+
+    person: str | None = None
+    lane: str | None = None
+    you: bool = False
+
+
+@dataclass(frozen=True)
 class TaskSummary:
     """One row of an inbox."""
 
@@ -41,15 +51,15 @@ class TaskSummary:
     requester_name: str
     lane: str
     created_at: datetime
-    waiting: str
+    waited: timedelta
     lane_name: str = ""
-    waiting_on: str = ""
+    waiting_on: WaitingOn = WaitingOn()
     due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class AnswerItem:
-    """One answered field, ready to show: its label and its value as text or a list."""
+    """One answered field: its label and its value (text, a boolean, or a list of texts)."""
 
     name: str
     label: str
@@ -83,7 +93,7 @@ class TaskView:
     answers: tuple[AnswerSection, ...]
     previous_step: AnswerSection | None
     process_id: str
-    initiator_label: str = "Requester"
+    initiator_label: str = ""  # the initiator lane's name; empty when the diagram has none
     subject: Any = None  # what the task is about, from the procedure plug-in
 
 
@@ -103,7 +113,7 @@ class CompletionResult:
     completed_title: str
     status: str
     next_steps: tuple[str, ...]
-    waiting_on: tuple[str, ...]
+    waiting_on: tuple[WaitingOn, ...]
     next_task_for_you: str | None
 
 
@@ -114,7 +124,7 @@ class RequestSummary:
     id: str
     title: str
     status: str
-    current_step: str
+    current_step: CurrentStep
     created_at: datetime
     updated_at: datetime
     requester_name: str = ""
@@ -130,7 +140,8 @@ class HistoryEntry:
     actor_name: str | None
     task_name: str | None
     task_title: str | None
-    summary: str
+    code: str
+    params: dict[str, Any]
     details: AnswerSection | None = None
 
 
@@ -142,7 +153,7 @@ class RequestView:
     process_id: str
     title: str
     status: str
-    current_step: str
+    current_step: CurrentStep
     requester_name: str
     requester_id: int
     created_at: datetime
@@ -157,12 +168,17 @@ class RequestView:
 
 @dataclass(frozen=True)
 class RecordCheck:
-    """An auditor's check of one request: its hash chain, and a replay of its log."""
+    """An auditor's check of one request: its hash chain, its version, a replay of its log,
+    and its projected rows; with what the page needs to name the request without the version."""
 
     chain: Any  # store.ChainCheck
     replay: Any  # runtime.ReplayResult
     projections: tuple[Any, ...] = ()  # ProjectionDifference: inbox, timer, status, register rows
     version_altered: Any = None  # errors.VersionAltered when the version fails its hash
+    instance_id: str = ""
+    title: str = ""
+    requester_name: str = ""
+    version_hash: str = ""
 
     @property
     def sound(self) -> bool:

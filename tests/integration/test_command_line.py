@@ -72,7 +72,8 @@ def test_deploy_reports_a_refused_process(kontoflode, tmp_path):
     (tmp_path / "empty").mkdir()
     result = kontoflode("deploy", str(tmp_path / "empty"))
     assert result.exit_code == 1
-    assert "Error: no diagram empty.bpmn" in result.output
+    assert "Error: The process definition was refused" in result.output
+    assert "There is no diagram empty.bpmn" in result.output
 
 
 def test_users_create_update_and_list(kontoflode, engine, org):
@@ -184,4 +185,5 @@ def test_check_refuses_a_renamed_field_the_register_reads(tmp_path):
     result = CliRunner().invoke(cli, ["check", str(folder)])
     assert result.exit_code == 1
     assert "refused, 1 problem(s)" in result.output
-    assert "'account_name'" in result.output and "forms/define_account.json" in result.output
+    assert ("The field 'account_name' is missing from forms/define_account.json. It is needed "
+            "because the register's account name and the request's title.") in result.output

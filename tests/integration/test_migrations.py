@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from engine import Engine, FixedClock, Settings
-from engine.store import Base, make_db_engine
+from engine.store import Base, CurrentStep, make_db_engine
 from tests.integration.test_procedure import register
 from tests.support.databases import fresh_database_url
 from tests.support.people import make_org
@@ -98,4 +98,57 @@ def test_downgrade_to_base_refuses_to_drop_the_event_log_unless_asked(tmp_path):
     config.cmd_opts = argparse.Namespace(x=["drop_event_log=yes"])
     command.downgrade(config, "base")
     assert set(inspect(db).get_table_names()) <= {"alembic_version"}
+    db.dispose()
+
+
+OLD_ROWS = [  # (id, status, the phrase 0003 stored)
+    ("i-done", "completed", "Completed"),
+    ("i-task", "running", "Approve the account, Plan moderation"),
+    ("i-timer", "running", "Review due: 2027-03-01"),
+    ("i-idle", "running", "Waiting"),
+]
+
+
+def test_current_step_phrases_become_codes_and_come_back_on_downgrade(tmp_path):
+    url = fresh_database_url(tmp_path)
+    config = alembic_config(url)
+    command.upgrade(config, "0003")
+    db = make_db_engine(url)
+    when = datetime(2026, 12, 1, 9, 0)
+    with db.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO users (id, username, name, email, active, created_at) "
+            "VALUES (1, 'sara', 'Sara', 's@ki.se', :yes, :at)"), {"yes": True, "at": when})
+        connection.execute(text(
+            "INSERT INTO process_versions (id, process_id, content_hash, bpmn_xml, forms, lanes,"
+            " created_at) VALUES (1, 'p', 'h', '<x/>', '{}', '{}', :at)"), {"at": when})
+        for instance_id, status, phrase in OLD_ROWS:
+            connection.execute(text(
+                "INSERT INTO instances (id, process_id, version_id, status, title, current_step,"
+                " started_by, created_at, updated_at, state, lock_version) VALUES (:id, 'p', 1,"
+                " :status, 'T', :step, 1, :at, :at, '{}', 1)"),
+                {"id": instance_id, "status": status, "step": phrase, "at": when})
+        for task_id, title in (("t1", "Plan moderation"), ("t2", "Approve the account")):
+            connection.execute(text(
+                "INSERT INTO ready_tasks (id, instance_id, task_name, task_title, lane, lane_name,"
+                " requester_id, request_title, created_at) VALUES (:id, 'i-task', 'n', :title,"
+                " 'l', 'L', 1, 'T', :at)"), {"id": task_id, "title": title, "at": when})
+        connection.execute(text(
+            "INSERT INTO timers (instance_id, task_id, name, due_at) VALUES "
+            "('i-timer', 'x', 'Review due', :due)"), {"due": datetime(2027, 3, 1, 8, 0)})
+
+    command.upgrade(config, "head")
+    with db.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, current_step FROM instances")).all())
+    assert {key: CurrentStep.from_column(value) for key, value in stored.items()} == {
+        "i-done": CurrentStep("completed"),
+        "i-task": CurrentStep("at_tasks", {"tasks": ["Approve the account", "Plan moderation"]}),
+        "i-timer": CurrentStep("timer", {"timer": "Review due", "due": "2027-03-01"}),
+        "i-idle": CurrentStep("waiting"),
+    }
+
+    command.downgrade(config, "0003")
+    with db.connect() as connection:
+        phrases = dict(connection.execute(text("SELECT id, current_step FROM instances")).all())
+    assert phrases == {instance_id: phrase for instance_id, _, phrase in OLD_ROWS}
     db.dispose()

@@ -53,4 +53,5 @@ def test_state_altered_behind_the_log_is_found(engine, org):
                         .values(state=json.dumps(state)))
     result = engine.replay_request(org.comms.id, request_id)
     assert not result.matches
-    assert any("purpose" in d and "Something nobody wrote" in d for d in result.differences)
+    assert any(d.code == "replay.data" and d.params["name"] == "purpose"
+               and d.params["stored"] == "Something nobody wrote" for d in result.differences)

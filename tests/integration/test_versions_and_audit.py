@@ -95,7 +95,7 @@ def test_altering_a_stored_event_is_detected(engine, org):
         session.execute(update(Event).where(Event.stream == request_id, Event.seq == 3).values(
             payload={"title": "Describe the account", "data": {"purpose": "Something else"}}))
     check = engine.verify_request(org.comms.id, request_id)
-    assert (check.intact, check.broken_at, check.reason) == (False, 3, "its content was altered")
+    assert (check.intact, check.broken_at, check.reason) == (False, 3, "chain.altered")
 
 
 def test_deleting_an_event_is_detected(engine, org):

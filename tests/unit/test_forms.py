@@ -103,11 +103,12 @@ GOOD_MODERATION: dict[str, Any] = {
 }
 
 
-def messages_of(form: FormDefinition, data: Any) -> dict[str, list[str]]:
-    """Validate data that must be refused and return the messages."""
+def messages_of(form: FormDefinition, data: Any) -> dict[str, list[tuple[str, dict]]]:
+    """Validate data that must be refused and return the messages as (code, params)."""
     with pytest.raises(InvalidForm) as caught:
         form.validate(data)
-    return caught.value.messages
+    return {path: [(m.code, m.params) for m in found]
+            for path, found in caught.value.messages.items()}
 
 
 def problems_of(schema: Any) -> list[str]:
@@ -245,10 +246,10 @@ def test_group_output_is_json_native(moderation: FormDefinition) -> None:
 
 def test_required_field_missing_or_blank(moderation: FormDefinition) -> None:
     messages = messages_of(moderation, {**GOOD_MODERATION, "holiday_plan": "   "})
-    assert messages == {"holiday_plan": ["This field is required."]}
+    assert messages == {"holiday_plan": [("required", {})]}
     messages = messages_of(moderation, {"daily_moderation_confirmed": True})
-    assert messages == {"moderators": ["This field is required."],
-                        "holiday_plan": ["This field is required."]}
+    assert messages == {"moderators": [("required", {})],
+                        "holiday_plan": [("required", {})]}
 
 
 def test_optional_fields_may_be_left_out_and_blanks_are_dropped(
@@ -267,38 +268,38 @@ def test_default_is_a_hint_never_injected(everything: FormDefinition) -> None:
 
 def test_unknown_submitted_key_is_refused(moderation: FormDefinition) -> None:
     messages = messages_of(moderation, {**GOOD_MODERATION, "is_admin": True, "note": None})
-    assert messages == {"is_admin": ["This field is not part of the form."],
-                        "note": ["This field is not part of the form."]}
+    assert messages == {"is_admin": [("unknown_field", {})],
+                        "note": [("unknown_field", {})]}
 
 
 def test_unknown_key_inside_a_group_is_refused(moderation: FormDefinition) -> None:
     moderators = [dict(GOOD_MODERATION["moderators"][0], phone="123"),
                   GOOD_MODERATION["moderators"][1]]
     messages = messages_of(moderation, {**GOOD_MODERATION, "moderators": moderators})
-    assert messages == {"moderators.0.phone": ["This field is not part of the form."]}
+    assert messages == {"moderators.0.phone": [("unknown_field", {})]}
 
 
 def test_min_length(moderation: FormDefinition) -> None:
     messages = messages_of(moderation, {**GOOD_MODERATION, "holiday_plan": "We share it."})
-    assert messages == {"holiday_plan": ["Must be at least 20 characters."]}
+    assert messages == {"holiday_plan": [("too_short", {"min": 20})]}
 
 
 def test_max_length_and_singular(everything: FormDefinition) -> None:
     assert messages_of(everything, {"handle": "k" * 11}) == {
-        "handle": ["Must be at most 10 characters."]}
+        "handle": [("too_long", {"max": 10})]}
     assert messages_of(everything, {"initial": "KI"}) == {
-        "initial": ["Must be at most 1 character."]}
+        "initial": [("too_long", {"max": 1})]}
 
 
 def test_format_email(everything: FormDefinition) -> None:
     assert messages_of(everything, {"contact": "press at ki.se"}) == {
-        "contact": ["Enter a valid email address."]}
+        "contact": [("invalid_email", {})]}
 
 
 @pytest.mark.parametrize("url", ["ftp://ki.se/file", "/news", "ki.se", "javascript:alert(1)"])
 def test_format_uri_is_an_absolute_http_address(everything: FormDefinition, url: str) -> None:
     assert messages_of(everything, {"website": url}) == {
-        "website": ["Enter a full web address starting with http:// or https://."]}
+        "website": [("invalid_url", {})]}
 
 
 def test_format_uri_accepts_http_and_https(everything: FormDefinition) -> None:
@@ -309,25 +310,25 @@ def test_format_uri_accepts_http_and_https(everything: FormDefinition) -> None:
 @pytest.mark.parametrize("day", ["2024-02-30", "30/01/2024", "20240101", "2024-1-5", "tomorrow"])
 def test_format_date(everything: FormDefinition, day: str) -> None:
     assert messages_of(everything, {"start": day}) == {
-        "start": ["Enter a valid date as YYYY-MM-DD."]}
+        "start": [("invalid_date", {})]}
 
 
 def test_enum(approval: FormDefinition) -> None:
     assert messages_of(approval, {"manager_decision": "maybe"}) == {
-        "manager_decision": ["Choose one of: approve, reject."]}
+        "manager_decision": [("not_a_choice", {"choices": ["approve", "reject"]})]}
 
 
 @pytest.mark.parametrize("value", [False, None, "true"])
 def test_const_true_must_be_checked(moderation: FormDefinition, value: Any) -> None:
     data = {**GOOD_MODERATION, "daily_moderation_confirmed": value}
-    expected = "Must be true or false." if value == "true" else "Must be checked to continue."
+    expected = ("not_a_boolean", {}) if value == "true" else ("confirm", {})
     assert messages_of(moderation, data) == {"daily_moderation_confirmed": [expected]}
 
 
 def test_const_true_missing_is_refused_even_if_not_listed_as_required() -> None:
     form = load_form(with_property("read_guidelines", {"type": "boolean", "const": True}), "f")
     assert form.fields[0].required
-    assert messages_of(form, {}) == {"read_guidelines": ["Must be checked to continue."]}
+    assert messages_of(form, {}) == {"read_guidelines": [("confirm", {})]}
     assert form.validate({"read_guidelines": True}) == {"read_guidelines": True}
 
 
@@ -337,34 +338,35 @@ def test_optional_boolean_missing_stays_missing(everything: FormDefinition) -> N
 
 
 def test_minimum_and_maximum_integer(everything: FormDefinition) -> None:
-    assert messages_of(everything, {"followers": -1}) == {"followers": ["Must be at least 0."]}
+    assert messages_of(everything, {"followers": -1}) == {
+        "followers": [("below_minimum", {"min": 0})]}
     assert messages_of(everything, {"followers": 1001}) == {
-        "followers": ["Must be at most 1000."]}
+        "followers": [("above_maximum", {"max": 1000})]}
 
 
 def test_minimum_and_maximum_number(everything: FormDefinition) -> None:
-    assert messages_of(everything, {"share": 0.25}) == {"share": ["Must be at least 0.5."]}
-    assert messages_of(everything, {"share": 3}) == {"share": ["Must be at most 2.5."]}
+    assert messages_of(everything, {"share": 0.25}) == {"share": [("below_minimum", {"min": 0.5})]}
+    assert messages_of(everything, {"share": 3}) == {"share": [("above_maximum", {"max": 2.5})]}
 
 
 def test_min_items_on_the_list_itself(moderation: FormDefinition) -> None:
     data = {**GOOD_MODERATION, "moderators": GOOD_MODERATION["moderators"][:1]}
-    assert messages_of(moderation, data) == {"moderators": ["Add at least 2."]}
+    assert messages_of(moderation, data) == {"moderators": [("too_few_items", {"min": 2})]}
 
 
 def test_max_items_and_item_rules_of_a_string_list(everything: FormDefinition) -> None:
     assert messages_of(everything, {"tags": ["aa", "bb", "cc", "dd"]}) == {
-        "tags": ["Add no more than 3."]}
+        "tags": [("too_many_items", {"max": 3})]}
     assert messages_of(everything, {"tags": ["research", "x"]}) == {
-        "tags.1": ["Must be at least 2 characters."]}
+        "tags.1": [("too_short", {"min": 2})]}
     assert messages_of(everything, {"languages": ["sv", "fi"]}) == {
-        "languages.1": ["Choose one of: sv, en."]}
+        "languages.1": [("not_a_choice", {"choices": ["sv", "en"]})]}
 
 
 def test_blank_item_in_a_plain_string_list() -> None:
     form = load_form(with_property("links", {"type": "array", "items": {"type": "string"}}), "f")
     assert messages_of(form, {"links": ["a", "  ", None]}) == {
-        "links.1": ["Must not be blank."], "links.2": ["Must not be blank."]}
+        "links.1": [("blank", {})], "links.2": [("blank", {})]}
 
 
 def test_nested_group_errors_and_min_items_are_reported_together(
@@ -374,41 +376,41 @@ def test_nested_group_errors_and_min_items_are_reported_together(
         {"name": "B", "email": "bo.ek(at)ki.se"},
     ]}
     assert messages_of(moderation, data) == {
-        "moderators.1.name": ["Must be at least 2 characters."],
-        "moderators.1.email": ["Enter a valid email address."],
-        "moderators.1.covers_holidays": ["This field is required."],
+        "moderators.1.name": [("too_short", {"min": 2})],
+        "moderators.1.email": [("invalid_email", {})],
+        "moderators.1.covers_holidays": [("required", {})],
     }
     data["moderators"] = data["moderators"][1:]
     assert messages_of(moderation, data) == {
-        "moderators": ["Add at least 2."],
-        "moderators.0.name": ["Must be at least 2 characters."],
-        "moderators.0.email": ["Enter a valid email address."],
-        "moderators.0.covers_holidays": ["This field is required."],
+        "moderators": [("too_few_items", {"min": 2})],
+        "moderators.0.name": [("too_short", {"min": 2})],
+        "moderators.0.email": [("invalid_email", {})],
+        "moderators.0.covers_holidays": [("required", {})],
     }
 
 
 def test_group_items_must_be_objects(moderation: FormDefinition) -> None:
     data = {**GOOD_MODERATION, "moderators": ["Ann", None]}
     assert messages_of(moderation, data) == {
-        "moderators.0": ["Must be a group of fields."],
-        "moderators.1": ["Must be a group of fields."],
+        "moderators.0": [("not_a_group", {})],
+        "moderators.1": [("not_a_group", {})],
     }
     assert messages_of(moderation, {**GOOD_MODERATION, "moderators": "Ann, Bo"}) == {
-        "moderators": ["Must be a list."]}
+        "moderators": [("not_a_list", {})]}
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
-    ("handle", 12345, "Must be text."),
-    ("contact", ["press@ki.se"], "Must be text."),
-    ("start", 20240101, "Must be text."),
-    ("advice", "on", "Must be true or false."),
-    ("advice", 1, "Must be true or false."),
-    ("followers", "12", "Enter a whole number."),
-    ("followers", True, "Enter a whole number."),
-    ("followers", 2.5, "Enter a whole number."),
-    ("share", "1.5", "Enter a number."),
-    ("share", False, "Enter a number."),
-    ("share", float("nan"), "Enter a number."),
+    ("handle", 12345, ("not_text", {})),
+    ("contact", ["press@ki.se"], ("not_text", {})),
+    ("start", 20240101, ("not_text", {})),
+    ("advice", "on", ("not_a_boolean", {})),
+    ("advice", 1, ("not_a_boolean", {})),
+    ("followers", "12", ("not_an_integer", {})),
+    ("followers", True, ("not_an_integer", {})),
+    ("followers", 2.5, ("not_an_integer", {})),
+    ("share", "1.5", ("not_a_number", {})),
+    ("share", False, ("not_a_number", {})),
+    ("share", float("nan"), ("not_a_number", {})),
 ])
 def test_types_are_strict(everything: FormDefinition, field: str, value: Any, message: str) -> None:
     assert messages_of(everything, {field: value}) == {field: [message]}
@@ -416,17 +418,17 @@ def test_types_are_strict(everything: FormDefinition, field: str, value: Any, me
 
 def test_data_that_is_not_an_object_is_refused(moderation: FormDefinition) -> None:
     assert messages_of(moderation, [GOOD_MODERATION]) == {
-        "_form": ["The form data must be a set of named fields."]}
+        "_form": [("not_a_form", {})]}
 
 
 def test_all_field_problems_are_reported_at_once(moderation: FormDefinition) -> None:
     data = {"moderators": [], "holiday_plan": "short", "daily_moderation_confirmed": False,
             "extra": 1}
     assert messages_of(moderation, data) == {
-        "moderators": ["This field is required."],
-        "holiday_plan": ["Must be at least 20 characters."],
-        "daily_moderation_confirmed": ["Must be checked to continue."],
-        "extra": ["This field is not part of the form."],
+        "moderators": [("required", {})],
+        "holiday_plan": [("too_short", {"min": 20})],
+        "daily_moderation_confirmed": [("confirm", {})],
+        "extra": [("unknown_field", {})],
     }
 
 
@@ -451,7 +453,7 @@ def test_the_same_definition_validates_repeatedly(approval: FormDefinition) -> N
         assert approval.validate({"manager_decision": "approve"}) == {
             "manager_decision": "approve"}
         assert messages_of(approval, {"manager_decision": "reject"}) == {
-            "rejection_reason": ["This field is required."]}
+            "rejection_reason": [("required", {})]}
 
 
 # ---- conditional required ----------------------------------------------------------------------
@@ -468,9 +470,9 @@ def test_reason_required_only_when_rejecting(approval: FormDefinition) -> None:
     assert approval.validate({"manager_decision": "approve", "rejection_reason": " "}) == {
         "manager_decision": "approve"}
     assert messages_of(approval, {"manager_decision": "reject"}) == {
-        "rejection_reason": ["This field is required."]}
+        "rejection_reason": [("required", {})]}
     assert messages_of(approval, {"manager_decision": "reject", "rejection_reason": "  "}) == {
-        "rejection_reason": ["This field is required."]}
+        "rejection_reason": [("required", {})]}
     assert approval.validate({"manager_decision": "reject", "rejection_reason": "Too vague."}) == {
         "manager_decision": "reject", "rejection_reason": "Too vague."}
 
@@ -480,7 +482,7 @@ def test_conditional_required_is_not_added_on_top_of_other_messages() -> None:
     schema["properties"]["rejection_reason"]["minLength"] = 20
     form = load_form(schema, "f")
     assert messages_of(form, {"manager_decision": "reject", "rejection_reason": "Vague."}) == {
-        "rejection_reason": ["Must be at least 20 characters."]}
+        "rejection_reason": [("too_short", {"min": 20})]}
 
 
 def test_all_of_rules_and_boolean_conditions() -> None:
@@ -503,7 +505,7 @@ def test_all_of_rules_and_boolean_conditions() -> None:
     assert form.conditional_required == (
         ("decision", "send_back", ("questions",)), ("has_url", True, ("url",)))
     assert messages_of(form, {"decision": "send_back", "has_url": True}) == {
-        "questions": ["This field is required."], "url": ["This field is required."]}
+        "questions": [("required", {})], "url": [("required", {})]}
     assert form.validate({"decision": "register", "has_url": False}) == {
         "decision": "register", "has_url": False}
 
@@ -729,9 +731,10 @@ def test_form_definition_error_carries_every_problem() -> None:
     assert error.name == "define_account"
     assert str(error) == "\n".join(error.problems)
     assert error.as_problems(file="forms/define_account.json", element_id="define_account") == [
-        Problem("foo: 'foo' is not a supported keyword", element_id="define_account",
-                file="forms/define_account.json"),
-        Problem("properties.x.pattern: 'pattern' is not a supported keyword",
+        Problem("form.schema", {"detail": "foo: 'foo' is not a supported keyword"},
+                element_id="define_account", file="forms/define_account.json"),
+        Problem("form.schema", {"detail": "properties.x.pattern: 'pattern' is not a supported "
+                                          "keyword"},
                 element_id="define_account", file="forms/define_account.json"),
     ]
 
@@ -762,8 +765,8 @@ def test_enum_names_label_each_choice_and_the_error_message():
     assert decision.label_for("other") == "other"
     with pytest.raises(InvalidForm) as refused:
         form.validate({"decision": "maybe"})
-    assert refused.value.messages["decision"] == [
-        "Choose one of: Approve the account, Reject and send back."]
+    assert [(m.code, m.params) for m in refused.value.messages["decision"]] == [
+        ("not_a_choice", {"choices": ["Approve the account", "Reject and send back"]})]
     assert form.validate({"decision": "approve"}) == {"decision": "approve"}
 
 

@@ -44,5 +44,7 @@ def test_due_dates_are_read_back_from_stored_text():
 def test_an_engine_with_a_malformed_interval_refuses_to_start(tmp_path, setting):
     settings = Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'x.db'}",
                                  **{setting: "twelve months"})
-    with pytest.raises(InvalidInput, match="ISO 8601 duration"):
+    with pytest.raises(InvalidInput) as refused:
         Engine(settings)
+    assert refused.value.code == "settings.not_a_duration"
+    assert refused.value.params == {"name": setting, "value": "twelve months"}

@@ -80,7 +80,7 @@ def test_an_unexpected_error_shows_a_500_page_without_a_trace(app, client, login
 
 
 def test_a_conflict_asks_to_reload(app, client, login_as):
-    app.add_url_rule("/test-conflict", "test_conflict", raiser(Conflict("Changed meanwhile.")))
+    app.add_url_rule("/test-conflict", "test_conflict", raiser(Conflict("instance.changed")))
     login_as("staff")
     response = client.get("/test-conflict")
     assert response.status_code == 409
@@ -90,11 +90,13 @@ def test_a_conflict_asks_to_reload(app, client, login_as):
 
 def test_a_failing_process_is_reported_with_its_message(app, client, login_as):
     app.add_url_rule("/test-failed", "test_failed",
-                     raiser(ProcessFailed("The condition on 'approved' failed.")))
+                     raiser(ProcessFailed("process.failed",
+                                          detail="the condition on 'approved' failed")))
     login_as("staff")
     response = client.get("/test-failed")
     assert response.status_code == 422
-    assert "The condition on &#39;approved&#39; failed." in text(response)
+    assert ("The process could not continue: the condition on &#39;approved&#39; failed."
+            in text(response))
 
 
 def test_too_large_a_post_is_refused_with_a_page(client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from engine import Field
+from engine import Field, Message
 from web.formdata import MAX_ROWS, change_rows, parse_form
 from web.formview import build_form, initial_values
 
@@ -92,11 +92,12 @@ def test_initial_values_use_defaults():
 def test_messages_land_on_their_inputs_and_in_the_summary():
     values = {"moderators": [{"name": "Sara"}, {"name": "Bo", "email": "bad"}],
               "tags": ["a", ""]}
-    messages = {"moderators.1.email": ["Enter a valid email address."],
-                "moderators.0": ["Must be a group of fields."],
-                "tags.1": ["Must not be blank."], "tags": ["Add at least 3."],
-                "agree": ["Must be checked to continue."], "choice": ["Choose one of: a, b."],
-                "ghost": ["This field is not part of the form."], "_form": ["Bad form."]}
+    messages = {"moderators.1.email": [Message("invalid_email")],
+                "moderators.0": [Message("not_a_group")],
+                "tags.1": [Message("blank")], "tags": [Message("too_few_items", {"min": 3})],
+                "agree": [Message("confirm")],
+                "choice": [Message("not_a_choice", {"choices": ["a", "b"]})],
+                "ghost": [Message("unknown_field")], "_form": [Message("not_a_form")]}
     views, summary = build_form(FIELDS, values, messages)
     by_name = {v.spec.name: v for v in views}
     email = by_name["moderators"].rows[1].controls[1]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import ast
 
+from engine.errors import ExpressionError
+
+__all__ = ["ExpressionError"]
+
 MAX_EXPRESSION_CHARS = 2_000
 MAX_SCRIPT_CHARS = 10_000
 MAX_EXPRESSION_NODES = 1_000
@@ -21,15 +25,3 @@ SYMBOLS: dict[type, str] = {
     ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not", ast.USub: "-",
     ast.UAdd: "+",
 }
-
-
-class ExpressionError(Exception):
-    """Diagram text was rejected or failed to evaluate; `message` says why, `line` where."""
-
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message

@@ -1,5 +1,15 @@
 """Task forms: a JSON Schema subset checked at load time and validated with marshmallow."""
 
-from ._definition import Field, FormDefinition, FormDefinitionError, check_form, load_form
+from ._definition import (
+    VALIDATION_CODES,
+    Field,
+    FormDefinition,
+    FormDefinitionError,
+    check_form,
+    load_form,
+)
 
-__all__ = ["Field", "FormDefinition", "FormDefinitionError", "check_form", "load_form"]
+__all__ = [
+    "VALIDATION_CODES", "Field", "FormDefinition", "FormDefinitionError", "check_form",
+    "load_form",
+]

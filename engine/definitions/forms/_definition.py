@@ -18,31 +18,27 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from engine.errors import EngineError, InvalidForm, Problem
+from engine.errors import FormDefinitionError, InvalidForm, Message
 
-from ._fields import CONFIRM, REQUIRED, UNKNOWN, Field, schema_class
+from ._fields import CONFIRM, REQUIRED, UNKNOWN, VALIDATION_CODES, Field, schema_class
 from ._schema import FORMATS, SCALAR_TYPES, dotted, schema_problems
 
 __all__ = [
-    "CONFIRM", "FORMATS", "FORM_KEY", "REQUIRED", "SCALAR_TYPES", "UNKNOWN", "Field",
-    "FormDefinition", "FormDefinitionError", "check_form", "load_form",
+    "CONFIRM",
+    "FORMATS",
+    "FORM_KEY",
+    "REQUIRED",
+    "SCALAR_TYPES",
+    "UNKNOWN",
+    "VALIDATION_CODES",
+    "Field",
+    "FormDefinition",
+    "FormDefinitionError",
+    "check_form",
+    "load_form",
 ]
 
 FORM_KEY = "_form"  # InvalidForm key for messages about the submission as a whole
-
-
-class FormDefinitionError(EngineError):
-    """A form schema was refused; every problem found is listed together."""
-
-    def __init__(self, problems: list[str], name: str | None = None) -> None:
-        """Keep the problems (and the form's name) for the caller."""
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
-        self.name = name
-
-    def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
-        """Return the problems as `Problem`s located in the given file and element."""
-        return [Problem(p, element_id=element_id, file=file) for p in self.problems]
 
 
 @dataclass(frozen=True)
@@ -63,9 +59,9 @@ class FormDefinition:
     def validate(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """Return cleaned JSON-native data, or raise InvalidForm with messages per dotted path."""
         if not isinstance(data, Mapping):
-            raise InvalidForm({FORM_KEY: ["The form data must be a set of named fields."]})
+            raise InvalidForm({FORM_KEY: [Message("not_a_form")]})
         given = _clean(data, self.fields)
-        messages: dict[str, list[str]] = {}
+        messages: dict[str, list[Message]] = {}
         result: dict[str, Any] = {}
         try:
             result = self._schema.load(given)
@@ -192,13 +188,16 @@ def _clean(data: Mapping[str, Any], specs: tuple[Field, ...]) -> dict[str, Any]:
     return out
 
 
-def _flatten(messages: Any, path: str, out: dict[str, list[str]]) -> None:
+def _flatten(messages: Any, path: str, out: dict[str, list[Message]]) -> None:
     """Flatten marshmallow's nested messages into dotted paths."""
     if isinstance(messages, dict):
         for key, sub in messages.items():
             _flatten(sub, path if key == "_schema" else dotted(path, key), out)
-    else:
-        out.setdefault(path or FORM_KEY, []).extend(messages)
+        return
+    found = out.setdefault(path or FORM_KEY, [])
+    for message in messages if isinstance(messages, list) else [messages]:
+        # Every message of ours is coded; anything else from marshmallow is a plain "invalid".
+        found.append(message if isinstance(message, Message) else Message("invalid"))
 
 
 def _same(given: Any, value: Any) -> bool:

@@ -8,17 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as mf
 
+from engine.errors import Message
+
 from ._schema import is_num
 
-REQUIRED = "This field is required."
-CONFIRM = "Must be checked to continue."
-UNKNOWN = "This field is not part of the form."
+REQUIRED = Message("required")
+CONFIRM = Message("confirm")
+UNKNOWN = Message("unknown_field")
+
+# Every code a validation message may carry, with the names of its parameters.
+VALIDATION_CODES: dict[str, tuple[str, ...]] = {
+    "required": (), "confirm": (), "unknown_field": (), "not_a_form": (), "not_a_group": (),
+    "not_text": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
+    "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
+    "not_a_list": (), "blank": (), "invalid": (),
+    "too_short": ("min",),  # characters
+    "too_long": ("max",),  # characters
+    "not_a_choice": ("choices",),  # the choices' labels
+    "below_minimum": ("min",),
+    "above_maximum": ("max",),
+    "too_few_items": ("min",),
+    "too_many_items": ("max",),
+}
+
+
+def _coded(code: str, **params: Any) -> list[Message]:
+    """A marshmallow error message carrying a code (a list, so marshmallow merges it as is)."""
+    return [Message(code, params)]
+
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
@@ -58,45 +82,60 @@ class Field:
 class _FormSchema(Schema):
     """Refuses unknown fields with a message a person can read."""
 
-    error_messages: ClassVar[dict[str, str]] = {
-        "unknown": UNKNOWN, "type": "Must be a group of fields."}
+    error_messages: ClassVar[dict[str, Any]] = {
+        "unknown": UNKNOWN, "type": Message("not_a_group")}
 
 
-class _Text(mf.String):
+class _Coded(mf.Field):
+    """The messages every field shares, as codes."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "required": _coded("required"), "null": _coded("blank"),
+        "validator_failed": _coded("invalid")}
+
+
+class _Text(_Coded, mf.String):
     """A string field with our message."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be text."}
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "invalid": _coded("not_text"), "invalid_utf8": _coded("not_text")}
 
 
-class _Email(mf.Email):
-    """An email field that accepts strings only."""
+class _Email(_Text):
+    """An email address that accepts strings only."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Enter a valid email address."}
+    def __init__(self, **kwargs: Any) -> None:
+        """Check the address first, with a coded message."""
+        super().__init__(**kwargs)
+        self.validators.insert(0, _recoded(validate.Email(), "invalid_email"))
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        """Return the value when it is acceptable; refuse it otherwise."""
-        return _text(value)
 
-
-class _Url(mf.Url):
+class _Url(_Text):
     """An absolute http(s) address that accepts strings only."""
-
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Enter a full web address starting with http:// or https://."}
 
     def __init__(self, **kwargs: Any) -> None:
         """Allow only http and https; intranet host names without a dot are fine."""
-        super().__init__(schemes={"http", "https"}, require_tld=False, **kwargs)
+        super().__init__(**kwargs)
+        url = validate.URL(relative=False, schemes={"http", "https"}, require_tld=False)
+        self.validators.insert(0, _recoded(url, "invalid_url"))
 
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
-        """Return the value when it is acceptable; refuse it otherwise."""
-        return _text(value)
+
+def _recoded(validator: Callable[[Any], Any], code: str) -> Callable[[Any], None]:
+    """Run a marshmallow validator, refusing with our code instead of its sentence."""
+
+    def check(value: Any) -> None:
+        try:
+            validator(value)
+        except ValidationError:
+            raise ValidationError(_coded(code)) from None
+
+    return check
 
 
 def _text(value: Any) -> str:
     """Return the value if it is a string; refuse anything else."""
     if not isinstance(value, str):
-        raise ValidationError("Must be text.")
+        raise ValidationError(_coded("not_text"))
     return value
 
 
@@ -112,13 +151,13 @@ class _Date(_Text):
                 return text
         except ValueError:
             pass
-        raise ValidationError("Enter a valid date as YYYY-MM-DD.")
+        raise ValidationError(_coded("invalid_date"))
 
 
-class _Bool(mf.Boolean):
+class _Bool(_Coded, mf.Boolean):
     """A boolean that accepts real booleans only."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be true or false."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": _coded("not_a_boolean")}
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
         """Return the value when it is acceptable; refuse it otherwise."""
@@ -127,22 +166,23 @@ class _Bool(mf.Boolean):
         raise self.make_error("invalid")
 
 
-class _Int(mf.Integer):
+class _Int(_Coded, mf.Integer):
     """An integer that refuses strings, floats and booleans."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Enter a whole number.", "too_large": "Too large."}
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "invalid": _coded("not_an_integer"), "too_large": _coded("too_large")}
 
     def __init__(self, **kwargs: Any) -> None:
         """Make the field strict."""
         super().__init__(strict=True, **kwargs)
 
 
-class _Float(mf.Float):
+class _Float(_Coded, mf.Float):
     """A number that refuses strings and booleans."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid": "Enter a number.", "too_large": "Too large.", "special": "Enter a number."}
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "invalid": _coded("not_a_number"), "too_large": _coded("too_large"),
+        "special": _coded("not_a_number")}
 
     def _validated(self, value: Any) -> float:
         """Refuse anything that is not a number, then check it."""
@@ -151,10 +191,10 @@ class _Float(mf.Float):
         return super()._validated(value)
 
 
-class _Items(mf.List):
+class _Items(_Coded, mf.List):
     """A list that reports its item count together with errors in its items."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be a list."}
+    default_error_messages: ClassVar[dict[str, Any]] = {"invalid": _coded("not_a_list")}
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> list:
         """Return the value when it is acceptable; refuse it otherwise."""
@@ -171,67 +211,69 @@ class _Items(mf.List):
             raise
 
 
-def _esc(text: str) -> str:
-    """Escape braces, since marshmallow formats validator messages."""
-    return text.replace("{", "{{").replace("}", "}}")
+def _check(test: Callable[[Any], bool], code: str, **params: Any) -> Callable[[Any], None]:
+    """A validator that refuses a value failing `test` with a coded message."""
 
+    def check(value: Any) -> None:
+        if not test(value):
+            raise ValidationError(_coded(code, **params))
 
-def _num(value: float) -> str:
-    """Write a number for a message: 3, 2.5."""
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _plural(count: int, word: str) -> str:
-    """Write a count with its noun: '1 character', '20 characters'."""
-    return f"{count} {word}" + ("" if count == 1 else "s")
+    return check
 
 
 def _scalar(kind: str, spec: Field, **kwargs: Any) -> mf.Field:
     """Return the marshmallow field of a scalar kind with its validators."""
     checks: list[Any] = []
     if spec.min_length is not None:
-        message = f"Must be at least {_plural(spec.min_length, 'character')}."
-        checks.append(validate.Length(min=spec.min_length, error=message))
+        low = spec.min_length
+        checks.append(_check(lambda v: len(v) >= low, "too_short", min=low))
     if spec.max_length is not None:
-        message = f"Must be at most {_plural(spec.max_length, 'character')}."
-        checks.append(validate.Length(max=spec.max_length, error=message))
+        high = spec.max_length
+        checks.append(_check(lambda v: len(v) <= high, "too_long", max=high))
     if spec.choices:
-        message = _esc(f"Choose one of: {', '.join(spec.choice_titles or spec.choices)}.")
-        checks.append(validate.OneOf(spec.choices, error=message))
+        choices = spec.choices
+        checks.append(_check(lambda v: v in choices, "not_a_choice",
+                             choices=list(spec.choice_titles or spec.choices)))
     if spec.minimum is not None:
-        message = f"Must be at least {_num(spec.minimum)}."
-        checks.append(validate.Range(min=spec.minimum, error=message))
+        minimum = spec.minimum
+        checks.append(_check(lambda v: v >= minimum, "below_minimum", min=minimum))
     if spec.maximum is not None:
-        message = f"Must be at most {_num(spec.maximum)}."
-        checks.append(validate.Range(max=spec.maximum, error=message))
+        maximum = spec.maximum
+        checks.append(_check(lambda v: v <= maximum, "above_maximum", max=maximum))
     if kind == "confirm":
-        checks.append(validate.Equal(True, error=CONFIRM))
-        kwargs["error_messages"] = {"required": CONFIRM}
+        checks.append(_check(lambda v: v is True, "confirm"))
+        kwargs["error_messages"] = {"required": [CONFIRM]}
     classes = {"email": _Email, "uri": _Url, "date": _Date, "boolean": _Bool, "confirm": _Bool,
                "integer": _Int, "number": _Float}
     return classes.get(kind, _Text)(validate=checks, **kwargs)
 
 
+class _Group(_Coded, mf.Nested):
+    """A nested group of fields."""
+
+    default_error_messages: ClassVar[dict[str, Any]] = {
+        "type": _coded("not_a_group"), "null": _coded("not_a_group")}
+
+
 def _marshmallow_field(spec: Field) -> mf.Field:
     """Return the marshmallow field of a Field."""
     kwargs: dict[str, Any] = {"required": spec.required, "data_key": spec.name,
-                              "attribute": spec.name, "error_messages": {"required": REQUIRED}}
+                              "attribute": spec.name, "error_messages": {"required": [REQUIRED]}}
     if spec.kind not in ("list", "group"):
         return _scalar(spec.kind, spec, **kwargs)
     counts = []
     if spec.min_items is not None:
-        counts.append(validate.Length(min=spec.min_items, error=f"Add at least {spec.min_items}."))
+        fewest = spec.min_items
+        counts.append(_check(lambda v: len(v) >= fewest, "too_few_items", min=fewest))
     if spec.max_items is not None:
-        counts.append(validate.Length(max=spec.max_items,
-                                      error=f"Add no more than {spec.max_items}."))
+        most = spec.max_items
+        counts.append(_check(lambda v: len(v) <= most, "too_many_items", max=most))
     if spec.kind == "group":
-        inner: mf.Field = mf.Nested(schema_class(spec.item_fields, f"{spec.name}_item"),
-                                    error_messages={"null": "Must be a group of fields."})
+        inner: mf.Field = _Group(schema_class(spec.item_fields, f"{spec.name}_item"))
     else:
-        inner = _scalar(spec.item_kind or "string", spec,
-                        error_messages={"null": "Must not be blank."})
+        inner = _scalar(spec.item_kind or "string", spec)
         if spec.item_kind in ("string", "text") and not spec.min_length:
-            inner.validators.insert(0, validate.Length(min=1, error="Must not be blank."))
+            inner.validators.insert(0, _check(lambda v: len(v) >= 1, "blank"))
     return _Items(inner, validate=counts, **kwargs)
 
 
