@@ -3,13 +3,15 @@
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import Field, FormDefinition
-from engine.errors import TaskAlreadyDone
+from engine.errors import CheckpointUnavailable, TaskAlreadyDone
+from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
 from engine.runtime import ProcessFailed, ReplayResult
 from engine.store import ChainCheck, VersionView
 from engine.usecases import (
     ROLES,
     AnswerItem,
     AnswerSection,
+    CheckpointVerdict,
     CompletionResult,
     DeliveryPort,
     DeliveryReport,
@@ -20,6 +22,7 @@ from engine.usecases import (
     RequestSummary,
     RequestView,
     StartResult,
+    StreamFinding,
     TaskSummary,
     TaskView,
     TimerSweep,
@@ -40,7 +43,7 @@ from .errors import (
     Problem,
 )
 from .settings import Settings
-from .worker import FireTimers, Job, Worker, stop_on_signals
+from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -50,7 +53,10 @@ __all__ = [
     "AccountRow",
     "AnswerItem",
     "AnswerSection",
+    "CaseFileCheck",
     "ChainCheck",
+    "CheckpointUnavailable",
+    "CheckpointVerdict",
     "Clock",
     "CompletionResult",
     "Conflict",
@@ -68,6 +74,7 @@ __all__ = [
     "InvalidForm",
     "InvalidInput",
     "Job",
+    "MakeCheckpoints",
     "Message",
     "NotAllowed",
     "NotFound",
@@ -79,8 +86,10 @@ __all__ = [
     "ReplayResult",
     "RequestSummary",
     "RequestView",
+    "SealCheck",
     "Settings",
     "StartResult",
+    "StreamFinding",
     "SystemClock",
     "TaskAlreadyDone",
     "TaskSummary",
@@ -89,7 +98,9 @@ __all__ = [
     "UserView",
     "VersionView",
     "Worker",
+    "check_case_file",
     "check_process_dir",
+    "generate_key_pair",
     "load_process",
     "read_process_dir",
     "seed_demo",

@@ -73,3 +73,7 @@ class InvalidDiagram(EngineError):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class CheckpointUnavailable(EngineError):
+    """A checkpoint cannot be made or read: no key configured, an unreadable key, none made yet."""

@@ -1,5 +1,6 @@
-"""The application: commands and queries, access rules, the directory, auditing."""
+"""The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
+from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._auditing import Auditing
 from ._commands import Commands
 from ._delivery import DeliveryPort, DeliveryReport, Message, Outbox, RecordingDelivery
@@ -24,9 +25,11 @@ from ._views import (
 
 __all__ = [
     "ROLES",
+    "Anchoring",
     "AnswerItem",
     "AnswerSection",
     "Auditing",
+    "CheckpointVerdict",
     "Commands",
     "CompletionResult",
     "DeliveryPort",
@@ -45,6 +48,7 @@ __all__ = [
     "RequestSummary",
     "RequestView",
     "StartResult",
+    "StreamFinding",
     "TaskSummary",
     "TaskView",
     "TimerSweep",
