@@ -79,13 +79,15 @@ class MakeCheckpoints:
         self.engine = engine
         self.interval = engine.settings.checkpoint_interval if interval is None else interval
 
-    def __call__(self) -> dict[str, Any] | None:
-        """Make a checkpoint if one is due; the new checkpoint's document, or None."""
+    def __call__(self) -> dict[str, Any]:
+        """Make a checkpoint if one is due; the new checkpoint's document, or {} if none was."""
         document = self.engine.anchoring.create_if_due(self.interval)
-        if document is not None:
-            statement = document["statement"]
-            log.info("Checkpoint %s: %d streams, %d events, root %s", document["id"],
-                     statement["streams"], statement["events"], statement["root"][:16])
+        if document is None:
+            log.debug("Checkpoint: the newest is recent enough")
+            return {}
+        statement = document["statement"]
+        log.info("Checkpoint %s: %d streams, %d events, root %s", document["id"],
+                 statement["streams"], statement["events"], statement["root"][:16])
         return document
 
 

@@ -137,10 +137,15 @@ def worker(interval, once, verbose):
         sweep, outbox = results["timers"], results["outbox"]
         _report_sweep(sweep)
         _report_outbox(outbox)
-        if "checkpoints" in results:
-            made = results["checkpoints"]
-            click.echo(f"checkpoints: made {made['id']}" if made else "checkpoints: none due")
-        if sweep is None or sweep.failed or outbox is None or outbox.failed:
+        made = results.get("checkpoints", {})
+        if made is None:
+            click.echo("checkpoints: making one failed (see the log)")
+        elif made:
+            click.echo(f"checkpoints: made checkpoint {made['id']}")
+        elif "checkpoints" in results:
+            click.echo("checkpoints: the newest is recent enough")
+        if (sweep is None or sweep.failed or outbox is None or outbox.failed
+                or made is None):
             click.get_current_context().exit(1)
         return
     stopping = threading.Event()

@@ -191,10 +191,20 @@ def test_the_worker_makes_a_checkpoint_when_the_last_is_too_old(anchored, engine
     first = worker.run_once()["checkpoints"]
     assert first is not None and first["id"] == 1
     clock.advance(timedelta(minutes=59))
-    assert worker.run_once()["checkpoints"] is None
+    assert worker.run_once()["checkpoints"] == {}
     clock.advance(timedelta(minutes=2))
     assert worker.run_once()["checkpoints"]["id"] == 2
     assert MakeCheckpoints(anchored, interval=0)()["id"] == 3
+
+
+def test_worker_once_reports_a_checkpoint_and_a_key_it_cannot_read(anchored, keys):
+    result = CliRunner().invoke(cli, ["worker", "--once"], obj=anchored)
+    assert result.exit_code == 0, result.output
+    assert "checkpoints: made checkpoint 1" in result.output
+    keys[0].write_text("not a key", encoding="ascii")
+    result = CliRunner().invoke(cli, ["worker", "--once"], obj=anchored)
+    assert result.exit_code == 1
+    assert "checkpoints: making one failed (see the log)" in result.output
 
 
 def test_the_command_line_makes_exports_and_checks_checkpoints(anchored, org, keys, tmp_path):
