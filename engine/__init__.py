@@ -3,6 +3,8 @@
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
+from engine.errors import CheckpointUnavailable
+from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
 from engine.runtime import REPLAY_CODES, Difference, ReplayResult
 from engine.store import (
     CHAIN_CODES,
@@ -17,6 +19,7 @@ from engine.usecases import (
     ROLES,
     AnswerItem,
     AnswerSection,
+    CheckpointVerdict,
     CompletionResult,
     DeliveryPort,
     DeliveryReport,
@@ -27,6 +30,7 @@ from engine.usecases import (
     RequestSummary,
     RequestView,
     StartResult,
+    StreamFinding,
     TaskSummary,
     TaskView,
     TimerSweep,
@@ -57,7 +61,7 @@ from .errors import (
     error_codes,
 )
 from .settings import Settings
-from .worker import FireTimers, Job, Worker, stop_on_signals
+from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
     "CHAIN_CODES",
@@ -74,7 +78,10 @@ __all__ = [
     "AccountRow",
     "AnswerItem",
     "AnswerSection",
+    "CaseFileCheck",
     "ChainCheck",
+    "CheckpointUnavailable",
+    "CheckpointVerdict",
     "Clock",
     "CompletionResult",
     "Conflict",
@@ -96,6 +103,7 @@ __all__ = [
     "InvalidForm",
     "InvalidInput",
     "Job",
+    "MakeCheckpoints",
     "Message",
     "NotAllowed",
     "NotFound",
@@ -109,8 +117,10 @@ __all__ = [
     "ReplayResult",
     "RequestSummary",
     "RequestView",
+    "SealCheck",
     "Settings",
     "StartResult",
+    "StreamFinding",
     "SystemClock",
     "TaskAlreadyDone",
     "TaskSummary",
@@ -121,8 +131,10 @@ __all__ = [
     "VersionView",
     "WaitingOn",
     "Worker",
+    "check_case_file",
     "check_process_dir",
     "error_codes",
+    "generate_key_pair",
     "load_process",
     "read_process_dir",
     "seed_demo",

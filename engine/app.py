@@ -8,6 +8,7 @@ from engine.accounts import CONTRACTS, AccountProcedure, Register, check_interva
 from engine.definitions import LoadedProcess, load_process, read_process_dir
 from engine.store import Base, Catalog, UnitOfWork, VersionView, make_db_engine
 from engine.usecases import (
+    Anchoring,
     Auditing,
     Commands,
     Directory,
@@ -63,6 +64,10 @@ class Engine:
         self.replay_request = self.auditing.replay_request
         self.check_record = self.auditing.check_record
         self.may_audit = self.auditing.may_audit
+        self.anchoring = Anchoring(self.uow, self.clock, settings)
+        self.create_checkpoint = self.anchoring.create
+        self.verify_checkpoint = self.anchoring.verify_for
+        self.case_file = self.anchoring.case_file
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
 

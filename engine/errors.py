@@ -33,6 +33,7 @@ class NotFound(EngineError):
 
     codes: ClassVar = {
         "task.not_found": (), "request.not_found": (), "instance.not_found": (),
+        "checkpoint.not_found": (), "checkpoint.none_yet": (),
         "user.not_found": ("username",),  # username only when one was asked for by name
         "process.not_deployed": ("process_id",), "version.not_found": (),
     }
@@ -233,6 +234,13 @@ class VersionAltered(EngineError):
                          stored_hash=stored_hash, actual_hash=actual_hash)
         self.version_id, self.process_id = version_id, process_id
         self.stored_hash, self.actual_hash = stored_hash, actual_hash
+
+
+class CheckpointUnavailable(EngineError):
+    """A checkpoint cannot be made or read: no key configured, an unreadable key, none made yet."""
+
+    codes: ClassVar = {"checkpoint.no_key": (), "checkpoint.key_unusable": ("path", "detail"),
+                       "checkpoint.public_key_unreadable": ("path", "detail")}
 
 
 def error_classes() -> list[type[EngineError]]:

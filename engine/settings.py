@@ -19,6 +19,10 @@ class Settings:
     review_interval: str = "P12M"
     review_grace: str = "P30D"
     max_diagram_bytes: int = 2_000_000
+    # Checkpoints: the Ed25519 private key (PEM file) stays outside the database.
+    checkpoint_key: Path | None = None
+    checkpoint_public_key: Path | None = None
+    checkpoint_interval: int = 3600  # seconds between the worker's checkpoints
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -33,5 +37,18 @@ class Settings:
             values["review_interval"] = env["KONTOFLODE_REVIEW_INTERVAL"]
         if env.get("KONTOFLODE_REVIEW_GRACE"):
             values["review_grace"] = env["KONTOFLODE_REVIEW_GRACE"]
+        if env.get("KONTOFLODE_CHECKPOINT_KEY"):
+            values["checkpoint_key"] = Path(env["KONTOFLODE_CHECKPOINT_KEY"])
+        if env.get("KONTOFLODE_CHECKPOINT_PUBLIC_KEY"):
+            values["checkpoint_public_key"] = Path(env["KONTOFLODE_CHECKPOINT_PUBLIC_KEY"])
+        if env.get("KONTOFLODE_CHECKPOINT_INTERVAL"):
+            values["checkpoint_interval"] = _seconds(env["KONTOFLODE_CHECKPOINT_INTERVAL"])
         values.update(overrides)
         return cls(**values)
+
+
+def _seconds(text: str) -> int:
+    """A positive whole number of seconds, or a ValueError that names the setting."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"KONTOFLODE_CHECKPOINT_INTERVAL must be whole seconds, not {text!r}")
+    return int(text)

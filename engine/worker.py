@@ -1,4 +1,5 @@
-"""The one worker: each tick runs its jobs in turn: fire due timers, then deliver the outbox."""
+"""The one worker: each tick runs its jobs in turn: fire due timers, deliver the outbox, and
+make a checkpoint when one is due and a key is configured."""
 
 from __future__ import annotations
 
@@ -69,13 +70,41 @@ class DeliverOutbox:
         return DeliveryReport(delivered, failed)
 
 
+class MakeCheckpoints:
+    """The checkpoint job: sign every stream's head when the newest checkpoint is too old."""
+
+    name = "checkpoints"
+
+    def __init__(self, engine: Any, interval: float | None = None):
+        self.engine = engine
+        self.interval = engine.settings.checkpoint_interval if interval is None else interval
+
+    def __call__(self) -> dict[str, Any]:
+        """Make a checkpoint if one is due; the new checkpoint's document, or {} if none was."""
+        document = self.engine.anchoring.create_if_due(self.interval)
+        if document is None:
+            log.debug("Checkpoint: the newest is recent enough")
+            return {}
+        statement = document["statement"]
+        log.info("Checkpoint %s: %d streams, %d events, root %s", document["id"],
+                 statement["streams"], statement["events"], statement["root"][:16])
+        return document
+
+
+def default_jobs(engine: Any) -> list[Job]:
+    """Timers and the outbox; checkpoints too when the engine has a checkpoint key."""
+    jobs: list[Job] = [FireTimers(engine), DeliverOutbox(engine)]
+    if getattr(getattr(engine, "settings", None), "checkpoint_key", None) is not None:
+        jobs.append(MakeCheckpoints(engine))
+    return jobs
+
+
 class Worker:
     """Runs its jobs every tick; a job that fails is logged and runs again next tick."""
 
     def __init__(self, engine: Any, jobs: Sequence[Job] | None = None):
         self.engine = engine
-        self.jobs: list[Job] = (list(jobs) if jobs is not None
-                                else [FireTimers(engine), DeliverOutbox(engine)])
+        self.jobs: list[Job] = list(jobs) if jobs is not None else default_jobs(engine)
 
     def run_once(self) -> dict[str, Any]:
         """One tick: every job once; returns each job's result by name (None when it failed)."""

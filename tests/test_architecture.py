@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,3 +167,20 @@ def test_the_kernel_names_no_task_or_field_of_the_procedure():
                 hits += [f"{file}:{node.lineno}: {word}" for word in literals
                          if word in node.value]
     assert hits == []
+
+
+def test_evidence_needs_only_the_standard_library_and_cryptography():
+    """A case file is checked on a machine without the database: no SQLAlchemy, no other room."""
+    offenders = {}
+    for file, modules in imported_modules("engine").items():
+        if room_of(file) != "evidence":
+            continue
+        bad = sorted(m for m in modules if m not in sys.stdlib_module_names
+                     and m not in {"cryptography", "__future__"})
+        if bad:
+            offenders[file] = bad
+    assert offenders == {}
+    outside = {f: sorted(m for m in ms if m.startswith("engine.")
+                         and not m.startswith("engine.evidence"))
+               for f, ms in imported_dotted("engine").items() if room_of(f) == "evidence"}
+    assert {f: ms for f, ms in outside.items() if ms} == {}

@@ -6,7 +6,9 @@ Outside Flask the commands build their engine from the environment's settings; u
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import threading
 from pathlib import Path
@@ -19,6 +21,8 @@ from engine import (
     DEMO_PASSWORD,
     DEMO_PEOPLE,
     ROLES,
+    CaseFileCheck,
+    CheckpointVerdict,
     Engine,
     EngineError,
     InvalidDiagram,
@@ -26,7 +30,9 @@ from engine import (
     TimerSweep,
     UserView,
     Worker,
+    check_case_file,
     check_process_dir,
+    generate_key_pair,
     seed_demo,
     stop_on_signals,
 )
@@ -132,7 +138,15 @@ def worker(interval, once, verbose):
         sweep, outbox = results["timers"], results["outbox"]
         _report_sweep(sweep)
         _report_outbox(outbox)
-        if sweep is None or sweep.failed or outbox is None or outbox.failed:
+        made = results.get("checkpoints", {})
+        if made is None:
+            click.echo("checkpoints: making one failed (see the log)")
+        elif made:
+            click.echo(f"checkpoints: made checkpoint {made['id']}")
+        elif "checkpoints" in results:
+            click.echo("checkpoints: the newest is recent enough")
+        if (sweep is None or sweep.failed or outbox is None or outbox.failed
+                or made is None):
             click.get_current_context().exit(1)
         return
     stopping = threading.Event()
@@ -208,6 +222,209 @@ def replay(instance_id):
             click.echo(f"  - {difference_text(difference)}")
         click.get_current_context().exit(1)
     click.echo(f"{instance_id}: replaying its {result.events} events gives the stored state")
+
+
+@cli.group()
+def checkpoint():
+    """Signed checkpoints over every event stream's head, and checking the log against one."""
+
+
+@checkpoint.command("keygen")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def checkpoint_keygen(path):
+    """Make an Ed25519 key pair: the private key at PATH (mode 0600), the public at PATH.pub."""
+    public_path = path.with_name(path.name + ".pub")
+    for target in (path, public_path):
+        if target.exists():
+            raise click.ClickException(f"{target} exists; refusing to overwrite a key")
+    private, public = generate_key_pair()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(private)
+    public_path.write_bytes(public)
+    click.echo(f"Private key: {path} (keep it off the database server's backups; "
+               f"set KONTOFLODE_CHECKPOINT_KEY to it)\nPublic key: {public_path} "
+               "(give it to the auditors)")
+
+
+@checkpoint.command("create")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the checkpoint to this JSON file.")
+def checkpoint_create(out):
+    """Sign every stream's head now and store the checkpoint (needs the private key)."""
+    document = current_engine().create_checkpoint()
+    statement = document["statement"]
+    click.echo(f"Checkpoint {document['id']}: {statement['streams']} streams, "
+               f"{statement['events']} events, root {statement['root']}, "
+               f"key {statement['key_id']}")
+    if out:
+        _write_json(out, document)
+        click.echo(f"Written to {out}")
+
+
+@checkpoint.command("export")
+@click.argument("checkpoint_id", type=int)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def checkpoint_export(checkpoint_id, file):
+    """Write a stored checkpoint to a JSON file, to keep somewhere the database is not."""
+    _write_json(file, current_engine().anchoring.document(checkpoint_id))
+    click.echo(f"Checkpoint {checkpoint_id} written to {file}")
+
+
+@checkpoint.command("verify")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The trusted public key (default: the configured one).")
+def checkpoint_verify(file, public_key):
+    """Check the event log against a checkpoint FILE (default: the newest stored one)."""
+    document = _read_json(file) if file else None
+    trusted = public_key.read_text(encoding="ascii") if public_key else None
+    verdict = current_engine().anchoring.verify(document, trusted)
+    _report_verdict(verdict, file)
+    if not verdict.holds:
+        click.get_current_context().exit(1)
+
+
+_STATUS_WORDS = {
+    "rewritten": "REWRITTEN: the event at seq {covered} has another hash now ({now}; "
+                 "signed {signed})",
+    "truncated": "TAIL REMOVED: it ends at seq {last}, the checkpoint covered seq {covered}",
+    "missing": "DELETED: no events at all; the checkpoint covered seq {covered}",
+    "broken": "BROKEN chain at seq {broken_seq} ({broken_code})",
+}
+_BREAK_WORDS = {"missing_before": "an event is missing before it",
+                "not_following": "it does not follow the one before",
+                "altered": "its content was altered"}
+_SEAL_WORDS = {
+    "malformed": "the checkpoint is not a checkpoint document",
+    "signature_invalid": "its signature does not verify: the statement is not what was signed",
+    "key_not_trusted": "it is signed with another key than the trusted one",
+    "root_mismatch": "its list of heads does not give the signed Merkle root",
+    "count_mismatch": "its list of heads does not have the signed number of streams",
+}
+
+
+def _report_verdict(verdict: CheckpointVerdict, file: Path | None) -> None:
+    source = str(file) if file else "the newest stored checkpoint"
+    if verdict.error == "no_checkpoint":
+        click.echo("No checkpoint has been made yet: nothing to check against.")
+        return
+    if verdict.error == "checkpoints_unreadable":
+        click.echo(f"FAILED: the checkpoints table cannot be read ({verdict.detail}); "
+                   "check against an exported checkpoint file instead.")
+        return
+    click.echo(f"Checkpoint {verdict.checkpoint_id or '(from file)'} of "
+               f"{verdict.created_at} ({source}): {verdict.covered} streams covered")
+    seal = verdict.seal
+    if seal.problems:
+        for problem in seal.problems:
+            click.echo(f"  SIGNATURE: {_SEAL_WORDS[problem]}")
+    elif seal.key_trusted is None:
+        click.echo(f"  signature valid for key {seal.key_id}, but no trusted public key is "
+                   "configured to compare it with (--public-key)")
+    else:
+        click.echo(f"  signature valid, key {seal.key_id} is the trusted one")
+    if verdict.error == "events_unreadable":
+        click.echo(f"FAILED: the events table cannot be read ({verdict.detail}); "
+                   f"all {verdict.covered} covered streams are unaccounted for.")
+        return
+    if verdict.events_now == 0 and verdict.covered:
+        click.echo("  the events table is EMPTY: every covered stream is gone")
+    for finding in verdict.findings:
+        broken_seq, broken_code = finding.broken or (None, None)
+        words = _STATUS_WORDS[finding.status].format(
+            covered=finding.covered_seq, now=(finding.now_hash or "")[:16],
+            signed=finding.covered_hash[:16], last=finding.now_seq, broken_seq=broken_seq,
+            broken_code=_BREAK_WORDS.get(broken_code, broken_code))
+        extra = ""
+        if finding.broken and finding.status != "broken":
+            extra = f"; chain broken at seq {broken_seq}: {_BREAK_WORDS[broken_code]}"
+        new = " (created after the checkpoint)" if finding.covered_seq == 0 else ""
+        click.echo(f"  {finding.stream}{new}: {words}{extra}")
+    click.echo(f"  {verdict.intact} unchanged, {verdict.grown} grown since, "
+               f"{len(verdict.findings)} differ; {verdict.new_streams} streams created after "
+               "the checkpoint (not covered by it)")
+    click.echo("HOLDS" if verdict.holds else "DOES NOT HOLD")
+
+
+@cli.command("export")
+@click.argument("request_id")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_case(request_id, file):
+    """Write a request's case file: events, process version, and the checkpoint covering it."""
+    document = current_engine().case_file(request_id)
+    _write_json(file, document)
+    anchor = document["checkpoint"]
+    click.echo(f"{request_id}: {len(document['events'])} events written to {file}; "
+               + (f"anchored by checkpoint {anchor['id']} at seq {anchor['leaf'][1]}"
+                  if anchor else "no checkpoint covers it yet"))
+
+
+@cli.command("verify-export")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--public-key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The institution's public key; without it the file's own key is shown.")
+def verify_export(file, public_key):
+    """Check a case file without the database: chain, version content, Merkle proof, signature."""
+    trusted = public_key.read_text(encoding="ascii") if public_key else None
+    try:
+        document = _read_json(file)
+    except click.ClickException:
+        document = None
+    check = check_case_file(document, trusted)
+    _report_case(check)
+    if not check.holds:
+        click.get_current_context().exit(1)
+
+
+_ANCHOR_WORDS = {
+    **_SEAL_WORDS,
+    "not_anchored": "no checkpoint covers it",
+    "event_missing": "the file ends before the event the checkpoint covers",
+    "leaf_mismatch": "the checkpoint's head is not the hash of that event",
+    "proof_mismatch": "the Merkle proof does not lead to the signed root",
+}
+
+
+def _report_case(check: CaseFileCheck) -> None:
+    if check.chain == (0, "malformed"):
+        click.echo("FAILED: this is not a readable case file")
+        return
+    if check.chain:
+        seq, code = check.chain
+        click.echo(f"  chain BROKEN at event {seq}: {_BREAK_WORDS[code]}")
+    else:
+        click.echo(f"  chain intact: {check.events} events recompute to their hashes")
+    for content_hash, code in check.versions:
+        click.echo(f"  version {content_hash[:12]}: " + (
+            "its diagram, forms or lanes were ALTERED" if code == "content_altered"
+            else "an event names it but the file does not hold it"))
+    if not check.versions:
+        click.echo("  process versions: content hashes match")
+    for code in check.anchor:
+        click.echo(f"  checkpoint: {_ANCHOR_WORDS[code]}")
+    if not check.anchor:
+        key = (f"key {check.key_id} is the trusted one" if check.key_trusted
+               else f"key {check.key_id} (named by the file itself; pass --public-key to "
+                    "check it is the institution's)")
+        click.echo(f"  anchored at event {check.anchored_seq}: Merkle proof and signature "
+                   f"hold, {key}")
+        if check.events > check.anchored_seq:
+            click.echo(f"  events after {check.anchored_seq} are not covered by a checkpoint")
+    click.echo(f"{check.stream}: " + ("HOLDS" if check.holds else "DOES NOT HOLD"))
+
+
+def _write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                    encoding="utf-8")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise click.ClickException(f"{path} is not a readable JSON file: {error}") from None
 
 
 @cli.group()

@@ -54,6 +54,13 @@ ERRORS: dict[str, Wording] = {
     if p.get("username") else _("There is no such user."),
     "process.not_deployed": "The process '{process_id}' has not been deployed yet.",
     "version.not_found": "There is no such process version.",
+    "checkpoint.not_found": "There is no such checkpoint.",
+    "checkpoint.none_yet": "No checkpoint has been made yet.",
+    "checkpoint.no_key": "No checkpoint key is configured: set KONTOFLODE_CHECKPOINT_KEY to "
+                         "its PEM file.",
+    "checkpoint.key_unusable": "The checkpoint key {path} cannot be used: {detail}",
+    "checkpoint.public_key_unreadable": "The checkpoint public key {path} cannot be read: "
+                                        "{detail}",
     "version.altered": lambda p: _(
         "Version {version} of '{process}' was changed in the database after it was deployed: its "
         "files no longer match their content hash ({stored}; they now hash to {actual}). It is "

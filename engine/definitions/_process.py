@@ -6,7 +6,6 @@ Loading collects every problem it can find and raises them together as `InvalidD
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from engine.definitions.expressions import compile_expression
 from engine.definitions.forms import FormDefinition, check_form, load_form
 from engine.errors import InvalidDiagram, Problem
+from engine.evidence import content_digest
 
 from ._contract import Contract, contract_problems
 from ._lanes import LaneRule, parse_lane_rules
@@ -41,12 +41,7 @@ class ProcessSource:
     @property
     def content_hash(self) -> str:
         """SHA-256 of diagram, forms and lanes in a canonical form: the version's identity."""
-        canonical = json.dumps(
-            {"process_id": self.process_id, "bpmn": self.bpmn_xml,
-             "forms": self.forms, "lanes": self.lanes},
-            sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return content_digest(self.process_id, self.bpmn_xml, self.forms, self.lanes)
 
 
 @dataclass(frozen=True)

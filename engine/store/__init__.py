@@ -1,11 +1,23 @@
 """The database: typed models, the unit of work, the version-checked write of a step,
-the hash-chained event log and the catalog of deployed versions."""
+the hash-chained event log, checkpoints over it and the catalog of deployed versions."""
 
 from ._assignment import approver_of, assign
 from ._catalog import Catalog, VersionView
+from ._checkpoints import (
+    StreamScan,
+    checkpoint_document,
+    count_events,
+    latest_checkpoint,
+    latest_checkpoint_time,
+    latest_covering,
+    save_checkpoint,
+    scan_streams,
+    stream_heads,
+)
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, verify_chain
 from ._models import (
     Base,
+    Checkpoint,
     Deployment,
     Event,
     Instance,
@@ -29,6 +41,7 @@ __all__ = [
     "Base",
     "Catalog",
     "ChainCheck",
+    "Checkpoint",
     "CurrentStep",
     "Deployment",
     "Event",
@@ -38,6 +51,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessVersion",
     "ReadyTask",
+    "StreamScan",
     "Timer",
     "Transition",
     "UnitOfWork",
@@ -47,8 +61,16 @@ __all__ = [
     "append_messages",
     "approver_of",
     "assign",
+    "checkpoint_document",
     "claim_pending",
+    "count_events",
+    "latest_checkpoint",
+    "latest_checkpoint_time",
+    "latest_covering",
     "make_db_engine",
+    "save_checkpoint",
+    "scan_streams",
+    "stream_heads",
     "verify_chain",
     "write_transition",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ._models import Event
+from engine.evidence import GENESIS, event_digest
 
-GENESIS = "0" * 64
+from ._models import Event
 
 
 @dataclass(frozen=True)
@@ -30,13 +28,10 @@ class NewEvent:
 def event_hash(stream: str, seq: int, event: NewEvent, version_hash: str,
                created_at: datetime, prev_hash: str) -> str:
     """SHA-256 over the canonical JSON of everything an event says, chained to the previous one."""
-    body = {
-        "stream": stream, "seq": seq, "kind": event.kind, "actor_id": event.actor_id,
-        "task_id": event.task_id, "task_name": event.task_name, "payload": event.payload,
-        "version_hash": version_hash, "created_at": created_at.isoformat(), "prev": prev_hash,
-    }
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return event_digest(
+        stream=stream, seq=seq, kind=event.kind, actor_id=event.actor_id, task_id=event.task_id,
+        task_name=event.task_name, payload=event.payload, version_hash=version_hash,
+        created_at=created_at.isoformat(), prev=prev_hash)
 
 
 def append_events(session: Session, stream: str, events: list[NewEvent], version_hash: str,

@@ -186,3 +186,17 @@ class OutboxMessage(Base):
     delivered_by: Mapped[str | None] = mapped_column(String(80))
     # The worker asks for undelivered rows in id order.
     __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)
+
+
+class Checkpoint(Base):
+    """A signed statement of every stream's head at one moment (the key is never stored here)."""
+
+    __tablename__ = "checkpoints"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    # The canonical JSON of exactly what was signed: format, time, counts, Merkle root, key id.
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(128))
+    public_key: Mapped[str] = mapped_column(Text)
+    # [[stream, seq, head hash], ...] sorted by stream: the leaves of the signed root.
+    heads: Mapped[list[Any]]

@@ -1,5 +1,6 @@
-"""The application: commands and queries, access rules, the directory, auditing."""
+"""The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
+from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._auditing import Auditing
 from ._commands import Commands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
@@ -28,9 +29,11 @@ from ._views import (
 __all__ = [
     "HISTORY_CODES",
     "ROLES",
+    "Anchoring",
     "AnswerItem",
     "AnswerSection",
     "Auditing",
+    "CheckpointVerdict",
     "Commands",
     "CompletionResult",
     "DeliveryPort",
@@ -50,6 +53,7 @@ __all__ = [
     "RequestSummary",
     "RequestView",
     "StartResult",
+    "StreamFinding",
     "TaskSummary",
     "TaskView",
     "TimerSweep",

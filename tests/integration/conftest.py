@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from engine import Engine, FixedClock, Settings
+from engine import Engine, FixedClock, Settings, generate_key_pair
 from tests.support.databases import create_tables, fresh_database_url
 from tests.support.people import make_org
 
@@ -36,3 +38,25 @@ def engine(database_url, clock):
 def org(engine):
     """The people of a small organisation."""
     return make_org(engine)
+
+
+def write_keys(folder, name="checkpoint.pem"):
+    """A key pair on disk: (private key path, public key path)."""
+    private, public = generate_key_pair()
+    (folder / name).write_bytes(private)
+    (folder / f"{name}.pub").write_bytes(public)
+    return folder / name, folder / f"{name}.pub"
+
+
+@pytest.fixture
+def keys(tmp_path):
+    """The institution's key pair."""
+    return write_keys(tmp_path)
+
+
+@pytest.fixture
+def anchored(engine, keys, clock):
+    """The test's engine, configured with the checkpoint key."""
+    built = Engine(replace(engine.settings, checkpoint_key=keys[0]), clock=clock)
+    yield built
+    built.dispose()

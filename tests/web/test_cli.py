@@ -16,8 +16,10 @@ def test_flask_mounts_the_very_same_commands(app):
     for name, command in cli.commands.items():
         assert app.cli.get_command(None, name) is command, name
     assert set(cli.commands) == {"check", "deploy", "worker", "verify", "replay", "users",
-                                 "demo", "create-schema"}
+                                 "demo", "create-schema", "checkpoint", "export",
+                                 "verify-export"}
     assert set(cli.commands["users"].commands) == {"create", "update", "list"}
+    assert set(cli.commands["checkpoint"].commands) == {"keygen", "create", "export", "verify"}
 
 
 def test_users_list_under_flask_uses_the_apps_engine(app, engine):
