@@ -12,6 +12,7 @@ from engine.store import (
     STEP_CODES,
     ChainCheck,
     CurrentStep,
+    Title,
     VersionView,
 )
 from engine.usecases import (
@@ -38,7 +39,7 @@ from engine.usecases import (
     WaitingOn,
 )
 
-from .app import Engine, check_process_dir
+from .app import TITLE_CODES, Engine, check_process_dir
 from .clock import Clock, FixedClock, SystemClock
 from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
@@ -73,6 +74,7 @@ __all__ = [
     "REPLAY_CODES",
     "ROLES",
     "STEP_CODES",
+    "TITLE_CODES",
     "VALIDATION_CODES",
     "AccountFacets",
     "AccountRow",
@@ -126,6 +128,7 @@ __all__ = [
     "TaskSummary",
     "TaskView",
     "TimerSweep",
+    "Title",
     "UserView",
     "VersionAltered",
     "VersionView",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine.accounts import CONTRACTS, AccountProcedure, Register, check_intervals
 from engine.definitions import LoadedProcess, load_process, read_process_dir
-from engine.store import Base, Catalog, UnitOfWork, VersionView, make_db_engine
+from engine.store import KERNEL_TITLE_CODES, Base, Catalog, UnitOfWork, VersionView, make_db_engine
 from engine.usecases import (
     Anchoring,
     Auditing,
@@ -20,6 +20,9 @@ from engine.usecases import (
 
 from .clock import Clock, SystemClock
 from .settings import Settings
+
+# Every title code an instance may carry: the kernel's and the plugged-in procedure's.
+TITLE_CODES = {**KERNEL_TITLE_CODES, **AccountProcedure.title_codes}
 
 
 def check_process_dir(path: Path, max_bytes: int = 2_000_000) -> LoadedProcess:

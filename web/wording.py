@@ -352,6 +352,22 @@ PROJECTED_TABLES = {"instances": "The request", "ready_tasks": "Inbox row",
                     "timers": "Timer row", "accounts": "Register row"}
 
 
+TITLES: dict[str, Wording] = {
+    "process": "{process_id}",
+    "plain": "{label}",  # a title stored before titles were codes
+    "account_request.new": "New social media account",
+    "account_request": "{account_name} on {channel}",
+    "account_review": "Review of {account_name} ({channel})",
+}
+
+
+def title_text(title: Any) -> str:
+    """What a request is called, in words."""
+    if title is None:
+        return ""
+    return _say(TITLES, title.code, title.params)
+
+
 def projection_text(difference: Any) -> str:
     """A projected row that differs from the record, in words."""
     table = _(PROJECTED_TABLES.get(difference.table, difference.table))
@@ -404,4 +420,5 @@ def init_wording(app: Any) -> None:
         history_text=history_text, waiting_on=waiting_on_text, waited=waited_text,
         yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
         difference_text=difference_text, projection_text=projection_text, error_text=error_text,
+        title_text=title_text,
     )

@@ -13,6 +13,13 @@ APPROVAL_TASK = "manager_approval"
 REGISTER_TASK = "register_account"
 REVIEW_TASKS = ("periodic_review", "escalated_review")
 
+# What its instances are called (code -> params); the web words them.
+TITLE_CODES: dict[str, tuple[str, ...]] = {
+    "account_request.new": (),  # a request before its account is named
+    "account_request": ("account_name", "channel"),
+    "account_review": ("account_name", "channel"),
+}
+
 _TEXT = ("string", "text")
 _LINK = ("uri", "string")
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.clock import FixedClock
 from engine.runtime import Snapshot, start_workflow
-from engine.store import Event, Instance, NewEvent, Transition, write_transition
+from engine.store import Event, Instance, NewEvent, Title, Transition, write_transition
 from engine.usecases import ProjectionDifference
 
 from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
@@ -71,7 +71,8 @@ def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
     return Transition(
         instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
         snapshot=snapshot, started_by=owner_id,
-        title=f"Review of {seed['account_name']} ({seed['channel']})",
+        title=Title("account_review", {"account_name": seed["account_name"],
+                                       "channel": seed["channel"]}),
         events=[NewEvent("instance_started", {"data": seed})],
     )
 

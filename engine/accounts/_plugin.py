@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.runtime import Snapshot
-from engine.store import Catalog, Instance, NewMessage
+from engine.store import Catalog, Instance, NewMessage, Title
 
-from ._contract import CONTRACTS, REQUEST_PROCESS
+from ._contract import CONTRACTS, REQUEST_PROCESS, TITLE_CODES
 from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up, register_row_differences
 from ._models import Account
 from ._notices import notices_for
@@ -29,11 +29,14 @@ class AccountProcedure:
         self.catalog = catalog
         self.settings = settings
 
-    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
+    title_codes = TITLE_CODES
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """A request is called by its account and channel once they are known."""
         if process_id == REQUEST_PROCESS and data.get("account_name") and data.get("channel"):
-            return f"{data['account_name']} on {data['channel']}"
-        return current or "New social media account"
+            return Title("account_request", {"account_name": data["account_name"],
+                                             "channel": data["channel"]})
+        return current or Title("account_request.new")
 
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> FollowUp | None:
         """The register row or the next review cycle, prepared outside the write."""

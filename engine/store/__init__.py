@@ -30,6 +30,7 @@ from ._models import (
 )
 from ._outbox import NewMessage, append_messages, claim_pending
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
+from ._titles import KERNEL_TITLE_CODES, Title
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
 
@@ -37,6 +38,7 @@ __all__ = [
     "CHAIN_CODES",
     "GENESIS",
     "INSTANCE_STATUSES",
+    "KERNEL_TITLE_CODES",
     "STEP_CODES",
     "Base",
     "Catalog",
@@ -53,6 +55,7 @@ __all__ = [
     "ReadyTask",
     "StreamScan",
     "Timer",
+    "Title",
     "Transition",
     "UnitOfWork",
     "User",

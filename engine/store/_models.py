@@ -19,6 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from ._titles import Title, TitleColumn
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
@@ -100,7 +102,7 @@ class Instance(Base):
     process_id: Mapped[str] = mapped_column(String(100))
     version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     status: Mapped[str] = mapped_column(String(20))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[Title] = mapped_column(TitleColumn(200))
     current_step: Mapped[str] = mapped_column(String(400), default="")
     started_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
@@ -129,7 +131,7 @@ class ReadyTask(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(40), index=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    request_title: Mapped[str] = mapped_column(String(200))
+    request_title: Mapped[Title] = mapped_column(TitleColumn(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
     due_at: Mapped[datetime | None]
 

@@ -21,6 +21,7 @@ from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
 from ._outbox import NewMessage, append_messages
 from ._steps import CurrentStep
+from ._titles import Title
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Transition:
     version_id: int
     snapshot: Snapshot
     started_by: int
-    title: str
+    title: Title
     events: list[NewEvent] = field(default_factory=list)
     expected_lock: int | None = None  # None: a new instance
     account_id: int | None = None
@@ -135,7 +136,8 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
             append_messages(session, step.instance_id, [NewMessage(
                 "task_ready", target.assignee_id, target.role,
                 {"task_id": ready.task_id, "task_name": ready.task_name,
-                 "task_title": ready.title, "request_title": step.title})], now)
+                 "task_title": ready.title,
+                 "request_title": {"code": step.title.code, "params": step.title.params}})], now)
     return newly_ready
 
 

@@ -215,7 +215,9 @@ class Anchoring:
             return {
                 "format": CASE_FORMAT,
                 "request": {"id": instance.id, "process_id": instance.process_id,
-                            "title": instance.title, "status": instance.status,
+                            "title": {"code": instance.title.code,
+                                      "params": instance.title.params},
+                            "status": instance.status,
                             "created_at": instance.created_at.isoformat(),
                             "completed_at": (instance.completed_at.isoformat()
                                              if instance.completed_at else None)},

@@ -62,7 +62,7 @@ class Commands:
         step = Transition(
             instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
             snapshot=snapshot, started_by=user_id,
-            title=self.procedure.title(process_id, snapshot.data, ""),
+            title=self.procedure.title(process_id, snapshot.data, None),
             events=[NewEvent("instance_started", {"process_id": process_id}, actor_id=user_id)],
         )
         with self.uow.write() as session:

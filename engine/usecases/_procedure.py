@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import Contract
 from engine.runtime import Snapshot
-from engine.store import Instance, NewMessage
+from engine.store import Instance, NewMessage, Title
 
 
 class Procedure(Protocol):
@@ -24,7 +24,9 @@ class Procedure(Protocol):
     request_process: str  # the process people start as a request of their own
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
-    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
+    title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """The title of an instance, given its data so far."""
 
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> Any:
@@ -55,9 +57,11 @@ class NoProcedure:
     request_process = ""
     contracts: Mapping[str, Contract] = {}
 
-    def title(self, process_id: str, data: Mapping[str, Any], current: str) -> str:
-        """The process id until something better is known."""
-        return current or process_id
+    title_codes: Mapping[str, tuple[str, ...]] = {}
+
+    def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
+        """The process it runs."""
+        return current or Title("process", {"process_id": process_id})
 
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> None:
         """Nothing follows."""

@@ -47,7 +47,7 @@ class TaskSummary:
     instance_id: str
     task_name: str
     title: str
-    request_title: str
+    request_title: Any  # a store.Title: code and params, worded by the web
     requester_name: str
     lane: str
     created_at: datetime
@@ -87,7 +87,7 @@ class TaskView:
     documentation: str
     form: FormDefinition
     values: dict[str, Any]
-    request_title: str
+    request_title: Any  # a store.Title: code and params, worded by the web
     requester_name: str
     created_at: datetime
     answers: tuple[AnswerSection, ...]
@@ -122,7 +122,7 @@ class RequestSummary:
     """One row of "my requests"."""
 
     id: str
-    title: str
+    title: Any  # a store.Title
     status: str
     current_step: CurrentStep
     created_at: datetime
@@ -151,7 +151,7 @@ class RequestView:
 
     id: str
     process_id: str
-    title: str
+    title: Any  # a store.Title
     status: str
     current_step: CurrentStep
     requester_name: str
@@ -176,7 +176,7 @@ class RecordCheck:
     projections: tuple[Any, ...] = ()  # ProjectionDifference: inbox, timer, status, register rows
     version_altered: Any = None  # errors.VersionAltered when the version fails its hash
     instance_id: str = ""
-    title: str = ""
+    title: Any = None  # a store.Title
     requester_name: str = ""
     version_hash: str = ""
 

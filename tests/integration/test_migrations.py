@@ -152,3 +152,21 @@ def test_current_step_phrases_become_codes_and_come_back_on_downgrade(tmp_path):
         phrases = dict(connection.execute(text("SELECT id, current_step FROM instances")).all())
     assert phrases == {instance_id: phrase for instance_id, _, phrase in OLD_ROWS}
     db.dispose()
+
+
+def test_sentence_titles_become_codes_and_come_back_on_downgrade(tmp_path):
+    url = migrated_with_a_review(tmp_path)
+    config = alembic_config(url)
+    db = make_db_engine(url)
+    with db.connect() as connection:
+        before = dict(connection.execute(text("SELECT id, title FROM instances")).all())
+    command.downgrade(config, "0006")
+    with db.connect() as connection:
+        sentences = set(connection.execute(text("SELECT title FROM instances")).scalars())
+        tasks = set(connection.execute(text("SELECT request_title FROM ready_tasks")).scalars())
+    assert sentences == {"KI Neuro Lab on Instagram", "Review of KI Neuro Lab (Instagram)"}
+    assert tasks == {"Review of KI Neuro Lab (Instagram)"}
+    command.upgrade(config, "head")
+    with db.connect() as connection:
+        assert dict(connection.execute(text("SELECT id, title FROM instances")).all()) == before
+    db.dispose()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine import EngineError, InvalidForm, InvalidInput, NotAllowed, WaitingOn
+from engine import EngineError, InvalidForm, InvalidInput, NotAllowed, Title, WaitingOn
 from tests.support.people import (
     ACCOUNT,
     APPROVE,
@@ -61,7 +61,8 @@ def test_happy_path_ends_with_the_account_in_the_register(engine, org):
 
     request = engine.get_request(org.staff.id, request_id)
     assert request.status == "completed"
-    assert request.title == "KI Neuro Lab on Instagram"
+    assert request.title == Title("account_request", {"account_name": "KI Neuro Lab",
+                                                      "channel": "Instagram"})
     [account] = engine.accounts(org.comms.id)
     assert (account.channel, account.handle, account.status) == (
         "Instagram", "@kineurolab", "active")

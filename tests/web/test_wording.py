@@ -20,12 +20,14 @@ from engine import (
     PROBLEM_CODES,
     REPLAY_CODES,
     STEP_CODES,
+    TITLE_CODES,
     VALIDATION_CODES,
     CurrentStep,
     Difference,
     EngineError,
     Message,
     Problem,
+    Title,
     WaitingOn,
     error_codes,
 )
@@ -57,6 +59,7 @@ REGISTRIES = {
     "problem": (PROBLEM_CODES, wording.PROBLEMS),
     "chain": (CHAIN_CODES, wording.CHAIN),
     "replay": (REPLAY_CODES, wording.REPLAY),
+    "title": (TITLE_CODES, wording.TITLES),
 }
 
 
@@ -77,6 +80,8 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.chain_text(code)
     if kind == "replay":
         return wording.difference_text(Difference(code, params))
+    if kind == "title":
+        return wording.title_text(Title(code, params))
     return wording.step_text(CurrentStep(code, params))
 
 

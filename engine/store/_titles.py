@@ -1,0 +1,55 @@
+"""What an instance is called, as a code with parameters: never a sentence stored in English.
+
+The procedure plug-in names its instances (say, an account's name and channel); the web turns the
+code into words in the reader's language. Stored as compact JSON in `instances.title` and in the
+inbox's `ready_tasks.request_title`, so lists keep reading one indexed row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
+# The kernel's own titles: a process no plug-in names, and a row stored before titles were codes.
+KERNEL_TITLE_CODES: dict[str, tuple[str, ...]] = {"process": ("process_id",), "plain": ("label",)}
+
+
+@dataclass(frozen=True)
+class Title:
+    """An instance's title: a code and its parameters (data such as an account's name)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_column(self) -> str:
+        """The compact JSON text stored for it."""
+        return json.dumps([self.code, self.params], ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+
+    @classmethod
+    def from_column(cls, text: str | None) -> Title:
+        """Read stored JSON back; anything else (an older row) is kept as plain text."""
+        try:
+            code, params = json.loads(text or "")
+            return cls(str(code), dict(params))
+        except (ValueError, TypeError):
+            return cls("plain", {"label": text or ""})
+
+
+class TitleColumn(TypeDecorator):
+    """A Title stored as its JSON text (a plain string passes through, for LIKE searches)."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        """Title to text."""
+        return value.to_column() if isinstance(value, Title) else value
+
+    def process_result_value(self, value, dialect):
+        """Text to Title."""
+        return None if value is None else Title.from_column(value)
