@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -178,3 +178,37 @@ def test_an_emptied_log_is_a_verdict_not_a_crash(engine, org):
     check = record(engine, org, request_id)
     assert not check.sound and not check.replay.matches
     assert check.replay.events == 0
+
+
+CHAIN_EDITS = {
+    # what an insider does to the log of one request -> (the event the check stops at, why)
+    "content": ("UPDATE events SET payload = :payload WHERE stream = :id AND seq = 3",
+                3, "chain.altered"),
+    "timestamp": ("UPDATE events SET created_at = :when WHERE stream = :id AND seq = 2",
+                  2, "chain.altered"),
+    "actor": ("UPDATE events SET actor_id = :actor WHERE stream = :id AND seq = 2",
+              2, "chain.altered"),
+    "middle deleted": ("DELETE FROM events WHERE stream = :id AND seq = 2", 3,
+                       "chain.event_missing"),
+    "reordered": ("UPDATE events SET seq = CASE seq WHEN 2 THEN 3 ELSE 2 END "
+                  "WHERE stream = :id AND seq IN (2, 3)", 2, "chain.not_following"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(CHAIN_EDITS))
+def test_an_edited_log_is_reported_where_it_breaks(engine, org, edit):
+    request_id = request_until_approval(engine, org)
+    sql, broken_at, reason = CHAIN_EDITS[edit]
+    with engine.uow.write() as session:
+        if edit == "reordered":  # the unique (stream, seq) pair needs a detour on both databases
+            session.execute(text("UPDATE events SET seq = -seq WHERE stream = :id AND seq IN "
+                                 "(2, 3)"), {"id": request_id})
+            sql = ("UPDATE events SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END "
+                   "WHERE stream = :id AND seq IN (-2, -3)")
+        session.execute(text(sql), {"id": request_id, "actor": org.outsider.id,
+                                    "payload": json.dumps({"data": {"read_guidelines": False}}),
+                                    "when": datetime(2026, 1, 1, tzinfo=UTC)})
+    check = record(engine, org, request_id)
+    assert not check.sound
+    assert (check.chain.intact, check.chain.broken_at, check.chain.reason) == (
+        False, broken_at, reason)
