@@ -128,6 +128,7 @@ class RequestSummary:
     created_at: datetime
     updated_at: datetime
     requester_name: str = ""
+    process_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,10 @@ class RequestView:
     current_steps: tuple[str, ...]
     open_tasks: tuple[TaskSummary, ...]
     account_id: int | None
+    # The request that opened this instance's account, when this instance is not that request.
+    account_request: RequestSummary | None = None
+    # The account's other instances started after that request (its review cycles), oldest first.
+    account_cycles: tuple[RequestSummary, ...] = ()
 
 
 @dataclass(frozen=True)
