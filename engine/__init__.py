@@ -24,6 +24,7 @@ from engine.usecases import (
     DeliveryPort,
     DeliveryReport,
     HistoryEntry,
+    HistoryStep,
     Notice,
     RecordCheck,
     RecordingDelivery,
@@ -35,6 +36,7 @@ from engine.usecases import (
     TaskView,
     TimerSweep,
     UserView,
+    VersionInfo,
     WaitingOn,
 )
 
@@ -99,6 +101,7 @@ __all__ = [
     "FormDefinition",
     "FormDefinitionError",
     "HistoryEntry",
+    "HistoryStep",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",
@@ -128,6 +131,7 @@ __all__ = [
     "TimerSweep",
     "UserView",
     "VersionAltered",
+    "VersionInfo",
     "VersionView",
     "WaitingOn",
     "Worker",
