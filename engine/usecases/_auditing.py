@@ -59,14 +59,17 @@ class Auditing:
                 session, instance, current_data(workflow), workflow.is_completed())
         return RecordCheck(chain, self.replay(instance_id), tuple(projections), **about)
 
-    def history_step(self, user_id: int, instance_id: str, seq: int) -> HistoryStep:
-        """A request as it stood right after its event `seq`, replayed from its log on its
-        version (for whoever may see the request)."""
+    def history_step(self, user_id: int, instance_id: str, seq: int | None = None
+                     ) -> HistoryStep:
+        """A request as it stood right after its event `seq` (default: its latest), replayed
+        from its log on its version (for whoever may see the request)."""
         with self.uow.read() as session:
             instance, requester = visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
             timeline, events = history_of(session, process, instance.id)
             version = version_info(session, instance.version_id)
+        if seq is None and timeline:
+            seq = timeline[-1].seq
         chosen = next((e for e in timeline if e.seq == seq), None)
         if chosen is None:
             raise NotFound("history.no_such_event", seq=seq)

@@ -61,6 +61,7 @@ def test_each_step_replays_only_the_log_up_to_it(engine, org, clock, auditor):
     assert first.waiting_steps == ("confirm_guidelines",)
     assert first.answers == ()
     last = engine.history_step(auditor.id, request_id, len(first.timeline))
+    assert engine.history_step(auditor.id, request_id).event == last.event  # the latest
     answers = {i.name: i.value for s in last.answers for i in s.items}
     assert answers["purpose"] == REVISED
     assert last.waiting_steps == ("registration_form",)
