@@ -12,6 +12,7 @@ from tests.web.webtools import (
     ACCOUNT,
     MODERATION,
     complete,
+    register_account,
     submit_request,
     text,
 )
@@ -114,3 +115,18 @@ def test_case_files_are_for_auditors_only(client_for, username):
     assert client.get(f"/requests/{request_id}/case-file.json").status_code == 403
     assert "case-file.json" not in text(client.get(f"/requests/{request_id}/history"))
 
+
+def test_the_request_and_its_review_link_to_each_other(client_for, engine, clock):
+    from datetime import timedelta
+
+    staff = client_for("staff")
+    request_id = register_account(staff, client_for("manager"), client_for("comms1"))
+    page = text(staff.get(f"/requests/{request_id}"))
+    assert "Reviews of this account:" in page
+    review_id = re.search(r'<ul class="account-cycles">\s*<li><a href="/requests/([0-9a-f-]{36})"',
+                          page).group(1)
+    review = text(staff.get(f"/requests/{review_id}"))
+    assert f'href="/requests/{request_id}"' in review
+    assert "Opened by the request" in review
+    clock.advance(timedelta(days=1))  # the links do not depend on the review being due
+    assert "Reviews of this account:" in text(staff.get(f"/requests/{request_id}"))
