@@ -61,8 +61,8 @@ class Auditing:
 
     def history_step(self, user_id: int, instance_id: str, seq: int | None = None
                      ) -> HistoryStep:
-        """A request as it stood right after its event `seq` (default: its latest), replayed
-        from its log on its version (for whoever may see the request)."""
+        """A request as it stood right after its event `seq` (default: the latest), replayed."""
+        # Replayed from the log on the request's own version; for whoever may see the request.
         with self.uow.read() as session:
             instance, requester = visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
