@@ -25,6 +25,7 @@ from engine.usecases import (
     DeliveryPort,
     DeliveryReport,
     HistoryEntry,
+    HistoryStep,
     Notice,
     RecordCheck,
     RecordingDelivery,
@@ -36,6 +37,7 @@ from engine.usecases import (
     TaskView,
     TimerSweep,
     UserView,
+    VersionInfo,
     WaitingOn,
 )
 
@@ -101,6 +103,7 @@ __all__ = [
     "FormDefinition",
     "FormDefinitionError",
     "HistoryEntry",
+    "HistoryStep",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",
@@ -131,6 +134,7 @@ __all__ = [
     "Title",
     "UserView",
     "VersionAltered",
+    "VersionInfo",
     "VersionView",
     "WaitingOn",
     "Worker",

@@ -67,10 +67,12 @@ class Engine:
         self.replay_request = self.auditing.replay_request
         self.check_record = self.auditing.check_record
         self.may_audit = self.auditing.may_audit
+        self.history_step = self.auditing.history_step
         self.anchoring = Anchoring(self.uow, self.clock, settings)
         self.create_checkpoint = self.anchoring.create
         self.verify_checkpoint = self.anchoring.verify_for
         self.case_file = self.anchoring.case_file
+        self.case_file_for = self.anchoring.case_file_for
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
 

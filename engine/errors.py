@@ -36,6 +36,7 @@ class NotFound(EngineError):
         "checkpoint.not_found": (), "checkpoint.none_yet": (),
         "user.not_found": ("username",),  # username only when one was asked for by name
         "process.not_deployed": ("process_id",), "version.not_found": (),
+        "history.no_such_event": ("seq",),  # a request's history has no event with this seq
     }
 
 

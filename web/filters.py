@@ -21,6 +21,15 @@ def local_datetime(moment: datetime | None) -> str:
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
 
 
+def local_moment(moment: datetime | None) -> str:
+    """A UTC time as Stockholm time to the second, with its zone: '2026-12-02 14:05:09 CET'."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
 def local_date(value: date | datetime | None) -> str:
     """A date (or the Stockholm date of a time) as YYYY-MM-DD."""
     if value is None:
@@ -39,4 +48,5 @@ def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
+        local_moment=local_moment,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -12,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
+from werkzeug.exceptions import NotFound
 
 from engine import RequestView
 
@@ -74,6 +77,34 @@ def check(instance_id: str):
     # The check names the request itself: the version may be the very thing that fails.
     return render_template("request_check.html",
                            check=get_engine().check_record(me().id, instance_id))
+
+
+@bp.get("/<instance_id>/history")
+@login_required
+def history(instance_id: str):
+    """Step through a request's history: the diagram, answers and actor as they stood."""
+    raw = request.args.get("step")
+    seq = None
+    if raw is not None:
+        if not raw.isdigit() or len(raw) > 9:
+            raise NotFound()
+        seq = int(raw)
+    engine = get_engine()
+    step = engine.history_step(me().id, instance_id, seq)
+    return render_template("request_history.html", step=step, diagram=diagram_available(),
+                           may_audit=engine.may_audit(me().id))
+
+
+@bp.get("/<instance_id>/case-file.json")
+@login_required
+def case_file(instance_id: str):
+    """For auditors: the request's case file, to keep and check offline (verify-export)."""
+    document = get_engine().case_file_for(me().id, instance_id)
+    response = Response(json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=case-file-{instance_id}.json")
+    return response
 
 
 @bp.get("/<instance_id>/diagram.bpmn")

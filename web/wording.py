@@ -54,6 +54,7 @@ ERRORS: dict[str, Wording] = {
     if p.get("username") else _("There is no such user."),
     "process.not_deployed": "The process '{process_id}' has not been deployed yet.",
     "version.not_found": "There is no such process version.",
+    "history.no_such_event": "The request's history has no step {seq}.",
     "checkpoint.not_found": "There is no such checkpoint.",
     "checkpoint.none_yet": "No checkpoint has been made yet.",
     "checkpoint.no_key": "No checkpoint key is configured: set KONTOFLODE_CHECKPOINT_KEY to "

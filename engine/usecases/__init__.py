@@ -15,6 +15,7 @@ from ._views import (
     AnswerSection,
     CompletionResult,
     HistoryEntry,
+    HistoryStep,
     RecordCheck,
     RequestSummary,
     RequestView,
@@ -23,6 +24,7 @@ from ._views import (
     TaskView,
     TimerSweep,
     UserView,
+    VersionInfo,
     WaitingOn,
 )
 
@@ -40,6 +42,7 @@ __all__ = [
     "DeliveryReport",
     "Directory",
     "HistoryEntry",
+    "HistoryStep",
     "Identity",
     "LocalPasswords",
     "NoProcedure",
@@ -58,6 +61,7 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "UserView",
+    "VersionInfo",
     "WaitingOn",
     "load_user",
     "projection_differences",

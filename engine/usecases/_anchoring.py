@@ -197,6 +197,15 @@ class Anchoring:
             intact=counts[INTACT], grown=counts[GROWN], findings=tuple(findings),
             new_streams=len(new), events_now=sum(s.events for s in scans.values()))
 
+    def case_file_for(self, user_id: int, instance_id: str) -> dict[str, Any]:
+        """For auditors: a request's case file (NotFound for an unknown request)."""
+        with self.uow.read() as session:
+            if not load_user(session, user_id).roles & AUDIT_ROLES:
+                raise NotAllowed("record.auditors_only")
+            if session.get(Instance, instance_id) is None:
+                raise NotFound("request.not_found")
+        return self.case_file(instance_id)
+
     def case_file(self, instance_id: str) -> dict[str, Any]:
         """A request's record in one document: events, versions, and the newest checkpoint
         covering it with the Merkle proof of its head."""

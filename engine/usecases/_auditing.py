@@ -16,10 +16,12 @@ from engine.runtime import (
 from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
 
 from ._access import AUDIT_ROLES, visible_instance
+from ._answers import answer_sections
 from ._directory import load_user
+from ._history import history_of, version_info
 from ._procedure import NoProcedure, Procedure
 from ._projections import current_data, projection_differences
-from ._views import RecordCheck
+from ._views import HistoryStep, RecordCheck
 
 
 class Auditing:
@@ -56,6 +58,31 @@ class Auditing:
             projections += self.procedure.projection_differences(
                 session, instance, current_data(workflow), workflow.is_completed())
         return RecordCheck(chain, self.replay(instance_id), tuple(projections), **about)
+
+    def history_step(self, user_id: int, instance_id: str, seq: int | None = None
+                     ) -> HistoryStep:
+        """A request as it stood right after its event `seq` (default: the latest), replayed."""
+        # Replayed from the log on the request's own version; for whoever may see the request.
+        with self.uow.read() as session:
+            instance, requester = visible_instance(session, user_id, instance_id)
+            process = self.catalog.get(instance.version_id)
+            timeline, events = history_of(session, process, instance.id)
+            version = version_info(session, instance.version_id)
+        if seq is None and timeline:
+            seq = timeline[-1].seq
+        chosen = next((e for e in timeline if e.seq == seq), None)
+        if chosen is None:
+            raise NotFound("history.no_such_event", seq=seq)
+        upto = [e for e in events if e.seq <= seq]
+        snapshot = replay_events(process, upto)
+        completed = tuple(dict.fromkeys(e.task_name for e in upto
+                                        if e.kind == "task_completed" and e.task_name))
+        return HistoryStep(
+            instance_id=instance.id, title=instance.title, requester_name=requester.name,
+            timeline=tuple(timeline), event=chosen, completed_steps=completed,
+            waiting_steps=tuple(r.task_name for r in snapshot.ready),
+            answers=answer_sections(process, snapshot.data), completed=snapshot.completed,
+            version=version)
 
     def replay_request(self, user_id: int, instance_id: str) -> ReplayResult:
         """Re-execute a request from its event log and compare with its stored state."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
-from engine.store import Event, User
+from engine.errors import NotFound
+from engine.store import Deployment, Event, ProcessVersion, User
 
 from ._answers import answer_section
-from ._views import AnswerSection, HistoryEntry
+from ._views import AnswerSection, HistoryEntry, VersionInfo
 
 REVISION_LOOKBACK = 200  # events read to decide whether a task is being done again
 
@@ -17,11 +18,31 @@ REVISION_LOOKBACK = 200  # events read to decide whether a task is being done ag
 def request_history(session: Session, process: LoadedProcess,
                     instance_id: str) -> list[HistoryEntry]:
     """Every event of an instance, oldest first, with the answers given at each step."""
+    return history_of(session, process, instance_id)[0]
+
+
+def history_of(session: Session, process: LoadedProcess,
+               instance_id: str) -> tuple[list[HistoryEntry], list[Event]]:
+    """Every event of an instance, oldest first: as history entries, and the rows themselves."""
     rows = session.execute(
         select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
         .where(Event.stream == instance_id).order_by(Event.seq)
     ).all()
-    return [_entry(process, event, name) for event, name in rows]
+    return [_entry(process, event, name) for event, name in rows], [event for event, _ in rows]
+
+
+def version_info(session: Session, version_id: int) -> VersionInfo:
+    """A version's number among its process's versions, its first deployment and its hash."""
+    version = session.get(ProcessVersion, version_id)
+    if version is None:
+        raise NotFound("version.not_found")
+    number = session.scalar(select(func.count()).select_from(ProcessVersion).where(
+        ProcessVersion.process_id == version.process_id, ProcessVersion.id <= version.id))
+    first = session.execute(
+        select(Deployment.deployed_at, User.name).outerjoin(User, User.id == Deployment.deployed_by)
+        .where(Deployment.version_id == version.id).order_by(Deployment.id).limit(1)).first()
+    return VersionInfo(version.process_id, number, version.content_hash,
+                       first.deployed_at if first else None, first.name if first else None)
 
 
 # What a history entry may say: each code with the names of its parameters.

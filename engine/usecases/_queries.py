@@ -113,6 +113,13 @@ class Queries:
                 .where(ReadyTask.instance_id == instance.id)
             ).all()
             version_hash = session.get(ProcessVersion, instance.version_id).content_hash
+            same_account = (session.scalars(
+                select(Instance).where(Instance.account_id == instance.account_id,
+                                       Instance.id != instance.id)
+                .order_by(Instance.created_at, Instance.id)).all()
+                if instance.account_id is not None else [])
+        opening = next((i for i in same_account
+                        if i.process_id == self.procedure.request_process), None)
         data = current_data(restore(process, instance.state))
         now = self.clock.now()
         return RequestView(
@@ -127,6 +134,8 @@ class Queries:
             open_tasks=tuple(_summary(t, requester.name, now, assignee)
                              for t, assignee in open_rows),
             account_id=instance.account_id,
+            account_request=_request_summary(opening) if opening else None,
+            account_cycles=tuple(_request_summary(i) for i in same_account if i is not opening),
         )
 
     def request_diagram(self, user_id: int, instance_id: str) -> str:
@@ -139,7 +148,7 @@ class Queries:
 def _request_summary(instance: Instance, requester_name: str = "") -> RequestSummary:
     return RequestSummary(instance.id, instance.title, instance.status,
                           CurrentStep.from_column(instance.current_step), instance.created_at,
-                          instance.updated_at, requester_name)
+                          instance.updated_at, requester_name, instance.process_id)
 
 
 def _actionable_by(user: UserView):

@@ -128,6 +128,7 @@ class RequestSummary:
     created_at: datetime
     updated_at: datetime
     requester_name: str = ""
+    process_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,47 @@ class RequestView:
     current_steps: tuple[str, ...]
     open_tasks: tuple[TaskSummary, ...]
     account_id: int | None
+    # The request that opened this instance's account, when this instance is not that request.
+    account_request: RequestSummary | None = None
+    # The account's other instances started after that request (its review cycles), oldest first.
+    account_cycles: tuple[RequestSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """A process version as an auditor names it: its number, when and by whom it was deployed."""
+
+    process_id: str
+    number: int  # 1 for the process's first version, in the order they were stored
+    content_hash: str
+    deployed_at: datetime | None  # its first deployment (None if it was never deployed)
+    deployed_by: str | None  # who deployed it (None: the command line, or nobody known)
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """A request as it stood right after one event of its log, rebuilt by replaying the log."""
+
+    instance_id: str
+    title: str
+    requester_name: str
+    timeline: tuple[HistoryEntry, ...]  # every event of the request, oldest first
+    event: HistoryEntry  # the chosen event
+    completed_steps: tuple[str, ...]  # the diagram's task ids done by then
+    waiting_steps: tuple[str, ...]  # the diagram's task ids waiting right after it
+    answers: tuple[AnswerSection, ...]  # the answers as they stood right after it
+    completed: bool  # whether the request had ended by then
+    version: VersionInfo
+
+    @property
+    def actor_name(self) -> str | None:
+        """Who caused the chosen event (None: the system)."""
+        return self.event.actor_name
+
+    @property
+    def at(self) -> datetime:
+        """When the chosen event happened (aware UTC)."""
+        return self.event.at
 
 
 @dataclass(frozen=True)

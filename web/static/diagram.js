@@ -197,6 +197,26 @@
     render(z, centre.x, centre.y);
   }
 
+  // A hidden box (display: none, as when the page is printed) has no size to fit the
+  // diagram to; it is laid out once the box is shown.
+  function hidden() {
+    return scroller.clientWidth === 0 || scroller.clientHeight === 0;
+  }
+
+  function startWhenShown() {
+    if (!hidden() || typeof window.ResizeObserver !== "function") {
+      start();
+      return;
+    }
+    var observer = new window.ResizeObserver(function () {
+      if (!hidden()) {
+        observer.disconnect();
+        start();
+      }
+    });
+    observer.observe(scroller);
+  }
+
   function start() {
     var canvas = viewer.get("canvas");
     canvas.zoom("fit-viewport", "auto");
@@ -271,11 +291,14 @@
 
   var resizeTimer = null;
   window.addEventListener("resize", function () {
-    if (!state.inner) {
+    if (!state.inner || hidden()) {
       return;
     }
     window.clearTimeout(resizeTimer);
     resizeTimer = window.setTimeout(function () {
+      if (hidden()) {
+        return;
+      }
       var centre = visibleCentre();
       computeFit();
       if (state.fitted) {
@@ -302,7 +325,7 @@
     .then(function () {
       mark(viewer);
       box.insertBefore(tools, scroller);
-      start();
+      startWhenShown();
     })
     .catch(fail);
 })();
