@@ -2,6 +2,7 @@
 
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
+from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
@@ -68,11 +69,13 @@ __all__ = [
     "CHAIN_CODES",
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
+    "EXPRESSION_REASONS",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "PROBLEM_CODES",
     "REPLAY_CODES",
     "ROLES",
+    "STATEMENT_KINDS",
     "STEP_CODES",
     "TITLE_CODES",
     "VALIDATION_CODES",
