@@ -3,7 +3,7 @@
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
 from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
-from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
+from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
 from engine.runtime import REPLAY_CODES, Difference, ReplayResult
@@ -75,6 +75,7 @@ __all__ = [
     "PROBLEM_CODES",
     "REPLAY_CODES",
     "ROLES",
+    "SCHEMA_REASONS",
     "STATEMENT_KINDS",
     "STEP_CODES",
     "TITLE_CODES",

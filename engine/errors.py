@@ -8,7 +8,7 @@ checked against the complete list.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 
@@ -176,7 +176,7 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "lanes.unknown_keys": ("lane", "keys"),
     "lanes.role_missing": ("lane",),
     "lanes.role_not_taken": ("lane",),
-    "form.schema": ("detail",),
+    "form.schema": ("path", "reason", "reason_params"),
     "contract.task_missing": ("task", "reason"),
     "contract.field_missing": ("field", "form", "reason"),
     "contract.field_kind": ("field", "form", "reason", "kind", "expected"),
@@ -224,18 +224,17 @@ class FormDefinitionError(EngineError):
 
     codes: ClassVar = {"form_definition.invalid": ("form", "count")}
 
-    def __init__(self, problems: list[str], name: str | None = None) -> None:
+    def __init__(self, problems: list[Problem], name: str | None = None) -> None:
         super().__init__("form_definition.invalid", form=name, count=len(problems))
         self.problems = list(problems)
         self.name = name
 
     def __str__(self) -> str:
-        return "\n".join(self.problems)
+        return "\n".join(str(p) for p in self.problems)
 
     def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
-        """Return the problems as `Problem`s located in the given file and element."""
-        return [Problem("form.schema", {"detail": p}, element_id=element_id, file=file)
-                for p in self.problems]
+        """Return the problems located in the given file and element."""
+        return [replace(p, element_id=element_id, file=file) for p in self.problems]
 
 
 class VersionAltered(EngineError):

@@ -272,6 +272,76 @@ HISTORY: dict[str, Wording] = {
 }
 
 
+# ---- why a form schema was refused (the schema checker's reasons) ------------------------------
+
+
+def _shape(shape: str) -> Callable[[Mapping[str, Any]], str]:
+    """Words asking for a JSON shape (its braces are not placeholders)."""
+    return lambda p: _("must look like {shape}", shape=shape)
+
+
+SCHEMA: dict[str, Wording] = {
+    "form_not_object": "a form must be a JSON object",
+    "keyword_unknown": "'{keyword}' is not a supported keyword",
+    "keyword_not_for_form": "'{keyword}' does not apply to the form",
+    "keyword_not_for_allof_entry": "'{keyword}' does not apply to an allOf entry",
+    "keyword_not_for_field": "'{keyword}' does not apply to this field",
+    "keyword_not_for_type": "'{keyword}' does not apply to type '{type}'",
+    "keyword_not_for_string_items": "'{keyword}' does not apply to list items of type 'string'",
+    "keyword_not_for_object_items": "'{keyword}' does not apply to list items of type 'object'",
+    "not_text": "must be a string",
+    "form_type": "must be 'object'",
+    "allof_not_list": "must be a non-empty list of if/then objects",
+    "allof_entry_not_object": "must be an object with 'if' and 'then'",
+    "properties_not_object": "must be an object of field names and schemas",
+    "field_name": "a field name must start with a letter and use only letters, digits and _",
+    "required_not_names": "must be a list of field names",
+    "additional_properties": "must be false (unknown fields are always refused)",
+    "not_a_field": "'{name}' is not a field of this form",
+    "names_repeated": "names a field more than once",
+    "field_not_object": "must be an object",
+    "list_in_group": "lists inside a list of groups are not supported (one level only)",
+    "object_outside_list": "objects are only supported as list items (type 'array' with "
+                           "'items')",
+    "type_unsupported": "must be one of: {supported}",
+    "const_only_true": "only true is supported (a box to be checked)",
+    "default_invalid": "{value} is not a valid value here",
+    "format_unsupported": "{format} is not a supported format (supported: {supported})",
+    "enum_names_without_enum": "needs an 'enum' to name",
+    "enum_not_texts": "must be a non-empty list of strings",
+    "enum_repeated": "lists a choice more than once",
+    "enum_blank": "choices must not be blank or start or end with spaces",
+    "enum_excludes": "'{keyword}' cannot be combined with 'enum'",
+    "enum_names_mismatch": "must list one non-blank label for each choice",
+    "count_not_whole": "must be a whole number, 0 or more",
+    "greater_than": "must not be greater than {other}",
+    "bound_not_whole": "must be a whole number",
+    "bound_not_number": "must be a number",
+    "items_missing": "is required: an object describing each item",
+    "list_of_lists": "lists of lists are not supported (one level only)",
+    "items_type": "list items must be of type 'string' or 'object'",
+    "needs": "is required with {other}",
+    "then_shape": _shape('{"required": ["<field>", ...]}'),
+    "then_required_not_names": "must be a non-empty list of field names",
+    "if_shape": _shape('{"properties": {"<field>": {"const": <value>}}}'),
+    "if_required": "may only be ['{name}']",
+    "const_shape": _shape('{"const": <value>}'),
+    "const_impossible": "{value} is not a possible value of '{name}'",
+}
+
+
+def schema_text(reason: str, params: Mapping[str, Any] | None = None, path: str = "") -> str:
+    """Why a form schema was refused, in words, after the dotted path it is about."""
+    words = _say(SCHEMA, reason, params or {})
+    return f"{path}: {words}" if path else words
+
+
+def _schema_problem(p: Mapping[str, Any]) -> str:
+    params = p.get("reason_params")
+    return schema_text(str(p.get("reason", "")), params if isinstance(params, Mapping) else {},
+                       str(p.get("path") or ""))
+
+
 # ---- problems of a process definition -----------------------------------------------------------
 
 # Why a procedure plug-in reads a task or field (the reason codes of its contract).
@@ -349,7 +419,7 @@ PROBLEMS: dict[str, Wording] = {
     "lanes.unknown_keys": "Lane '{lane}' has unknown keys: {keys}.",
     "lanes.role_missing": "Lane '{lane}' has rule 'role' but names no role.",
     "lanes.role_not_taken": "Lane '{lane}': only the 'role' rule takes a role.",
-    "form.schema": "{detail}",
+    "form.schema": _schema_problem,
 }
 
 
