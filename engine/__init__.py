@@ -2,7 +2,8 @@
 
 from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import ProcessSource, load_process, read_process_dir
-from engine.definitions.forms import VALIDATION_CODES, Field, FormDefinition
+from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
+from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
 from engine.runtime import REPLAY_CODES, Difference, ReplayResult
@@ -70,11 +71,14 @@ __all__ = [
     "CHAIN_CODES",
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
+    "EXPRESSION_REASONS",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "PROBLEM_CODES",
     "REPLAY_CODES",
     "ROLES",
+    "SCHEMA_REASONS",
+    "STATEMENT_KINDS",
     "STEP_CODES",
     "TITLE_CODES",
     "VALIDATION_CODES",

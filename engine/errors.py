@@ -8,7 +8,7 @@ checked against the complete list.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 
@@ -107,7 +107,12 @@ class InvalidForm(EngineError):
 class ProcessFailed(EngineError):
     """The diagram could not continue (a failing condition or script); nothing was saved."""
 
-    codes: ClassVar = {"process.failed": ("detail",)}
+    codes: ClassVar = {
+        # an expression (condition, timer) or a script failed: an ExpressionError's reason
+        "process.expression_failed": ("task", "expression", "reason", "reason_params", "line"),
+        "process.script_failed": ("task", "reason", "reason_params", "line"),
+        "process.failed": ("detail",),  # anything else: SpiffWorkflow's own explanation
+    }
 
 
 class ReplayDiverged(EngineError):
@@ -117,21 +122,31 @@ class ReplayDiverged(EngineError):
 
 
 class ExpressionError(EngineError):
-    """Diagram text was rejected or failed to evaluate; `message` says why, `line` where."""
+    """Diagram text was refused or failed: a `reason` code, its `reason_params`, and the `line`."""
 
-    codes: ClassVar = {"expression.rejected": ("reason", "line")}
+    codes: ClassVar = {"expression.rejected": ("reason", "reason_params", "line")}
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__("expression.rejected", reason=message, line=line)
-        self.message = message
+    def __init__(self, reason: str, line: int | None = None, **reason_params: Any) -> None:
+        super().__init__("expression.rejected", reason=reason, reason_params=reason_params,
+                         line=line)
+        self.reason = reason
+        self.reason_params = reason_params
         self.line = line
 
+    def at_line(self, line: int | None) -> ExpressionError:
+        """The same reason, placed at another line (None: nowhere in particular)."""
+        return ExpressionError(self.reason, line, **self.reason_params)
+
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        what = self.reason + "".join(f" {k}={v!r}" for k, v in sorted(self.reason_params.items()))
+        return f"line {self.line}: {what}" if self.line else what
 
 
 # What a diagram, form or lane file can be refused for: each code with its parameters. A
-# `reason` or `detail` is the checker's, the XML parser's or SpiffWorkflow's own explanation.
+# `detail` is the XML parser's, JSON reader's or SpiffWorkflow's own explanation; refused diagram
+# text carries the evaluator's `reason` code (EXPRESSION_REASONS) with its `reason_params` and the
+# `line` within the text; a form schema problem its dotted `path` and a `reason` code
+# (SCHEMA_REASONS) with `reason_params`; a contract problem the `reason` the procedure needs it.
 PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "folder.no_diagram": ("file",),
     "folder.no_lanes": (),
@@ -146,23 +161,23 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "bpmn.unsupported_event": ("event", "definition"),
     "bpmn.only_timers_caught": (),
     "bpmn.cycle_timer": (),
-    "bpmn.timer_refused": ("reason",),
+    "bpmn.timer_refused": ("reason", "reason_params", "line"),
     "bpmn.timer_missing": (),
     "bpmn.flow_end_unknown": ("end", "ref"),
-    "bpmn.condition_refused": ("reason",),
+    "bpmn.condition_refused": ("reason", "reason_params", "line"),
     "bpmn.lane_without_rule": (),
     "bpmn.task_without_lane": (),
     "bpmn.task_without_form": (),
     "bpmn.form_file_missing": ("file",),
     "bpmn.flow_needs_condition": (),
     "bpmn.gateway_needs_default": (),
-    "bpmn.script_refused": ("reason",),
+    "bpmn.script_refused": ("reason", "reason_params", "line"),
     "lanes.not_an_object": (),
     "lanes.rule_missing": ("lane", "rules"),
     "lanes.unknown_keys": ("lane", "keys"),
     "lanes.role_missing": ("lane",),
     "lanes.role_not_taken": ("lane",),
-    "form.schema": ("detail",),
+    "form.schema": ("path", "reason", "reason_params"),
     "contract.task_missing": ("task", "reason"),
     "contract.field_missing": ("field", "form", "reason"),
     "contract.field_kind": ("field", "form", "reason", "kind", "expected"),
@@ -210,18 +225,17 @@ class FormDefinitionError(EngineError):
 
     codes: ClassVar = {"form_definition.invalid": ("form", "count")}
 
-    def __init__(self, problems: list[str], name: str | None = None) -> None:
+    def __init__(self, problems: list[Problem], name: str | None = None) -> None:
         super().__init__("form_definition.invalid", form=name, count=len(problems))
         self.problems = list(problems)
         self.name = name
 
     def __str__(self) -> str:
-        return "\n".join(self.problems)
+        return "\n".join(str(p) for p in self.problems)
 
     def as_problems(self, file: str | None = None, element_id: str | None = None) -> list[Problem]:
-        """Return the problems as `Problem`s located in the given file and element."""
-        return [Problem("form.schema", {"detail": p}, element_id=element_id, file=file)
-                for p in self.problems]
+        """Return the problems located in the given file and element."""
+        return [replace(p, element_id=element_id, file=file) for p in self.problems]
 
 
 class VersionAltered(EngineError):

@@ -46,6 +46,128 @@ def _not_a_duration(p: Mapping[str, Any]) -> str:
              name=str(p["name"]).replace("_", " "), value=repr(p["value"]))
 
 
+# ---- why diagram text was refused or failed (the evaluator's reasons) -------------------------
+
+
+def _count(n: Any) -> str:
+    """A count with thousands separated, as in 10,000."""
+    return f"{n:,}" if isinstance(n, int) else shown(n)
+
+
+# How a refused statement is named: kinds that are not a keyword (a keyword is shown quoted).
+STATEMENTS: dict[str, str] = {
+    "expression": "an expression on its own",
+    "annotated_assignment": "an annotated assignment",
+    "assignment": "an assignment",
+    "statement": "a statement",
+}
+
+
+def _statement(p: Mapping[str, Any]) -> str:
+    kind = str(p["statement"])
+    return _(STATEMENTS[kind]) if kind in STATEMENTS else f"'{kind}'"
+
+
+REASONS: dict[str, Wording] = {
+    "not_text": "expected text, not '{type}'",
+    "too_long": lambda p: _("the text is too long ({length} characters; at most {limit})",
+                            length=_count(p["length"]), limit=_count(p["limit"])),
+    "syntax": "syntax error: {detail}",
+    "unparsable": "the text cannot be parsed",
+    "too_complex": lambda p: _("the text is too complex (more than {limit} parts)",
+                               limit=_count(p["limit"])),
+    "too_deep": "the expression is nested too deeply",
+    "target_too_deep": "the assignment target is nested too deeply",
+    "call": "function calls are not allowed",
+    "attribute": "attribute access is not allowed",
+    "lambda": "lambda expressions are not allowed",
+    "comprehension": "comprehensions are not allowed",
+    "generator": "generator expressions are not allowed",
+    "fstring": "f-strings are not allowed",
+    "walrus": "assignment expressions (:=) are not allowed",
+    "starred": "starred expressions (*) are not allowed",
+    "await": "'await' is not allowed",
+    "yield": "'yield' is not allowed",
+    "slice_outside_brackets": "slices are only allowed inside brackets",
+    "node": "'{node}' is not allowed",
+    "constant_type": "constants of type '{type}' are not allowed",
+    "private_name": "names starting with '_' are not allowed ('{name}')",
+    "operator": lambda p: _("the operator '**' (power) is not allowed") if p["op"] == "**"
+    else _("the operator '{op}' is not allowed", op=p["op"]),
+    "dict_unpacking": "dictionary unpacking (**) is not allowed",
+    "is_only_none": "'is' and 'is not' may only compare with None",
+    "slice_bounds": "slice bounds must be constant whole numbers",
+    "statement": lambda p: _("statements are not allowed in an expression (found {statement})",
+                             statement=_statement(p)),
+    "script_statement": lambda p: _("{statement} is not allowed in a script; only assignments "
+                                    "and 'pass' are", statement=_statement(p)),
+    "assign_target": "only a name or name[key] can be assigned to",
+    "unknown_name": "unknown name '{name}'",
+    "not_indexable": "a value of type '{type}' cannot be indexed",
+    "not_sliceable": "a value of type '{type}' cannot be sliced",
+    "bad_index": "a value of type '{type}' is indexed by whole numbers, not by a '{key_type}'",
+    "key_missing": "key {key} not found",
+    "index_out_of_range": "index {index} is out of range",
+    "slice_step_zero": "a slice step cannot be zero",
+    "unhashable": "a value of type '{type}' cannot be a dictionary key or a set item",
+    "needs_number": "'{op}' needs a number, not '{type}'",
+    "bad_operands": "'{op}' cannot be used with '{left}' and '{right}'",
+    "cannot_compare": "'{op}' cannot compare '{left}' with '{right}'",
+    "not_container": "'{op}' needs text, a list, a set or a dictionary on its right, not "
+                     "'{type}'",
+    "percent_format": "string formatting with '%' is not allowed",
+    "division_by_zero": "division by zero",
+    "not_finite": "the result is not a finite number",
+    "too_large": "the number would be too large",
+    "result_too_long": lambda p: _("the result would be longer than {limit} items",
+                                   limit=_count(p["limit"])),
+    "data_too_large": "the data is too large or too deeply nested",
+    "failed": "the calculation failed ({error})",
+    "read_only": "'{name}' is read-only here",
+    "script_too_much_data": lambda p: _("the script creates too much data (over {limit} items "
+                                        "or characters)", limit=_count(p["limit"])),
+    "store_too_deep": "the value is nested too deeply to be stored",
+    "store_not_finite": "the value is not a finite number",
+    "store_mixed_set": "a set of mixed types cannot be stored",
+    "store_key_not_text": "dictionary keys must be text to be stored",
+    "store_type": "a value of type '{type}' cannot be stored",
+    "assign_into": "cannot assign into a value of type '{type}'",
+    "service_task": "service tasks are not supported",
+}
+
+
+def reason_text(reason: str, params: Mapping[str, Any] | None = None,
+                line: int | None = None) -> str:
+    """Why diagram text was refused or failed, in words, with the line in the text if known."""
+    words = _say(REASONS, reason, params or {})
+    return _("line {n}: {reason}", n=line, reason=words) if line else words
+
+
+def _why(p: Mapping[str, Any]) -> str:
+    """The evaluator's reason carried in an error's or a problem's params, in words."""
+    params = p.get("reason_params")
+    return reason_text(str(p.get("reason", "")), params if isinstance(params, Mapping) else {},
+                       p.get("line") if isinstance(p.get("line"), int) else None)
+
+
+def _refused(text: str) -> Callable[[Mapping[str, Any]], str]:
+    """Words for refused or failed diagram text: `text` with {reason} and the other params."""
+    def word(p: Mapping[str, Any]) -> str:
+        values = {k: shown(v) for k, v in p.items() if k not in ("reason", "reason_params")}
+        return _(text, **{**values, "reason": _why(p)})
+    return word
+
+
+def _failed_in(text: str, in_task: str) -> Callable[[Mapping[str, Any]], str]:
+    """Words for a process that stopped on failing diagram text, naming the task if known."""
+    def word(p: Mapping[str, Any]) -> str:
+        what = _(in_task if p.get("task") else text, expression=shown(p.get("expression")),
+                 task=shown(p.get("task")))
+        return _("The process could not continue: {what} failed: {reason}. Nothing was saved; "
+                 "tell the process owner.", what=what, reason=_why(p))
+    return word
+
+
 ERRORS: dict[str, Wording] = {
     "task.not_found": "There is no such task.",
     "request.not_found": "There is no such request.",
@@ -90,8 +212,11 @@ ERRORS: dict[str, Wording] = {
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
+    "process.expression_failed": _failed_in("the expression '{expression}'",
+                                            "the expression '{expression}' in '{task}'"),
+    "process.script_failed": _failed_in("a script", "the script of '{task}'"),
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
-    "expression.rejected": "The diagram text was refused: {reason}.",
+    "expression.rejected": _refused("The diagram text was refused: {reason}."),
     "diagram.invalid": "The process definition was refused: {count} problems.",
     "form_definition.invalid": "The form '{form}' was refused: {count} problems.",
 }
@@ -146,6 +271,76 @@ HISTORY: dict[str, Wording] = {
     "history.completed": "The process reached its end",
     "history.event": lambda p: str(p["event"]).replace("_", " "),
 }
+
+
+# ---- why a form schema was refused (the schema checker's reasons) ------------------------------
+
+
+def _shape(shape: str) -> Callable[[Mapping[str, Any]], str]:
+    """Words asking for a JSON shape (its braces are not placeholders)."""
+    return lambda p: _("must look like {shape}", shape=shape)
+
+
+SCHEMA: dict[str, Wording] = {
+    "form_not_object": "a form must be a JSON object",
+    "keyword_unknown": "'{keyword}' is not a supported keyword",
+    "keyword_not_for_form": "'{keyword}' does not apply to the form",
+    "keyword_not_for_allof_entry": "'{keyword}' does not apply to an allOf entry",
+    "keyword_not_for_field": "'{keyword}' does not apply to this field",
+    "keyword_not_for_type": "'{keyword}' does not apply to type '{type}'",
+    "keyword_not_for_string_items": "'{keyword}' does not apply to list items of type 'string'",
+    "keyword_not_for_object_items": "'{keyword}' does not apply to list items of type 'object'",
+    "not_text": "must be a string",
+    "form_type": "must be 'object'",
+    "allof_not_list": "must be a non-empty list of if/then objects",
+    "allof_entry_not_object": "must be an object with 'if' and 'then'",
+    "properties_not_object": "must be an object of field names and schemas",
+    "field_name": "a field name must start with a letter and use only letters, digits and _",
+    "required_not_names": "must be a list of field names",
+    "additional_properties": "must be false (unknown fields are always refused)",
+    "not_a_field": "'{name}' is not a field of this form",
+    "names_repeated": "names a field more than once",
+    "field_not_object": "must be an object",
+    "list_in_group": "lists inside a list of groups are not supported (one level only)",
+    "object_outside_list": "objects are only supported as list items (type 'array' with "
+                           "'items')",
+    "type_unsupported": "must be one of: {supported}",
+    "const_only_true": "only true is supported (a box to be checked)",
+    "default_invalid": "{value} is not a valid value here",
+    "format_unsupported": "{format} is not a supported format (supported: {supported})",
+    "enum_names_without_enum": "needs an 'enum' to name",
+    "enum_not_texts": "must be a non-empty list of strings",
+    "enum_repeated": "lists a choice more than once",
+    "enum_blank": "choices must not be blank or start or end with spaces",
+    "enum_excludes": "'{keyword}' cannot be combined with 'enum'",
+    "enum_names_mismatch": "must list one non-blank label for each choice",
+    "count_not_whole": "must be a whole number, 0 or more",
+    "greater_than": "must not be greater than {other}",
+    "bound_not_whole": "must be a whole number",
+    "bound_not_number": "must be a number",
+    "items_missing": "is required: an object describing each item",
+    "list_of_lists": "lists of lists are not supported (one level only)",
+    "items_type": "list items must be of type 'string' or 'object'",
+    "needs": "is required with {other}",
+    "then_shape": _shape('{"required": ["<field>", ...]}'),
+    "then_required_not_names": "must be a non-empty list of field names",
+    "if_shape": _shape('{"properties": {"<field>": {"const": <value>}}}'),
+    "if_required": "may only be ['{name}']",
+    "const_shape": _shape('{"const": <value>}'),
+    "const_impossible": "{value} is not a possible value of '{name}'",
+}
+
+
+def schema_text(reason: str, params: Mapping[str, Any] | None = None, path: str = "") -> str:
+    """Why a form schema was refused, in words, after the dotted path it is about."""
+    words = _say(SCHEMA, reason, params or {})
+    return f"{path}: {words}" if path else words
+
+
+def _schema_problem(p: Mapping[str, Any]) -> str:
+    params = p.get("reason_params")
+    return schema_text(str(p.get("reason", "")), params if isinstance(params, Mapping) else {},
+                       str(p.get("path") or ""))
 
 
 # ---- problems of a process definition -----------------------------------------------------------
@@ -207,10 +402,10 @@ PROBLEMS: dict[str, Wording] = {
     "bpmn.unsupported_event": "A {event} with a {definition} is not supported.",
     "bpmn.only_timers_caught": "Only timer events can be caught by this engine.",
     "bpmn.cycle_timer": "Cycle timers (timeCycle) are not supported; use timeDuration.",
-    "bpmn.timer_refused": "The timer expression is refused: {reason}.",
+    "bpmn.timer_refused": _refused("The timer expression is refused: {reason}."),
     "bpmn.timer_missing": "The timer has no timeDuration or timeDate.",
     "bpmn.flow_end_unknown": "The flow's {end} '{ref}' names no element of the process.",
-    "bpmn.condition_refused": "The condition is refused: {reason}.",
+    "bpmn.condition_refused": _refused("The condition is refused: {reason}."),
     "bpmn.lane_without_rule": "The lane has no rule in lanes.json.",
     "bpmn.task_without_lane": "The task is in no lane, so nobody could do it.",
     "bpmn.task_without_form": "The user task names no form (property formJsonSchemaFilename).",
@@ -219,13 +414,13 @@ PROBLEMS: dict[str, Wording] = {
                                  "be the gateway's default).",
     "bpmn.gateway_needs_default": "The gateway has no default flow and its conditions may all "
                                   "be false: add a default flow.",
-    "bpmn.script_refused": "The script is refused: {reason}.",
+    "bpmn.script_refused": _refused("The script is refused: {reason}."),
     "lanes.not_an_object": "lanes.json must be an object keyed by lane id.",
     "lanes.rule_missing": "Lane '{lane}' needs a rule, one of: {rules}.",
     "lanes.unknown_keys": "Lane '{lane}' has unknown keys: {keys}.",
     "lanes.role_missing": "Lane '{lane}' has rule 'role' but names no role.",
     "lanes.role_not_taken": "Lane '{lane}': only the 'role' rule takes a role.",
-    "form.schema": "{detail}",
+    "form.schema": _schema_problem,
 }
 
 

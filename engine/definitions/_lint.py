@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from engine.definitions.expressions import check_expression, check_script
-from engine.errors import Problem
+from engine.errors import ExpressionError, Problem
 
 from ._lanes import LaneRule
 
@@ -76,6 +76,11 @@ class _Checker:
             code, params, element_id=at.get("id"), element_name=at.get("name"),
             line=at.sourceline, file=self.filename))
 
+    def add_refused(self, at: etree._Element, code: str, refused: ExpressionError) -> None:
+        """Record refused diagram text: the evaluator's reason and the line within the text."""
+        self.add(at, code, reason=refused.reason, reason_params=refused.reason_params,
+                 line=refused.line)
+
     def run(self) -> None:
         """Apply every rule."""
         for element in self.process:
@@ -128,9 +133,9 @@ class _Checker:
         for tag in ("timeDuration", "timeDate", "timeCycle"):
             expression = definition.find(f"bpmn:{tag}", NS)
             if expression is not None:
-                reason = check_expression((expression.text or "").strip())
-                if reason:
-                    self.add(event, "bpmn.timer_refused", reason=reason)
+                refused = check_expression((expression.text or "").strip())
+                if refused:
+                    self.add_refused(event, "bpmn.timer_refused", refused)
                 return
         self.add(event, "bpmn.timer_missing")
 
@@ -141,9 +146,9 @@ class _Checker:
                 self.add(flow, "bpmn.flow_end_unknown", end=end, ref=ref)
         condition = flow.find("bpmn:conditionExpression", NS)
         if condition is not None:
-            reason = check_expression((condition.text or "").strip())
-            if reason:
-                self.add(flow, "bpmn.condition_refused", reason=reason)
+            refused = check_expression((condition.text or "").strip())
+            if refused:
+                self.add_refused(flow, "bpmn.condition_refused", refused)
 
     def _check_lane(self, lane: etree._Element) -> None:
         if lane.get("id") not in self.lane_rules:
@@ -202,6 +207,6 @@ class _Checker:
         return found
 
     def _check_script_text(self, element: etree._Element, text: str) -> None:
-        reason = check_script(text or "")
-        if reason:
-            self.add(element, "bpmn.script_refused", reason=reason)
+        refused = check_script(text or "")
+        if refused:
+            self.add_refused(element, "bpmn.script_refused", refused)

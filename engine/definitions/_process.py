@@ -7,7 +7,7 @@ Loading collects every problem it can find and raises them together as `InvalidD
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +186,8 @@ def _id_at_line(tree: etree._ElementTree, line: int) -> str | None:
 def _form_problems(forms: dict[str, Any]) -> list[Problem]:
     problems = []
     for name, schema in forms.items():
-        for message in check_form(schema, name):
-            problems.append(Problem("form.schema", {"detail": message}, file=f"forms/{name}"))
+        for problem in check_form(schema, name):
+            problems.append(replace(problem, file=f"forms/{name}"))
     return problems
 
 

@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import Clock, clock_in_force
 from engine.definitions import LoadedProcess
-from engine.errors import Conflict, ProcessFailed
+from engine.errors import Conflict, ExpressionError, ProcessFailed
 
 from ._state import dump_state, load_state, new_workflow
 
@@ -116,8 +116,24 @@ def _run(step) -> None:
     try:
         step()
     except SpiffWorkflowException as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise ProcessFailed("process.failed", detail=message.rstrip(". ")) from error
+        raise _failure(error) from error
+
+
+def _failure(error: SpiffWorkflowException) -> ProcessFailed:
+    """ProcessFailed for a SpiffWorkflow error: an expression's or script's reason if it has one."""
+    cause = getattr(error, "exception", None)
+    if isinstance(cause, ExpressionError):
+        spec = getattr(getattr(error, "task", None), "task_spec", None)
+        task = (getattr(spec, "bpmn_name", None) or getattr(spec, "bpmn_id", None)
+                or getattr(spec, "name", None))
+        where = {"task": task, "reason": cause.reason, "reason_params": cause.reason_params,
+                 "line": cause.line}
+        expression = getattr(error, "expression", None)
+        if expression is not None:
+            return ProcessFailed("process.expression_failed", expression=expression, **where)
+        return ProcessFailed("process.script_failed", **where)
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return ProcessFailed("process.failed", detail=message.rstrip(". "))
 
 
 def ready_user_tasks(workflow: BpmnWorkflow, process: LoadedProcess) -> list[ReadySpec]:

@@ -47,7 +47,7 @@ class SafeEnvironment(BasePythonScriptEngineEnvironment):
 
     def call_service(self, context: Mapping[str, Any], **kwargs: Any) -> Any:
         """Refuse: the engine has no service tasks."""
-        raise ExpressionError("service tasks are not supported")
+        raise ExpressionError("service_task")
 
 
 def _short(text: Any) -> str:
@@ -56,12 +56,18 @@ def _short(text: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _task_error(task: Any, summary: str, text: Any, err: ExpressionError) -> WorkflowTaskException:
-    """A WorkflowTaskException reporting `err` against `task`."""
+def _task_error(task: Any, summary: str, text: Any, err: ExpressionError,
+                expression: str | None = None) -> WorkflowTaskException:
+    """A WorkflowTaskException reporting `err` against `task` (`expression`: the text, if one)."""
     lines = str(text).splitlines() if err.line else []
     error_line = lines[err.line - 1] if err.line and err.line <= len(lines) else ""
-    return WorkflowTaskException(f"{summary}: {err}", task=task, exception=err,
-                                 line_number=err.line, error_line=error_line)
+    failure = WorkflowTaskException(f"{summary}: {err}", task=task, exception=err,
+                                    line_number=err.line, error_line=error_line)
+    # Kept for the runtime, which reports the reason and which expression failed (SpiffWorkflow
+    # takes `exception` but keeps only its class name).
+    failure.exception = err
+    failure.expression = expression
+    return failure
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -83,9 +89,9 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def validate(self, expression: str) -> None:
         """Raise SyntaxError with the reason if `expression` is not allowed (DMN relies on it)."""
-        reason = check_expression(expression)
-        if reason is not None:
-            raise SyntaxError(reason)
+        refused = check_expression(expression)
+        if refused is not None:
+            raise SyntaxError(str(refused))
 
     def evaluate(self, task: Any, expression: str,
                  external_context: Mapping[str, Any] | None = None) -> Any:
@@ -94,7 +100,7 @@ class SafeScriptEngine(PythonScriptEngine):
             return self.environment.evaluate(expression, task.data, external_context)
         except ExpressionError as err:
             summary = f"cannot evaluate expression '{_short(expression)}'"
-            raise _task_error(task, summary, expression, err) from None
+            raise _task_error(task, summary, expression, err, _short(expression)) from None
 
     def execute(self, task: Any, script: str,
                 external_context: Mapping[str, Any] | None = None) -> bool:
@@ -106,4 +112,4 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def call_service(self, task: Any, **kwargs: Any) -> Any:
         """Refuse: the engine has no service tasks."""
-        raise WorkflowTaskException("service tasks are not supported", task=task)
+        raise _task_error(task, "cannot call a service", "", ExpressionError("service_task"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import InvalidDiagram, load_process, read_process_dir
+from engine import InvalidDiagram, Problem, load_process, read_process_dir
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 REQUEST = read_process_dir(PROCESSES / "social_media_account")
@@ -156,8 +156,10 @@ def test_an_unsupported_form_keyword_is_refused_at_load():
     forms = copy.deepcopy(REQUEST.forms)
     forms["define_account.json"]["properties"]["purpose"]["pattern"] = "^.*$"
     problems = refused(replace(REQUEST, forms=forms))
-    assert any(p.file == "forms/define_account.json" and p.code == "form.schema"
-               and "pattern" in p.params["detail"] for p in problems)
+    assert Problem("form.schema", {"path": "properties.purpose.pattern",
+                                   "reason": "keyword_unknown",
+                                   "reason_params": {"keyword": "pattern"}},
+                   file="forms/define_account.json") in problems
 
 
 def test_a_gateway_without_default_whose_conditions_may_all_fail_is_refused():

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import engine.errors as errors
-from engine import PROBLEM_CODES, EngineError, error_codes
+from engine import EXPRESSION_REASONS, PROBLEM_CODES, SCHEMA_REASONS, EngineError, error_codes
+from engine.definitions.expressions._check import _REJECTED
 
 ENGINE = Path(errors.__file__).resolve().parent
 CODE = re.compile(r"[a-z_]+\.[a-z_]+\Z")
@@ -82,3 +83,48 @@ def test_every_problem_the_definitions_make_has_a_registered_code():
                 used.add(node.value)
     assert used, "no problem codes found: the pattern is out of date"
     assert used - NOT_CODES - set(PROBLEM_CODES) == set()
+
+
+def reason_calls(path: Path):
+    """(reason, keyword names) of each ExpressionError(...) or _reject(node, ...) with a literal."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None)
+        args = node.args if name == "ExpressionError" else node.args[1:] if name == "_reject" \
+            else None
+        if args and isinstance(args[0], ast.Constant):
+            yield node.lineno, args[0].value, {k.arg for k in node.keywords}
+
+
+def test_every_expression_reason_raised_is_registered_with_its_params():
+    files = [*sorted((ENGINE / "definitions" / "expressions").glob("*.py")),
+             ENGINE / "runtime" / "_scripting.py"]
+    found = [(path, *call) for path in files for call in reason_calls(path)]
+    assert len(found) > 40, "no reasons found: the pattern is out of date"
+    bad = [f"{path.name}:{line}: {reason} {sorted(names)}" for path, line, reason, names in found
+           if set(EXPRESSION_REASONS.get(reason, ("?",))) != names]
+    assert bad == []
+    assert set(_REJECTED.values()) <= set(EXPRESSION_REASONS)
+
+
+def test_every_schema_reason_recorded_is_registered_with_its_params():
+    found = []
+    for node in ast.walk(ast.parse((ENGINE / "definitions" / "forms" / "_schema.py").read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        names = {k.arg for k in node.keywords}
+        if node.func.attr == "add" and isinstance(node.args[1], ast.IfExp):
+            choice = node.args[1]  # one reason or another, both literal
+            found += [(node.lineno, getattr(c, "value", "(not a literal reason)"), names)
+                      for c in (choice.body, choice.orelse)]
+        elif node.func.attr == "add" and isinstance(node.args[1], ast.Constant):
+            found.append((node.lineno, node.args[1].value, names))
+        elif node.func.attr == "keywords" and isinstance(node.args[3], ast.Constant):
+            found.append((node.lineno, node.args[3].value, names | {"keyword"}))
+        elif node.func.attr == "add" and getattr(node.args[1], "id", None) != "misplaced":
+            found.append((node.lineno, "(not a literal reason)", names))  # keywords() passes one
+    assert len(found) > 40, "no reasons found: the pattern is out of date"
+    bad = [f"_schema.py:{line}: {reason} {sorted(names)}" for line, reason, names in found
+           if set(SCHEMA_REASONS.get(reason, ("?",))) != names]
+    assert bad == []

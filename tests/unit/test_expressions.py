@@ -92,49 +92,53 @@ def test_evaluate_does_not_change_data() -> None:
     assert data == DATA
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("__import__('os').system('id')", "function calls are not allowed"),
-    ("().__class__.__base__.__subclasses__()", "function calls are not allowed"),
-    ("open('/etc/passwd')", "function calls are not allowed"),
-    ("x.__class__", "attribute access is not allowed"),
-    ("x.upper", "attribute access is not allowed"),
-    ("[c for c in x]", "comprehensions are not allowed"),
-    ("{k: 1 for k in x}", "comprehensions are not allowed"),
-    ("(c for c in x)", "generator expressions are not allowed"),
-    ("lambda: 1", "lambda expressions are not allowed"),
-    ("(y := 1)", "assignment expressions (:=) are not allowed"),
-    ('f"{x}"', "f-strings are not allowed"),
-    ("2 ** 100000", "the operator '**' (power) is not allowed"),
-    ('"a" * 10**9', "the operator '**' (power) is not allowed"),
-    ("_secret", "names starting with '_' are not allowed"),
-    ("__builtins__", "names starting with '_' are not allowed"),
-    ("[*x]", "starred expressions (*) are not allowed"),
-    ("{**x}", "dictionary unpacking (**) is not allowed"),
-    ("x & 1", "the operator '&' is not allowed"),
-    ("x << 1", "the operator '<<' is not allowed"),
-    ("~x", "the operator '~' is not allowed"),
-    ("x is 1", "'is' and 'is not' may only compare with None"),
-    ("x[a:b]", "slice bounds must be constant whole numbers"),
-    ("b'raw'", "constants of type 'bytes' are not allowed"),
-    ("1j", "constants of type 'complex' are not allowed"),
-    ("import os", "statements are not allowed in an expression (found 'import')"),
-    ("x = 1", "statements are not allowed in an expression (found an assignment)"),
-    ("def f(): pass", "statements are not allowed in an expression (found 'def')"),
-    ("await x", "'await' is not allowed"),
-    ("a +", "syntax error"),
-    ("", "syntax error"),
+@pytest.mark.parametrize(("text", "reason", "params"), [
+    ("__import__('os').system('id')", "call", {}),
+    ("().__class__.__base__.__subclasses__()", "call", {}),
+    ("open('/etc/passwd')", "call", {}),
+    ("x.__class__", "attribute", {}),
+    ("x.upper", "attribute", {}),
+    ("[c for c in x]", "comprehension", {}),
+    ("{k: 1 for k in x}", "comprehension", {}),
+    ("(c for c in x)", "generator", {}),
+    ("lambda: 1", "lambda", {}),
+    ("(y := 1)", "walrus", {}),
+    ('f"{x}"', "fstring", {}),
+    ("2 ** 100000", "operator", {"op": "**"}),
+    ('"a" * 10**9', "operator", {"op": "**"}),
+    ("_secret", "private_name", {"name": "_secret"}),
+    ("__builtins__", "private_name", {"name": "__builtins__"}),
+    ("[*x]", "starred", {}),
+    ("{**x}", "dict_unpacking", {}),
+    ("x & 1", "operator", {"op": "&"}),
+    ("x << 1", "operator", {"op": "<<"}),
+    ("~x", "operator", {"op": "~"}),
+    ("x is 1", "is_only_none", {}),
+    ("x[a:b]", "slice_bounds", {}),
+    ("b'raw'", "constant_type", {"type": "bytes"}),
+    ("1j", "constant_type", {"type": "complex"}),
+    ("import os", "statement", {"statement": "import"}),
+    ("x = 1", "statement", {"statement": "assignment"}),
+    ("def f(): pass", "statement", {"statement": "def"}),
+    ("await x", "await", {}),
+    ("a +", "syntax", {"detail": "invalid syntax"}),
+    ("", "syntax", {"detail": "invalid syntax"}),
 ])
-def test_hostile_or_unsupported_expressions_are_rejected(text: str, reason: str) -> None:
+def test_hostile_or_unsupported_expressions_are_rejected(text: str, reason: str,
+                                                         params: dict) -> None:
     with pytest.raises(ExpressionError) as caught:
         compile_expression(text)
-    assert reason in caught.value.message
-    assert check_expression(text) == str(caught.value)
+    assert (caught.value.reason, caught.value.reason_params) == (reason, params)
+    assert caught.value.params == {"reason": reason, "reason_params": params, "line": None}
+    refused = check_expression(text)
+    assert refused is not None and (refused.reason, refused.reason_params) == (reason, params)
 
 
 def test_rejection_reports_line_only_for_multiline_text() -> None:
     assert compile_expression_error("open('x')").line is None
     error = compile_expression_error("(a ==\n open('x'))")
-    assert error.line == 2 and str(error) == "line 2: function calls are not allowed"
+    assert (error.line, error.reason) == (2, "call")
+    assert str(error) == "line 2: call"
 
 
 def compile_expression_error(text: str) -> ExpressionError:
@@ -143,42 +147,50 @@ def compile_expression_error(text: str) -> ExpressionError:
     return caught.value
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("x" * (MAX_EXPRESSION_CHARS + 1), "too long"),
-    (" + ".join(["a"] * 400), "too complex"),
-    ("-" * 100 + "1", "nested too deeply"),
-    ("[" * 100 + "]" * 100, "nested too deeply"),
+@pytest.mark.parametrize(("text", "reason", "params"), [
+    ("x" * (MAX_EXPRESSION_CHARS + 1), "too_long",
+     {"length": MAX_EXPRESSION_CHARS + 1, "limit": MAX_EXPRESSION_CHARS}),
+    (" + ".join(["a"] * 400), "too_complex", {"limit": 1_000}),
+    ("-" * 100 + "1", "too_deep", {}),
+    ("[" * 100 + "]" * 100, "too_deep", {}),
 ])
-def test_size_and_depth_are_bounded(text: str, reason: str) -> None:
-    assert reason in (check_expression(text) or "")
+def test_size_and_depth_are_bounded(text: str, reason: str, params: dict) -> None:
+    refused = check_expression(text)
+    assert refused is not None and (refused.reason, refused.reason_params) == (reason, params)
 
 
-@pytest.mark.parametrize(("text", "data", "message"), [
-    ("x", {}, "unknown name 'x'"),
-    ('"a" < 1', {}, "'<' not supported between instances of 'str' and 'int'"),
-    ("1 / 0", {}, "division by zero"),
-    ("n // 0", {"n": 4}, "division by zero"),
-    ("n % 0", {"n": 4}, "division by zero"),
-    ('d["missing"]', {"d": {}}, "key 'missing' not found"),
-    ("items[5]", {"items": [1]}, "index 5 is out of range"),
-    ("items['a']", {"items": [1]}, "list indices must be integers"),
-    ("n[0]", {"n": 4}, "a value of type 'int' cannot be indexed"),
-    ("-s", {"s": "a"}, "'-' needs a number, not 'str'"),
-    ("d + 1", {"d": {}}, "'+' cannot be used with 'dict' and 'int'"),
-    ("None + 1", {}, "'+' cannot be used with 'NoneType' and 'int'"),
-    ('"%s" % n', {"n": 1}, "string formatting with '%' is not allowed"),
-    ('"a" * n', {"n": 10**9}, "longer than 10,000"),
-    ("[0] * n", {"n": 10_001}, "longer than 10,000"),
-    ("n * n", {"n": 10**200}, "too large"),
-    ("1e308 * 10", {}, "not a finite number"),
-    ("1 in n", {"n": 2}, "not iterable"),
-    ("{[1]}", {}, "unhashable type: 'list'"),
+@pytest.mark.parametrize(("text", "data", "reason", "params"), [
+    ("x", {}, "unknown_name", {"name": "x"}),
+    ('"a" < 1', {}, "cannot_compare", {"op": "<", "left": "str", "right": "int"}),
+    ("1 / 0", {}, "division_by_zero", {}),
+    ("n // 0", {"n": 4}, "division_by_zero", {}),
+    ("n % 0", {"n": 4}, "division_by_zero", {}),
+    ('d["missing"]', {"d": {}}, "key_missing", {"key": "'missing'"}),
+    ("items[5]", {"items": [1]}, "index_out_of_range", {"index": "5"}),
+    ("items['a']", {"items": [1]}, "bad_index", {"type": "list", "key_type": "str"}),
+    ("n[0]", {"n": 4}, "not_indexable", {"type": "int"}),
+    ("d[1:2]", {"d": {}}, "not_sliceable", {"type": "dict"}),
+    ("s[::0]", {"s": "ab"}, "slice_step_zero", {}),
+    ("-s", {"s": "a"}, "needs_number", {"op": "-", "type": "str"}),
+    ("d + 1", {"d": {}}, "bad_operands", {"op": "+", "left": "dict", "right": "int"}),
+    ("None + 1", {}, "bad_operands", {"op": "+", "left": "NoneType", "right": "int"}),
+    ('"a" + 1', {}, "bad_operands", {"op": "+", "left": "str", "right": "int"}),
+    ('"%s" % n', {"n": 1}, "percent_format", {}),
+    ('"a" * n', {"n": 10**9}, "result_too_long", {"limit": 10_000}),
+    ("[0] * n", {"n": 10_001}, "result_too_long", {"limit": 10_000}),
+    ("n * n", {"n": 10**200}, "too_large", {}),
+    ("n / 1", {"n": 10**400}, "too_large", {}),
+    ("1e308 * 10", {}, "not_finite", {}),
+    ("1 in n", {"n": 2}, "not_container", {"op": "in", "type": "int"}),
+    ("[1] in {1}", {}, "unhashable", {"type": "list"}),
+    ("{[1]}", {}, "unhashable", {"type": "list"}),
+    ("{[1]: 2}", {}, "unhashable", {"type": "list"}),
+    ("d[[1]]", {"d": {}}, "unhashable", {"type": "list"}),
 ])
-def test_runtime_errors_are_readable(text: str, data: dict, message: str) -> None:
+def test_runtime_errors_have_reasons(text: str, data: dict, reason: str, params: dict) -> None:
     with pytest.raises(ExpressionError) as caught:
         evaluate(text, data)
-    assert message in str(caught.value)
-    assert "Traceback" not in str(caught.value)
+    assert (caught.value.reason, caught.value.reason_params) == (reason, params)
 
 
 def test_short_circuit_skips_the_failing_operand() -> None:
@@ -234,59 +246,66 @@ def test_script_is_dedented() -> None:
     assert data == {"a": 1, "b": 2, "c": 4}
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("import os", "line 1: 'import' is not allowed in a script"),
-    ("from os import system", "line 1: 'import' is not allowed in a script"),
-    ("def f(): pass", "line 1: 'def' is not allowed in a script"),
-    ("a = 1\nfor i in a: pass", "line 2: 'for' is not allowed in a script"),
-    ("a = 1\n\ndel a", "line 3: 'del' is not allowed in a script"),
-    ("if a: b = 1", "line 1: 'if' is not allowed in a script"),
-    ("while True: pass", "line 1: 'while' is not allowed in a script"),
-    ("with a: pass", "line 1: 'with' is not allowed in a script"),
-    ("class A: pass", "line 1: 'class' is not allowed in a script"),
-    ("try:\n    a = 1\nexcept: pass", "line 1: 'try' is not allowed in a script"),
-    ("global a", "line 1: 'global' is not allowed in a script"),
-    ("a: int = 1", "an annotated assignment is not allowed"),
-    ("a", "an expression on its own is not allowed"),
-    ('__import__("os").system("id")', "line 1: function calls are not allowed"),
-    ("a = 1\nb = open('x')", "line 2: function calls are not allowed"),
-    ("x.y = 1", "attribute access is not allowed"),
-    ("a, b = 1, 2", "only a name or name[key] can be assigned to"),
-    ("a[1:2] = [3]", "only a name or name[key] can be assigned to"),
-    ("_a = 1", "names starting with '_' are not allowed"),
-    ("a **= 2", "the operator '**' (power) is not allowed"),
-    ("a = [c for c in b]", "comprehensions are not allowed"),
-    ("a = (", "syntax error"),
-    ("a = 1\n" * (MAX_SCRIPT_CHARS // 6 + 1), "too long"),
+@pytest.mark.parametrize(("text", "line", "reason", "params"), [
+    ("import os", 1, "script_statement", {"statement": "import"}),
+    ("from os import system", 1, "script_statement", {"statement": "import"}),
+    ("def f(): pass", 1, "script_statement", {"statement": "def"}),
+    ("a = 1\nfor i in a: pass", 2, "script_statement", {"statement": "for"}),
+    ("a = 1\n\ndel a", 3, "script_statement", {"statement": "del"}),
+    ("if a: b = 1", 1, "script_statement", {"statement": "if"}),
+    ("while True: pass", 1, "script_statement", {"statement": "while"}),
+    ("with a: pass", 1, "script_statement", {"statement": "with"}),
+    ("class A: pass", 1, "script_statement", {"statement": "class"}),
+    ("try:\n    a = 1\nexcept: pass", 1, "script_statement", {"statement": "try"}),
+    ("global a", 1, "script_statement", {"statement": "global"}),
+    ("a: int = 1", 1, "script_statement", {"statement": "annotated_assignment"}),
+    ("a", 1, "script_statement", {"statement": "expression"}),
+    ('__import__("os").system("id")', 1, "call", {}),
+    ("a = 1\nb = open('x')", 2, "call", {}),
+    ("x.y = 1", 1, "attribute", {}),
+    ("a, b = 1, 2", 1, "assign_target", {}),
+    ("a[1:2] = [3]", 1, "assign_target", {}),
+    ("_a = 1", 1, "private_name", {"name": "_a"}),
+    ("a **= 2", 1, "operator", {"op": "**"}),
+    ("a = [c for c in b]", 1, "comprehension", {}),
+    ("a = (", 1, "syntax", {"detail": "'(' was never closed"}),
+    ("a = 1\n" * (MAX_SCRIPT_CHARS // 6 + 1), None, "too_long",
+     {"length": 6 * (MAX_SCRIPT_CHARS // 6 + 1), "limit": MAX_SCRIPT_CHARS}),
 ])
-def test_hostile_or_unsupported_scripts_are_rejected(text: str, reason: str) -> None:
-    assert reason in (check_script(text) or "")
+def test_hostile_or_unsupported_scripts_are_rejected(text: str, line: int | None, reason: str,
+                                                     params: dict) -> None:
+    refused = check_script(text)
+    assert refused is not None
+    assert (refused.line, refused.reason, refused.reason_params) == (line, reason, params)
 
 
 def test_script_rejection_carries_line() -> None:
     with pytest.raises(ExpressionError) as caught:
         compile_script("a = 1\nimport os")
     assert caught.value.line == 2
-    assert caught.value.message.startswith("'import' is not allowed")
+    assert caught.value.reason == "script_statement"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("a = 1\nb = missing", "line 2: unknown name 'missing'"),
-    ('count += 1\nperson["name"] = 1 / 0', "line 2: division by zero"),
-    ('person["name"] = "B"\nitems[7] = 1', "line 2: index 7 is out of range"),
-    ('person["name"] = "B"\nnobody["k"] = 1', "line 2: unknown name 'nobody'"),
-    ('person["name"] = "B"\ncount["k"] = 1', "line 2: cannot assign into a value of type 'int'"),
-    ('person[1] = "B"', "dictionary keys must be text"),
-    ("bad = {1: 'a'}", "dictionary keys must be text"),
-    ("bad = {1, 'a'}", "a set of mixed types cannot be stored"),
-    ("count = 1\ncount = count / 0.0", "division by zero"),
+@pytest.mark.parametrize(("text", "line", "reason", "params"), [
+    ("a = 1\nb = missing", 2, "unknown_name", {"name": "missing"}),
+    ('count += 1\nperson["name"] = 1 / 0', 2, "division_by_zero", {}),
+    ('person["name"] = "B"\nitems[7] = 1', 2, "index_out_of_range", {"index": "7"}),
+    ('person["name"] = "B"\nitems["k"] = 1', 2, "bad_index", {"type": "list", "key_type": "str"}),
+    ('person["name"] = "B"\nnobody["k"] = 1', 2, "unknown_name", {"name": "nobody"}),
+    ('person["name"] = "B"\ncount["k"] = 1', 2, "assign_into", {"type": "int"}),
+    ('person[1] = "B"', 1, "store_key_not_text", {}),
+    ("bad = {1: 'a'}", 1, "store_key_not_text", {}),
+    ("bad = {1, 'a'}", 1, "store_mixed_set", {}),
+    ("count = 1\ncount = count / 0.0", 2, "division_by_zero", {}),
 ])
-def test_failing_script_leaves_data_untouched(text: str, message: str) -> None:
+def test_failing_script_leaves_data_untouched(text: str, line: int, reason: str,
+                                              params: dict) -> None:
     data = {"count": 1, "person": {"name": "Ada"}, "items": [1]}
     before = copy.deepcopy(data)
     with pytest.raises(ExpressionError) as caught:
         compile_script(text).run(data)
-    assert message in str(caught.value)
+    assert (caught.value.line, caught.value.reason, caught.value.reason_params) == (
+        line, reason, params)
     assert data == before
 
 
@@ -298,8 +317,9 @@ def test_failing_script_leaves_data_untouched(text: str, message: str) -> None:
 ])
 def test_scripts_cannot_build_memory_bombs(text: str) -> None:
     data = {"s": "ab", "a": {"p": "x" * 100}, "n": 99}
-    with pytest.raises(ExpressionError, match=r"too much data|too large|longer than"):
+    with pytest.raises(ExpressionError) as caught:
         compile_script(text).run(data)
+    assert caught.value.reason in ("script_too_much_data", "too_large", "result_too_long")
     assert data == {"s": "ab", "a": {"p": "x" * 100}, "n": 99}
 
 
@@ -307,5 +327,7 @@ def test_script_context_is_readable_but_read_only() -> None:
     data = {"a": 1}
     compile_script("b = a + c").run(data, {"c": 2})
     assert data == {"a": 1, "b": 3}
-    with pytest.raises(ExpressionError, match="'c' is read-only here"):
+    with pytest.raises(ExpressionError) as caught:
         compile_script("c = 5").run(data, {"c": 2})
+    assert (caught.value.reason, caught.value.reason_params) == ("read_only", {"name": "c"})
+    assert caught.value.line == 1

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from engine.definitions.forms import (
+    SCHEMA_REASONS,
     Field,
     FormDefinition,
     FormDefinitionError,
@@ -18,6 +19,7 @@ from engine.definitions.forms import (
     load_form,
 )
 from engine.errors import InvalidForm, Problem
+from web import wording
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -112,11 +114,19 @@ def messages_of(form: FormDefinition, data: Any) -> dict[str, list[tuple[str, di
 
 
 def problems_of(schema: Any) -> list[str]:
-    """Check a schema that must be refused: load_form and check_form agree on its problems."""
+    """A refused schema's problems in words ('path: why'); load_form and check_form agree."""
     with pytest.raises(FormDefinitionError) as caught:
         load_form(schema, "broken")
     assert caught.value.problems == check_form(schema, "broken")
-    return caught.value.problems
+    return worded(caught.value.problems)
+
+
+def worded(problems: list[Problem]) -> list[str]:
+    """Form schema problems in words; each is a `form.schema` problem with a known reason."""
+    assert all(p.code == "form.schema" and p.params["reason"] in SCHEMA_REASONS
+               and set(p.params["reason_params"]) == set(SCHEMA_REASONS[p.params["reason"]])
+               for p in problems)
+    return [wording.problem_text(p) for p in problems]
 
 
 def with_property(name: str, prop: Any, **top: Any) -> dict[str, Any]:
@@ -729,12 +739,13 @@ def test_form_definition_error_carries_every_problem() -> None:
         load_form(schema, "define_account")
     error = caught.value
     assert error.name == "define_account"
-    assert str(error) == "\n".join(error.problems)
+    assert str(error) == "\n".join(str(p) for p in error.problems)
     assert error.as_problems(file="forms/define_account.json", element_id="define_account") == [
-        Problem("form.schema", {"detail": "foo: 'foo' is not a supported keyword"},
+        Problem("form.schema", {"path": "foo", "reason": "keyword_unknown",
+                                "reason_params": {"keyword": "foo"}},
                 element_id="define_account", file="forms/define_account.json"),
-        Problem("form.schema", {"detail": "properties.x.pattern: 'pattern' is not a supported "
-                                          "keyword"},
+        Problem("form.schema", {"path": "properties.x.pattern", "reason": "keyword_unknown",
+                                "reason_params": {"keyword": "pattern"}},
                 element_id="define_account", file="forms/define_account.json"),
     ]
 
@@ -773,13 +784,14 @@ def test_enum_names_label_each_choice_and_the_error_message():
 def test_enum_names_without_labels_for_every_choice_are_refused():
     short = {**LABELLED, "properties": {"decision": {
         "type": "string", "enum": ["approve", "reject"], "enumNames": ["Approve"]}}}
-    assert check_form(short, "short") == [
+    assert worded(check_form(short, "short")) == [
         "properties.decision.enumNames: must list one non-blank label for each choice"]
 
 
 def test_enum_names_without_an_enum_are_refused():
     loose = {**LABELLED, "properties": {"decision": {"type": "string", "enumNames": ["A"]}}}
-    assert check_form(loose, "loose") == ["properties.decision.enumNames: needs an 'enum' to name"]
+    assert worded(check_form(loose, "loose")) == [
+        "properties.decision.enumNames: needs an 'enum' to name"]
 
 
 def test_a_field_without_enum_names_labels_choices_by_their_values():

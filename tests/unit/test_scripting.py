@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions.expressions import ExpressionError
 from engine.runtime import SafeEnvironment, SafeScriptEngine
+from engine.runtime._advance import _failure
 
 NS = (
     'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -178,7 +179,7 @@ def test_hostile_script_fails_and_runs_nothing(marker: Path) -> None:
     workflow = _workflow(SCRIPT_ONLY.replace("{script}", script), "scripted")
     with pytest.raises(WorkflowTaskException) as caught:
         workflow.do_engine_steps()
-    assert "function calls are not allowed" in str(caught.value)
+    assert caught.value.exception.reason == "call"
     assert caught.value.line_number == 1
     assert not marker.exists()
     assert workflow.get_tasks(spec_name="run", state=TaskState.ERROR)
@@ -187,23 +188,29 @@ def test_hostile_script_fails_and_runs_nothing(marker: Path) -> None:
 def test_hostile_condition_fails_and_runs_nothing(marker: Path) -> None:
     condition = f"().__class__.__base__.__subclasses__() or open('{marker}', 'w')"
     workflow = _approval("approve", condition=condition)
-    with pytest.raises(WorkflowTaskException, match="not allowed"):
+    with pytest.raises(WorkflowTaskException) as caught:
         _step(workflow)
+    assert caught.value.exception.reason == "call"
+    assert caught.value.expression.startswith("().__class__")
     assert not marker.exists()
 
 
 def test_hostile_timer_expression_fails(marker: Path) -> None:
     workflow = _approval("approve", timer=f"__import__('os').system('touch {marker}')")
-    with pytest.raises(WorkflowTaskException, match="function calls are not allowed"):
+    with pytest.raises(WorkflowTaskException) as caught:
         _step(workflow)
+    assert caught.value.exception.reason == "call"
     assert not marker.exists()
 
 
 def test_failing_script_leaves_task_data_untouched() -> None:
     script = "first = 1\nsecond = missing + 1"
     workflow = _workflow(SCRIPT_ONLY.replace("{script}", script), "scripted", keep="yes")
-    with pytest.raises(WorkflowTaskException, match="unknown name 'missing'") as caught:
+    with pytest.raises(WorkflowTaskException) as caught:
         workflow.do_engine_steps()
+    assert caught.value.exception.reason == "unknown_name"
+    assert caught.value.exception.reason_params == {"name": "missing"}
+    assert caught.value.expression is None  # a script, not an expression
     assert caught.value.line_number == 2
     assert caught.value.error_line == "second = missing + 1"
     task = workflow.get_tasks(spec_name="run", state=TaskState.ERROR)[0]
@@ -213,7 +220,7 @@ def test_failing_script_leaves_task_data_untouched() -> None:
 def test_validate_raises_syntax_error_with_reason() -> None:
     engine = SafeScriptEngine()
     engine.validate("a == 1")
-    with pytest.raises(SyntaxError, match="function calls are not allowed"):
+    with pytest.raises(SyntaxError, match="call"):
         engine.validate("open('x')")
     with pytest.raises(SyntaxError):
         engine.validate("< 5")
@@ -229,12 +236,12 @@ def test_environment_cannot_be_swapped_for_the_eval_one() -> None:
 def test_environment_direct_calls_use_the_evaluator(marker: Path) -> None:
     environment = SafeScriptEngine().environment
     assert environment.evaluate("a + b", {"a": 1}, external_context={"b": 2}) == 3
-    with pytest.raises(ExpressionError, match="not allowed"):
+    with pytest.raises(ExpressionError, match="call"):
         environment.evaluate(f"open('{marker}', 'w')", {})
     data = {"a": 1}
     assert environment.execute("b = a + c", data, {"c": 2}) is True
     assert data == {"a": 1, "b": 3}
-    with pytest.raises(ExpressionError, match="service tasks"):
+    with pytest.raises(ExpressionError, match="service_task"):
         environment.call_service({}, operation_name="x")
     assert not marker.exists()
 
@@ -242,6 +249,24 @@ def test_environment_direct_calls_use_the_evaluator(marker: Path) -> None:
 def test_external_context_is_read_only_in_scripts() -> None:
     environment = SafeEnvironment()
     data = {"a": 1}
-    with pytest.raises(ExpressionError, match="read-only"):
+    with pytest.raises(ExpressionError, match="read_only"):
         environment.execute("c = 5", data, {"c": 2})
     assert data == {"a": 1}
+
+
+def test_a_failing_script_or_condition_stops_the_process_with_its_reason() -> None:
+    script = "first = 1\nsecond = missing + 1"
+    workflow = _workflow(SCRIPT_ONLY.replace("{script}", script), "scripted")
+    with pytest.raises(WorkflowTaskException) as caught:
+        workflow.do_engine_steps()
+    failed = _failure(caught.value)
+    assert (failed.code, failed.params) == ("process.script_failed", {
+        "task": "run", "reason": "unknown_name", "reason_params": {"name": "missing"},
+        "line": 2})
+    workflow = _approval("approve", condition="approved and attempts / 0")
+    with pytest.raises(WorkflowTaskException) as caught:
+        _step(workflow)
+    failed = _failure(caught.value)
+    assert failed.code == "process.expression_failed"
+    assert failed.params["expression"] == "approved and attempts / 0"
+    assert (failed.params["reason"], failed.params["reason_params"]) == ("division_by_zero", {})

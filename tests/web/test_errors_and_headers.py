@@ -99,6 +99,17 @@ def test_a_failing_process_is_reported_with_its_message(app, client, login_as):
             in text(response))
 
 
+def test_a_failing_condition_is_reported_with_its_reason_in_words(app, client, login_as):
+    app.add_url_rule("/test-condition", "test_condition", raiser(ProcessFailed(
+        "process.expression_failed", expression="amount / count", task="Approved?",
+        reason="division_by_zero", reason_params={}, line=None)))
+    login_as("staff")
+    response = client.get("/test-condition")
+    assert response.status_code == 422
+    assert ("The process could not continue: the expression &#39;amount / count&#39; in "
+            "&#39;Approved?&#39; failed: division by zero." in text(response))
+
+
 def test_too_large_a_post_is_refused_with_a_page(client):
     response = client.post("/login", data={"csrf_token": token(client, "/login"),
                                            "username": "x" * (1024 * 1024 + 10)})

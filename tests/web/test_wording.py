@@ -7,6 +7,7 @@ here.
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -15,10 +16,13 @@ import pytest
 
 from engine import (
     CHAIN_CODES,
+    EXPRESSION_REASONS,
     HISTORY_CODES,
     INSTANCE_STATUSES,
     PROBLEM_CODES,
     REPLAY_CODES,
+    SCHEMA_REASONS,
+    STATEMENT_KINDS,
     STEP_CODES,
     TITLE_CODES,
     VALIDATION_CODES,
@@ -30,6 +34,13 @@ from engine import (
     Title,
     WaitingOn,
     error_codes,
+)
+from engine.definitions.expressions import (
+    MAX_EXPRESSION_CHARS,
+    ExpressionError,
+    check_script,
+    compile_expression,
+    evaluate,
 )
 from web import wording
 
@@ -49,7 +60,12 @@ SAMPLES = {
     "min": 2, "max": 3, "count": 2, "seq": 4, "line": 1,
     "due": "2027-03-01",
     "rules": ["initiator", "role"], "keys": ["colour"], "size": 2_000_001, "limit": 2_000_000,
+    "length": 2_000_001, "reason_params": {}, "statement": "import", "op": "+", "type": "str",
+    "supported": ["email", "uri", "date"], "value": "'maybe'", "format": "'phone'",
+    "keyword": "pattern", "other": "maximum", "path": "properties.x",
 }
+# A placeholder left unfilled ({name}); JSON shapes such as {"const": <value>} are words.
+UNFILLED = re.compile(r"\{\w*\}")
 
 REGISTRIES = {
     "error": (error_codes(), wording.ERRORS),
@@ -60,6 +76,8 @@ REGISTRIES = {
     "chain": (CHAIN_CODES, wording.CHAIN),
     "replay": (REPLAY_CODES, wording.REPLAY),
     "title": (TITLE_CODES, wording.TITLES),
+    "expression_reason": (EXPRESSION_REASONS, wording.REASONS),
+    "schema_reason": (SCHEMA_REASONS, wording.SCHEMA),
 }
 
 
@@ -82,6 +100,10 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.difference_text(Difference(code, params))
     if kind == "title":
         return wording.title_text(Title(code, params))
+    if kind == "expression_reason":
+        return wording.reason_text(code, params)
+    if kind == "schema_reason":
+        return wording.schema_text(code, params)
     return wording.step_text(CurrentStep(code, params))
 
 
@@ -94,7 +116,7 @@ def test_every_engine_code_has_words(kind, code):
     assert code in words, f"no words for the {kind} code {code!r}"
     text = say(kind, code, params_for(codes[code]))
     assert text and text != code
-    assert "{" not in text and "}" not in text, text
+    assert not UNFILLED.search(text), text
 
 
 @pytest.mark.parametrize(("kind", "code"), CASES)
@@ -139,3 +161,131 @@ def test_a_problem_is_worded_with_where_it_is():
     assert wording.problem_text(problem) == (
         "p.bpmn, line 12, element 'flow_1': The flow's targetRef 'plan' names no element of "
         "the process.")
+
+
+# ---- the evaluator's reasons, inside the errors and problems that carry them ---------------------
+
+REFUSED_TEXT = ["expression.rejected", "process.expression_failed", "process.script_failed"]
+REFUSED_PROBLEMS = ["bpmn.condition_refused", "bpmn.timer_refused", "bpmn.script_refused"]
+
+
+@pytest.mark.parametrize("reason", sorted(EXPRESSION_REASONS))
+def test_every_reason_is_worded_inside_what_carries_it(reason):
+    carried = {"reason": reason, "reason_params": params_for(EXPRESSION_REASONS[reason]),
+               "line": 2}
+    words = wording.reason_text(reason, carried["reason_params"], 2)
+    for code in REFUSED_TEXT:
+        text = say("error", code, {**params_for(error_codes()[code]), **carried})
+        assert words in text and not UNFILLED.search(text), text
+    for code in REFUSED_PROBLEMS:
+        text = say("problem", code, carried)
+        assert words in text and not UNFILLED.search(text), text
+
+
+@pytest.mark.parametrize("kind", STATEMENT_KINDS)
+def test_every_statement_kind_has_words(kind):
+    assert kind in wording.STATEMENTS
+    assert set(wording.STATEMENTS) == set(STATEMENT_KINDS)
+
+
+def test_a_refused_condition_reads_well():
+    problem = Problem("bpmn.condition_refused",
+                      {"reason": "call", "reason_params": {}, "line": None},
+                      element_id="flow_approved", line=40, file="request.bpmn")
+    assert wording.problem_text(problem) == (
+        "request.bpmn, line 40, element 'flow_approved': The condition is refused: function "
+        "calls are not allowed.")
+
+
+def test_a_failing_expression_names_itself_its_task_and_its_reason():
+    error = EngineError("process.expression_failed", expression="amount / count",
+                        task="Approve?", reason="division_by_zero", reason_params={}, line=None)
+    assert wording.error_text(error) == (
+        "The process could not continue: the expression 'amount / count' in 'Approve?' failed: "
+        "division by zero. Nothing was saved; tell the process owner.")
+    script = EngineError("process.script_failed", task=None, reason="unknown_name",
+                         reason_params={"name": "total"}, line=3)
+    assert wording.error_text(script) == (
+        "The process could not continue: a script failed: line 3: unknown name 'total'. Nothing "
+        "was saved; tell the process owner.")
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("open('/etc/passwd')", "function calls are not allowed"),
+    ("2 ** 100000", "the operator '**' (power) is not allowed"),
+    ("x << 1", "the operator '<<' is not allowed"),
+    ("_secret", "names starting with '_' are not allowed ('_secret')"),
+    ("b'raw'", "constants of type 'bytes' are not allowed"),
+    ("import os", "statements are not allowed in an expression (found 'import')"),
+    ("x = 1", "statements are not allowed in an expression (found an assignment)"),
+    ("a +", "syntax error: invalid syntax"),
+])
+def test_a_refusal_reads_as_before_once_worded(text: str, words: str) -> None:
+    assert said(compile_expression_error(text)) == words
+
+
+def said(error: ExpressionError) -> str:
+    """The error's reason in words, as a process owner reads it."""
+    return wording.reason_text(error.reason, error.reason_params, error.line)
+
+
+def compile_expression_error(text: str) -> ExpressionError:
+    with pytest.raises(ExpressionError) as caught:
+        compile_expression(text)
+    return caught.value
+
+
+def test_limits_are_worded_with_their_numbers() -> None:
+    assert said(compile_expression_error("x" * (MAX_EXPRESSION_CHARS + 1))) == (
+        "the text is too long (2,001 characters; at most 2,000)")
+
+
+@pytest.mark.parametrize(("text", "data", "words"), [
+    ("x", {}, "unknown name 'x'"),
+    ('"a" < 1', {}, "'<' cannot compare 'str' with 'int'"),
+    ('d["missing"]', {"d": {}}, "key 'missing' not found"),
+    ("items[5]", {"items": [1]}, "index 5 is out of range"),
+    ("-s", {"s": "a"}, "'-' needs a number, not 'str'"),
+    ("None + 1", {}, "'+' cannot be used with 'NoneType' and 'int'"),
+    ('"a" * n', {"n": 10**9}, "the result would be longer than 10,000 items"),
+])
+def test_runtime_errors_are_readable_once_worded(text: str, data: dict, words: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        evaluate(text, data)
+    assert said(caught.value) == words
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("a = 1\nimport os", "line 2: 'import' is not allowed in a script; only assignments and "
+                         "'pass' are"),
+    ("a", "line 1: an expression on its own is not allowed in a script; only assignments and "
+          "'pass' are"),
+    ("a, b = 1, 2", "line 1: only a name or name[key] can be assigned to"),
+])
+def test_a_script_refusal_reads_as_before_once_worded(text: str, words: str) -> None:
+    refused = check_script(text)
+    assert refused is not None and said(refused) == words
+
+
+
+
+@pytest.mark.parametrize("reason", sorted(SCHEMA_REASONS))
+def test_every_schema_reason_is_worded_inside_a_form_problem(reason):
+    params = params_for(SCHEMA_REASONS[reason])
+    text = wording.problem_text(Problem(
+        "form.schema", {"path": "properties.x", "reason": reason, "reason_params": params},
+        file="forms/plan.json"))
+    assert text == "forms/plan.json: properties.x: " + wording.schema_text(reason, params)
+    assert not UNFILLED.search(text), text
+
+
+def test_a_form_schema_problem_reads_as_before():
+    problem = Problem("form.schema", {"path": "properties.x.format",
+                                      "reason": "format_unsupported",
+                                      "reason_params": {"format": "'phone'",
+                                                        "supported": ["email", "uri", "date"]}})
+    assert wording.problem_text(problem) == (
+        "properties.x.format: 'phone' is not a supported format (supported: email, uri, date)")
+    shape = Problem("form.schema", {"path": "if", "reason": "if_shape", "reason_params": {}})
+    assert wording.problem_text(shape) == (
+        'if: must look like {"properties": {"<field>": {"const": <value>}}}')

@@ -1,8 +1,10 @@
 """The whitelisted evaluator for diagram text: conditions, timer expressions and scripts."""
 
 from ._api import (
+    EXPRESSION_REASONS,
     MAX_EXPRESSION_CHARS,
     MAX_SCRIPT_CHARS,
+    STATEMENT_KINDS,
     ExpressionError,
     check_expression,
     check_script,
@@ -12,8 +14,10 @@ from ._api import (
 )
 
 __all__ = [
+    "EXPRESSION_REASONS",
     "MAX_EXPRESSION_CHARS",
     "MAX_SCRIPT_CHARS",
+    "STATEMENT_KINDS",
     "ExpressionError",
     "check_expression",
     "check_script",

@@ -17,6 +17,7 @@ from typing import Any
 from ._check import checked_expression, checked_script, require_text
 from ._eval import guarded, node_value
 from ._language import (
+    EXPRESSION_REASONS,
     MAX_DEPTH,
     MAX_EXPRESSION_CHARS,
     MAX_EXPRESSION_NODES,
@@ -25,15 +26,30 @@ from ._language import (
     MAX_SCRIPT_CHARS,
     MAX_SCRIPT_NODES,
     MAX_STORED_SIZE,
+    STATEMENT_KINDS,
     ExpressionError,
 )
 from ._script import run_statements, target_root
 
 __all__ = [
-    "MAX_DEPTH", "MAX_EXPRESSION_CHARS", "MAX_EXPRESSION_NODES", "MAX_INT_BITS",
-    "MAX_REPEAT_LENGTH", "MAX_SCRIPT_CHARS", "MAX_SCRIPT_NODES", "MAX_STORED_SIZE",
-    "Expression", "ExpressionError", "Script", "check_expression", "check_script",
-    "compile_expression", "compile_script", "evaluate",
+    "EXPRESSION_REASONS",
+    "MAX_DEPTH",
+    "MAX_EXPRESSION_CHARS",
+    "MAX_EXPRESSION_NODES",
+    "MAX_INT_BITS",
+    "MAX_REPEAT_LENGTH",
+    "MAX_SCRIPT_CHARS",
+    "MAX_SCRIPT_NODES",
+    "MAX_STORED_SIZE",
+    "STATEMENT_KINDS",
+    "Expression",
+    "ExpressionError",
+    "Script",
+    "check_expression",
+    "check_script",
+    "compile_expression",
+    "compile_script",
+    "evaluate",
 ]
 
 
@@ -58,12 +74,12 @@ class Expression:
 
 @functools.lru_cache(maxsize=1024)
 def compile_expression(text: str) -> Expression:
-    """Check expression text once (cached); ExpressionError names what is not allowed."""
+    """Check expression text once (cached); ExpressionError's reason says what is not allowed."""
     source = require_text(text, MAX_EXPRESSION_CHARS).strip()
     try:
         tree = checked_expression(source)
     except ExpressionError as err:
-        raise ExpressionError(err.message, err.line if "\n" in source else None) from None
+        raise err.at_line(err.line if "\n" in source else None) from None
     return Expression(text, _read_names([tree]), tree)
 
 
@@ -86,7 +102,7 @@ class Script:
 
 @functools.lru_cache(maxsize=512)
 def compile_script(text: str) -> Script:
-    """Check script text once (cached); ExpressionError names the statement and line."""
+    """Check script text once (cached); ExpressionError gives the reason and the line."""
     source = textwrap.dedent(require_text(text, MAX_SCRIPT_CHARS))
     body = checked_script(source)
     targets = [t for s in body if isinstance(s, ast.Assign) for t in s.targets]
@@ -99,21 +115,21 @@ def compile_script(text: str) -> Script:
 # ---------------------------------------------------------------------------- conveniences
 
 
-def check_expression(text: str) -> str | None:
-    """Why expression text is rejected, or None if it is allowed."""
+def check_expression(text: str) -> ExpressionError | None:
+    """Why expression text is rejected (the error, not raised), or None if it is allowed."""
     try:
         compile_expression(text)
     except ExpressionError as err:
-        return str(err)
+        return err
     return None
 
 
-def check_script(text: str) -> str | None:
-    """Why script text is rejected, or None if it is allowed."""
+def check_script(text: str) -> ExpressionError | None:
+    """Why script text is rejected (the error, not raised), or None if it is allowed."""
     try:
         compile_script(text)
     except ExpressionError as err:
-        return str(err)
+        return err
     return None
 
 

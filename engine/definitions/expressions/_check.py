@@ -1,6 +1,6 @@
 """Parsing diagram text and checking its tree against the whitelist, before anything runs.
 
-Anything not listed here is refused with a message naming it and, where known, its line.
+Anything not listed here is refused with a reason code naming it and, where known, its line.
 """
 
 from __future__ import annotations
@@ -18,34 +18,36 @@ from ._language import (
     ExpressionError,
 )
 
+# The reason (a code of EXPRESSION_REASONS) each refused kind of expression is refused for.
 _REJECTED: dict[type, str] = {
-    ast.Call: "function calls are not allowed",
-    ast.Attribute: "attribute access is not allowed",
-    ast.Lambda: "lambda expressions are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "generator expressions are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-    ast.FormattedValue: "f-strings are not allowed",
-    ast.NamedExpr: "assignment expressions (:=) are not allowed",
-    ast.Starred: "starred expressions (*) are not allowed",
-    ast.Await: "'await' is not allowed",
-    ast.Yield: "'yield' is not allowed",
-    ast.YieldFrom: "'yield' is not allowed",
-    ast.Slice: "slices are only allowed inside brackets",
+    ast.Call: "call",
+    ast.Attribute: "attribute",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "generator",
+    ast.JoinedStr: "fstring",
+    ast.FormattedValue: "fstring",
+    ast.NamedExpr: "walrus",
+    ast.Starred: "starred",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "slice_outside_brackets",
 }
 
+# How a statement is named in a reason: its keyword, or one of STATEMENT_KINDS.
 _STATEMENTS: dict[type, str] = {
-    ast.If: "'if'", ast.For: "'for'", ast.AsyncFor: "'for'", ast.While: "'while'",
-    ast.Import: "'import'", ast.ImportFrom: "'import'", ast.FunctionDef: "'def'",
-    ast.AsyncFunctionDef: "'def'", ast.ClassDef: "'class'", ast.Delete: "'del'",
-    ast.With: "'with'", ast.AsyncWith: "'with'", ast.Try: "'try'", ast.TryStar: "'try'",
-    ast.Return: "'return'", ast.Raise: "'raise'", ast.Assert: "'assert'",
-    ast.Global: "'global'", ast.Nonlocal: "'nonlocal'", ast.Match: "'match'",
-    ast.Break: "'break'", ast.Continue: "'continue'", ast.Expr: "an expression on its own",
-    ast.AnnAssign: "an annotated assignment", ast.Assign: "an assignment",
-    ast.AugAssign: "an assignment",
+    ast.If: "if", ast.For: "for", ast.AsyncFor: "for", ast.While: "while",
+    ast.Import: "import", ast.ImportFrom: "import", ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def", ast.ClassDef: "class", ast.Delete: "del",
+    ast.With: "with", ast.AsyncWith: "with", ast.Try: "try", ast.TryStar: "try",
+    ast.Return: "return", ast.Raise: "raise", ast.Assert: "assert",
+    ast.Global: "global", ast.Nonlocal: "nonlocal", ast.Match: "match",
+    ast.Break: "break", ast.Continue: "continue", ast.Expr: "expression",
+    ast.AnnAssign: "annotated_assignment", ast.Assign: "assignment",
+    ast.AugAssign: "assignment",
 }
 
 _UNARY = frozenset({ast.Not, ast.USub, ast.UAdd})
@@ -53,18 +55,20 @@ _UNARY = frozenset({ast.Not, ast.USub, ast.UAdd})
 _BINARY = frozenset({ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod})
 
 
-def _reject(node: ast.AST, reason: str) -> None:
+def _reject(node: ast.AST, reason: str, **params: Any) -> None:
     """Raise the rejection of `node` with its line."""
-    raise ExpressionError(reason, getattr(node, "lineno", None))
+    raise ExpressionError(reason, getattr(node, "lineno", None), **params)
 
 
 def _check(node: ast.AST, depth: int) -> None:
     """Reject `node` (an expression) unless it and everything in it is whitelisted."""
     if depth > MAX_DEPTH:
-        _reject(node, "the expression is nested too deeply")
+        _reject(node, "too_deep")
     checker = _CHECKS.get(type(node))
     if checker is None:
-        _reject(node, _REJECTED.get(type(node), f"'{type(node).__name__}' is not allowed"))
+        if type(node) in _REJECTED:
+            _reject(node, _REJECTED[type(node)])
+        _reject(node, "node", node=type(node).__name__)
     else:
         checker(node, depth + 1)
 
@@ -78,27 +82,25 @@ def _check_all(nodes: list[Any], depth: int) -> None:
 def _check_constant(node: ast.Constant, depth: int) -> None:
     """Allow str, int, float, bool and None constants only."""
     if not isinstance(node.value, CONSTANT_TYPES):
-        _reject(node, f"constants of type '{type(node.value).__name__}' are not allowed")
+        _reject(node, "constant_type", type=type(node.value).__name__)
 
 
 def _check_name(node: ast.Name, depth: int = 0) -> None:
     """Refuse names that start with an underscore."""
     if node.id.startswith("_"):
-        _reject(node, f"names starting with '_' are not allowed ('{node.id}')")
+        _reject(node, "private_name", name=node.id)
 
 
 def _check_operator(node: ast.AST, op: ast.AST, allowed: Collection[type]) -> None:
     """Refuse an operator that is not in `allowed`."""
     if type(op) not in allowed:
-        symbol = SYMBOLS.get(type(op), type(op).__name__)
-        extra = " (power)" if isinstance(op, ast.Pow) else ""
-        _reject(node, f"the operator '{symbol}'{extra} is not allowed")
+        _reject(node, "operator", op=SYMBOLS.get(type(op), type(op).__name__))
 
 
 def _check_dict(node: ast.Dict, depth: int) -> None:
     """Check a dict display; refuse `**` unpacking."""
     if any(key is None for key in node.keys):
-        _reject(node, "dictionary unpacking (**) is not allowed")
+        _reject(node, "dict_unpacking")
     _check_all([*node.keys, *node.values], depth)
 
 
@@ -114,7 +116,7 @@ def _check_compare(node: ast.Compare, depth: int) -> None:
         if isinstance(op, ast.Is | ast.IsNot) and not (
             _is_none(operands[i]) or _is_none(operands[i + 1])
         ):
-            _reject(node, "'is' and 'is not' may only compare with None")
+            _reject(node, "is_only_none")
     _check_all(operands, depth)
 
 
@@ -133,7 +135,7 @@ def _check_subscript(node: ast.Subscript, depth: int) -> None:
         return
     for bound in (node.slice.lower, node.slice.upper, node.slice.step):
         if bound is not None and not _is_int_constant(bound):
-            _reject(node, "slice bounds must be constant whole numbers")
+            _reject(node, "slice_bounds")
 
 
 def _check_unary(node: ast.UnaryOp, depth: int) -> None:
@@ -170,14 +172,14 @@ _CHECKS: dict[type, Callable[[Any, int], None]] = {
 def _check_target(node: ast.AST, depth: int = 0) -> None:
     """Allow `name` and `name[k]...[k]` as assignment targets."""
     if depth > MAX_DEPTH:
-        _reject(node, "the assignment target is nested too deeply")
+        _reject(node, "target_too_deep")
     if isinstance(node, ast.Name):
         _check_name(node)
     elif isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
         _check(node.slice, depth + 1)
         _check_target(node.value, depth + 1)
     else:
-        _reject(node, _REJECTED.get(type(node), "only a name or name[key] can be assigned to"))
+        _reject(node, _REJECTED.get(type(node), "assign_target"))
 
 
 def _check_statement(stmt: ast.stmt) -> None:
@@ -193,8 +195,7 @@ def _check_statement(stmt: ast.stmt) -> None:
     elif not isinstance(stmt, ast.Pass):
         if isinstance(stmt, ast.Expr):
             _check(stmt.value, 0)
-        kind = _STATEMENTS.get(type(stmt), f"'{type(stmt).__name__}'")
-        _reject(stmt, f"{kind} is not allowed in a script; only assignments and 'pass' are")
+        _reject(stmt, "script_statement", statement=_STATEMENTS.get(type(stmt), "statement"))
 
 
 # ---------------------------------------------------------------------------- parsing
@@ -203,10 +204,9 @@ def _check_statement(stmt: ast.stmt) -> None:
 def require_text(text: Any, max_chars: int) -> str:
     """Refuse non-text and text longer than `max_chars`."""
     if not isinstance(text, str):
-        raise ExpressionError(f"expected text, not '{type(text).__name__}'")
+        raise ExpressionError("not_text", type=type(text).__name__)
     if len(text) > max_chars:
-        raise ExpressionError(f"the text is too long ({len(text):,} characters; at most "
-                              f"{max_chars:,})")
+        raise ExpressionError("too_long", length=len(text), limit=max_chars)
     return text
 
 
@@ -215,11 +215,11 @@ def _parse(text: str, mode: str, max_nodes: int) -> ast.AST:
     try:
         tree = ast.parse(text, mode=mode)
     except SyntaxError as exc:
-        raise ExpressionError(f"syntax error: {exc.msg}", exc.lineno) from None
+        raise ExpressionError("syntax", exc.lineno, detail=exc.msg) from None
     except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError("the text cannot be parsed") from None
+        raise ExpressionError("unparsable") from None
     if any(count > max_nodes for count, _ in enumerate(ast.walk(tree))):
-        raise ExpressionError(f"the text is too complex (more than {max_nodes:,} parts)")
+        raise ExpressionError("too_complex", limit=max_nodes)
     return tree
 
 
@@ -228,7 +228,7 @@ def _parse_expression(text: str) -> ast.Expression:
     try:
         tree = _parse(text, "eval", MAX_EXPRESSION_NODES)
     except ExpressionError as err:
-        if not err.message.startswith("syntax error"):
+        if err.reason != "syntax":
             raise
         try:
             body = ast.parse(text).body
@@ -237,9 +237,8 @@ def _parse_expression(text: str) -> ast.Expression:
         kinds = [type(stmt) for stmt in body if not isinstance(stmt, ast.Expr)]
         if not kinds:
             raise err from None
-        found = _STATEMENTS.get(kinds[0], "a statement")
-        raise ExpressionError(f"statements are not allowed in an expression (found {found})",
-                              err.line) from None
+        raise ExpressionError("statement", err.line,
+                              statement=_STATEMENTS.get(kinds[0], "statement")) from None
     assert isinstance(tree, ast.Expression)
     return tree
 

@@ -29,11 +29,11 @@ def _name_value(node: ast.Name, env: Mapping[str, Any]) -> Any:
     try:
         return env[node.id]
     except KeyError:
-        raise ExpressionError(f"unknown name '{node.id}'") from None
+        raise ExpressionError("unknown_name", name=node.id) from None
 
 
 def shown(value: Any) -> str:
-    """A short printable form of a value for messages."""
+    """A short printable form of a value for a reason's parameters."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -42,17 +42,36 @@ def _subscript_value(node: ast.Subscript, env: Mapping[str, Any]) -> Any:
     """Index or slice a dict, list, tuple or string."""
     container = node_value(node.value, env)
     if not isinstance(container, dict | list | tuple | str):
-        raise ExpressionError(f"a value of type '{type(container).__name__}' cannot be indexed")
+        raise ExpressionError("not_indexable", type=type_name(container))
     if isinstance(node.slice, ast.Slice):
+        if isinstance(container, dict):
+            raise ExpressionError("not_sliceable", type=type_name(container))
         parts = (node.slice.lower, node.slice.upper, node.slice.step)
-        return container[slice(*(None if p is None else node_value(p, env) for p in parts))]
+        try:
+            return container[slice(*(None if p is None else node_value(p, env) for p in parts))]
+        except ValueError:
+            raise ExpressionError("slice_step_zero") from None
     key = node_value(node.slice, env)
     try:
         return container[key]
     except KeyError:
-        raise ExpressionError(f"key {shown(key)} not found") from None
+        raise ExpressionError("key_missing", key=shown(key)) from None
     except IndexError:
-        raise ExpressionError(f"index {shown(key)} is out of range") from None
+        raise ExpressionError("index_out_of_range", index=shown(key)) from None
+    except TypeError:
+        raise key_refused(container, key) from None
+
+
+def type_name(value: Any) -> str:
+    """The Python name of a value's type, for a reason's parameters."""
+    return type(value).__name__
+
+
+def key_refused(container: Any, key: Any) -> ExpressionError:
+    """Why `key` cannot index `container`: it is unhashable, or not a whole number for a list."""
+    if isinstance(container, dict):
+        return ExpressionError("unhashable", type=type_name(key))
+    return ExpressionError("bad_index", type=type_name(container), key_type=type_name(key))
 
 
 def _boolop_value(node: ast.BoolOp, env: Mapping[str, Any]) -> Any:
@@ -72,8 +91,7 @@ def _unary_value(node: ast.UnaryOp, env: Mapping[str, Any]) -> Any:
     if isinstance(node.op, ast.Not):
         return not operand
     if not isinstance(operand, _NUMBERS):
-        symbol = SYMBOLS[type(node.op)]
-        raise ExpressionError(f"'{symbol}' needs a number, not '{type(operand).__name__}'")
+        raise ExpressionError("needs_number", op=SYMBOLS[type(node.op)], type=type_name(operand))
     return -operand if isinstance(node.op, ast.USub) else +operand
 
 
@@ -82,17 +100,17 @@ def _multiply(left: Any, right: Any) -> Any:
     if isinstance(left, _SEQUENCES) or isinstance(right, _SEQUENCES):
         seq, count = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
         if isinstance(count, int) and len(seq) * count > MAX_REPEAT_LENGTH:
-            raise ExpressionError(f"the result would be longer than {MAX_REPEAT_LENGTH:,} items")
+            raise ExpressionError("result_too_long", limit=MAX_REPEAT_LENGTH)
     elif (isinstance(left, int) and isinstance(right, int)
           and left.bit_length() + right.bit_length() > MAX_INT_BITS):
-        raise ExpressionError("the number would be too large")
+        raise ExpressionError("too_large")
     return left * right
 
 
 def _modulo(left: Any, right: Any) -> Any:
     """`%` on numbers only (no string formatting)."""
     if isinstance(left, str):
-        raise ExpressionError("string formatting with '%' is not allowed")
+        raise ExpressionError("percent_format")
     return left % right
 
 
@@ -105,14 +123,20 @@ _BINARY: dict[type, Callable[[Any, Any], Any]] = {
 def apply_binary(op: ast.operator, left: Any, right: Any) -> Any:
     """Apply an allowed binary operator to plain values and check the result."""
     symbol = SYMBOLS[type(op)]
+    refused = ExpressionError("bad_operands", op=symbol, left=type_name(left),
+                              right=type_name(right))
     if not (isinstance(left, _OPERANDS) and isinstance(right, _OPERANDS)):
-        names = f"'{type(left).__name__}' and '{type(right).__name__}'"
-        raise ExpressionError(f"'{symbol}' cannot be used with {names}")
-    result = _BINARY[type(op)](left, right)
+        raise refused
+    try:
+        result = _BINARY[type(op)](left, right)
+    except TypeError:
+        raise refused from None
+    except OverflowError:
+        raise ExpressionError("too_large") from None
     if isinstance(result, float) and not math.isfinite(result):
-        raise ExpressionError("the result is not a finite number")
+        raise ExpressionError("not_finite")
     if isinstance(result, int) and result.bit_length() > MAX_INT_BITS:
-        raise ExpressionError("the number would be too large")
+        raise ExpressionError("too_large")
     return result
 
 
@@ -133,10 +157,61 @@ def _compare_value(node: ast.Compare, env: Mapping[str, Any]) -> bool:
     left = node_value(node.left, env)
     for op, comparator in zip(node.ops, node.comparators, strict=True):
         right = node_value(comparator, env)
-        if not _COMPARE[type(op)](left, right):
+        try:
+            holds = _COMPARE[type(op)](left, right)
+        except TypeError:
+            raise _comparison_refused(op, left, right) from None
+        if not holds:
             return False
         left = right
     return True
+
+
+def _comparison_refused(op: ast.cmpop, left: Any, right: Any) -> ExpressionError:
+    """Why `left op right` cannot be compared."""
+    symbol = _COMPARE_SYMBOLS[type(op)]
+    if isinstance(op, ast.In | ast.NotIn):
+        if not isinstance(right, str | list | tuple | dict | set | frozenset):
+            return ExpressionError("not_container", op=symbol, type=type_name(right))
+        if isinstance(right, dict | set | frozenset):
+            return ExpressionError("unhashable", type=type_name(left))
+    return ExpressionError("cannot_compare", op=symbol, left=type_name(left),
+                           right=type_name(right))
+
+
+_COMPARE_SYMBOLS: dict[type, str] = {
+    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+    ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+}
+
+
+def _set_value(node: ast.Set, env: Mapping[str, Any]) -> set[Any]:
+    """A set display; every item must be hashable."""
+    items = [node_value(e, env) for e in node.elts]
+    try:
+        return set(items)
+    except TypeError:
+        raise _unhashable(items) from None
+
+
+def _dict_value(node: ast.Dict, env: Mapping[str, Any]) -> dict[Any, Any]:
+    """A dict display; every key must be hashable."""
+    pairs = [(node_value(k, env), node_value(v, env))
+             for k, v in zip(node.keys, node.values, strict=True)]
+    try:
+        return dict(pairs)
+    except TypeError:
+        raise _unhashable([k for k, _v in pairs]) from None
+
+
+def _unhashable(values: list[Any]) -> ExpressionError:
+    """The refusal of the first value that cannot be a set item or a dictionary key."""
+    for value in values:
+        try:
+            hash(value)
+        except TypeError:
+            return ExpressionError("unhashable", type=type_name(value))
+    return ExpressionError("unhashable", type="object")
 
 
 _EVALUATORS: dict[type, Callable[[Any, Mapping[str, Any]], Any]] = {
@@ -144,10 +219,8 @@ _EVALUATORS: dict[type, Callable[[Any, Mapping[str, Any]], Any]] = {
     ast.Name: _name_value,
     ast.List: lambda node, env: [node_value(e, env) for e in node.elts],
     ast.Tuple: lambda node, env: tuple(node_value(e, env) for e in node.elts),
-    ast.Set: lambda node, env: {node_value(e, env) for e in node.elts},
-    ast.Dict: lambda node, env: {
-        node_value(k, env): node_value(v, env) for k, v in zip(node.keys, node.values, strict=True)
-    },
+    ast.Set: _set_value,
+    ast.Dict: _dict_value,
     ast.BoolOp: _boolop_value,
     ast.UnaryOp: _unary_value,
     ast.BinOp: _binop_value,
@@ -159,12 +232,14 @@ _EVALUATORS: dict[type, Callable[[Any, Mapping[str, Any]], Any]] = {
 
 
 def guarded(func: Callable[..., Any], *args: Any) -> Any:
-    """Call `func`, turning Python runtime errors into readable ExpressionErrors."""
+    """Call `func`, turning Python runtime errors into ExpressionErrors with a reason."""
     try:
         return func(*args)
     except ZeroDivisionError:
-        raise ExpressionError("division by zero") from None
-    except (TypeError, ValueError, OverflowError, KeyError, IndexError) as exc:
-        raise ExpressionError(str(exc) or type(exc).__name__) from None
+        raise ExpressionError("division_by_zero") from None
+    except OverflowError:
+        raise ExpressionError("too_large") from None
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        raise ExpressionError("failed", error=type(exc).__name__) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("the data is too large or too deeply nested") from None
+        raise ExpressionError("data_too_large") from None

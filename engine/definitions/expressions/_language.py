@@ -25,3 +25,71 @@ SYMBOLS: dict[type, str] = {
     ast.BitXor: "^", ast.BitAnd: "&", ast.Invert: "~", ast.Not: "not", ast.USub: "-",
     ast.UAdd: "+",
 }
+
+# Why diagram text is refused or fails: each reason code with the names of its parameters. The
+# web layer words them; an ExpressionError carries one as `reason` with its `reason_params`.
+EXPRESSION_REASONS: dict[str, tuple[str, ...]] = {
+    # refused when the text is checked, before anything runs
+    "not_text": ("type",),
+    "too_long": ("length", "limit"),
+    "syntax": ("detail",),  # Python's parser's own explanation
+    "unparsable": (),
+    "too_complex": ("limit",),
+    "too_deep": (),
+    "target_too_deep": (),
+    "call": (),
+    "attribute": (),
+    "lambda": (),
+    "comprehension": (),
+    "generator": (),
+    "fstring": (),
+    "walrus": (),
+    "starred": (),
+    "await": (),
+    "yield": (),
+    "slice_outside_brackets": (),
+    "node": ("node",),
+    "constant_type": ("type",),
+    "private_name": ("name",),
+    "operator": ("op",),
+    "dict_unpacking": (),
+    "is_only_none": (),
+    "slice_bounds": (),
+    "statement": ("statement",),
+    "script_statement": ("statement",),
+    "assign_target": (),
+    # failures while evaluating
+    "unknown_name": ("name",),
+    "not_indexable": ("type",),
+    "not_sliceable": ("type",),
+    "bad_index": ("type", "key_type"),
+    "key_missing": ("key",),
+    "index_out_of_range": ("index",),
+    "slice_step_zero": (),
+    "unhashable": ("type",),
+    "needs_number": ("op", "type"),
+    "bad_operands": ("op", "left", "right"),
+    "cannot_compare": ("op", "left", "right"),
+    "not_container": ("op", "type"),
+    "percent_format": (),
+    "division_by_zero": (),
+    "not_finite": (),
+    "too_large": (),
+    "result_too_long": ("limit",),
+    "data_too_large": (),
+    "failed": ("error",),  # an unexpected failure: the name of Python's exception
+    # failures while a script stores its results
+    "read_only": ("name",),
+    "script_too_much_data": ("limit",),
+    "store_too_deep": (),
+    "store_not_finite": (),
+    "store_mixed_set": (),
+    "store_key_not_text": (),
+    "store_type": ("type",),
+    "assign_into": ("type",),
+    "service_task": (),
+}
+
+# The statement kinds named by the `statement` and `script_statement` reasons, besides keywords
+# such as 'if' or 'import'.
+STATEMENT_KINDS = ("expression", "annotated_assignment", "assignment", "statement")

@@ -12,7 +12,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from typing import Any
 
-from ._eval import apply_binary, guarded, node_value, shown
+from ._eval import apply_binary, guarded, key_refused, node_value, shown, type_name
 from ._language import CONSTANT_TYPES, MAX_DEPTH, MAX_STORED_SIZE, ExpressionError
 
 
@@ -41,9 +41,9 @@ def _size(value: Any, limit: int) -> int:
 def _stored(value: Any, depth: int = 0) -> Any:
     """A fresh JSON-native copy of `value` (tuples and sets become lists)."""
     if depth > MAX_DEPTH:
-        raise ExpressionError("the value is nested too deeply to be stored")
+        raise ExpressionError("store_too_deep")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ExpressionError("the value is not a finite number")
+        raise ExpressionError("store_not_finite")
     if isinstance(value, CONSTANT_TYPES):
         return value
     if isinstance(value, list | tuple):
@@ -52,12 +52,12 @@ def _stored(value: Any, depth: int = 0) -> Any:
         try:
             return sorted(_stored(v, depth + 1) for v in value)
         except TypeError:
-            raise ExpressionError("a set of mixed types cannot be stored") from None
+            raise ExpressionError("store_mixed_set") from None
     if isinstance(value, dict):
         if not all(isinstance(k, str) for k in value):
-            raise ExpressionError("dictionary keys must be text to be stored")
+            raise ExpressionError("store_key_not_text")
         return {k: _stored(v, depth + 1) for k, v in value.items()}
-    raise ExpressionError(f"a value of type '{type(value).__name__}' cannot be stored")
+    raise ExpressionError("store_type", type=type_name(value))
 
 
 class _Workspace:
@@ -73,18 +73,17 @@ class _Workspace:
         """Store `value` at `target` (a name or a subscript chain rooted at a name)."""
         root = target_root(target)
         if root in self.context:
-            raise ExpressionError(f"'{root}' is read-only here")
+            raise ExpressionError("read_only", name=root)
         self.budget -= _size(value, self.budget)
         if self.budget < 0:
-            raise ExpressionError("the script creates too much data "
-                                  f"(over {MAX_STORED_SIZE:,} items or characters)")
+            raise ExpressionError("script_too_much_data", limit=MAX_STORED_SIZE)
         value = _stored(value)
         if isinstance(target, ast.Name):
             self.changed[root] = value
             return
         if root not in self.changed:
             if root not in self.data:
-                raise ExpressionError(f"unknown name '{root}'")
+                raise ExpressionError("unknown_name", name=root)
             self.changed[root] = copy.deepcopy(self.data[root])
         assert isinstance(target, ast.Subscript)
         _set_item(node_value(target.value, self.view), node_value(target.slice, self.view), value)
@@ -93,13 +92,15 @@ class _Workspace:
 def _set_item(container: Any, key: Any, value: Any) -> None:
     """`container[key] = value` for dicts (text keys) and lists."""
     if isinstance(container, dict) and not isinstance(key, str):
-        raise ExpressionError("dictionary keys must be text to be stored")
+        raise ExpressionError("store_key_not_text")
     if not isinstance(container, dict | list):
-        raise ExpressionError(f"cannot assign into a value of type '{type(container).__name__}'")
+        raise ExpressionError("assign_into", type=type_name(container))
     try:
         container[key] = value
     except IndexError:
-        raise ExpressionError(f"index {shown(key)} is out of range") from None
+        raise ExpressionError("index_out_of_range", index=shown(key)) from None
+    except TypeError:
+        raise key_refused(container, key) from None
 
 
 def _perform(stmt: ast.stmt, work: _Workspace) -> None:
@@ -121,5 +122,5 @@ def run_statements(body: tuple[ast.stmt, ...], data: dict[str, Any],
         try:
             guarded(_perform, stmt, work)
         except ExpressionError as err:
-            raise ExpressionError(err.message, stmt.lineno) from None
+            raise err.at_line(stmt.lineno) from None
     data.update(work.changed)

@@ -1,6 +1,7 @@
 """Task forms: a JSON Schema subset checked at load time and validated with marshmallow."""
 
 from ._definition import (
+    SCHEMA_REASONS,
     VALIDATION_CODES,
     Field,
     FormDefinition,
@@ -10,6 +11,6 @@ from ._definition import (
 )
 
 __all__ = [
-    "VALIDATION_CODES", "Field", "FormDefinition", "FormDefinitionError", "check_form",
-    "load_form",
+    "SCHEMA_REASONS", "VALIDATION_CODES", "Field", "FormDefinition", "FormDefinitionError",
+    "check_form", "load_form",
 ]

@@ -18,10 +18,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from engine.errors import FormDefinitionError, InvalidForm, Message
+from engine.errors import FormDefinitionError, InvalidForm, Message, Problem
 
 from ._fields import CONFIRM, REQUIRED, UNKNOWN, VALIDATION_CODES, Field, schema_class
-from ._schema import FORMATS, SCALAR_TYPES, dotted, schema_problems
+from ._schema import FORMATS, SCALAR_TYPES, SCHEMA_REASONS, dotted, schema_problems
 
 __all__ = [
     "CONFIRM",
@@ -29,6 +29,7 @@ __all__ = [
     "FORM_KEY",
     "REQUIRED",
     "SCALAR_TYPES",
+    "SCHEMA_REASONS",
     "UNKNOWN",
     "VALIDATION_CODES",
     "Field",
@@ -77,8 +78,8 @@ class FormDefinition:
         return result
 
 
-def check_form(schema: Mapping[str, Any], name: str) -> list[str]:
-    """Return every problem of a form schema as 'path: message' (empty when it is fine)."""
+def check_form(schema: Mapping[str, Any], name: str) -> list[Problem]:
+    """Return every problem of a form schema as `form.schema` problems (empty when it is fine)."""
     return schema_problems(schema)
 
 
