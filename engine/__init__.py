@@ -61,6 +61,7 @@ from .errors import (
     error_codes,
 )
 from .settings import Settings
+from .text import storable
 from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
@@ -139,4 +140,5 @@ __all__ = [
     "read_process_dir",
     "seed_demo",
     "stop_on_signals",
+    "storable",
 ]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.errors import InvalidInput, NotFound
 from engine.store import ReadyTask, UnitOfWork, User, UserRole
+from engine.text import storable
 
 from ._passwords import hash_password, verify_password
 from ._views import ROLES, UserView
@@ -70,8 +71,10 @@ class LocalPasswords:
 
     def authenticate(self, username: str, password: str) -> int | None:
         """The user's id when the password is right and the account active, else None."""
-        with self.uow.read() as session:
-            user = session.scalar(select(User).where(User.username == username.strip()))
+        user = None
+        if storable(username):  # a name no database can store is nobody's; do not ask
+            with self.uow.read() as session:
+                user = session.scalar(select(User).where(User.username == username.strip()))
         stored = user.password_hash if user else _DUMMY_HASH
         matches = verify_password(password, stored)
         return user.id if (user and user.active and matches) else None

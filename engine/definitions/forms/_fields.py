@@ -16,6 +16,7 @@ from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as mf
 
 from engine.errors import Message
+from engine.text import storable
 
 from ._schema import is_num
 
@@ -26,7 +27,7 @@ UNKNOWN = Message("unknown_field")
 # Every code a validation message may carry, with the names of its parameters.
 VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "required": (), "confirm": (), "unknown_field": (), "not_a_form": (), "not_a_group": (),
-    "not_text": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
+    "not_text": (), "not_storable": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
     "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
     "not_a_list": (), "blank": (), "invalid": (),
     "too_short": ("min",),  # characters
@@ -95,10 +96,17 @@ class _Coded(mf.Field):
 
 
 class _Text(_Coded, mf.String):
-    """A string field with our message."""
+    """A string field with our message; refuses text the database cannot store."""
 
     default_error_messages: ClassVar[dict[str, Any]] = {
         "invalid": _coded("not_text"), "invalid_utf8": _coded("not_text")}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        """Return the text when the database can store it; refuse it otherwise."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not storable(text):
+            raise ValidationError(_coded("not_storable"))
+        return text
 
 
 class _Email(_Text):
