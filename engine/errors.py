@@ -72,7 +72,7 @@ class InvalidInput(EngineError):
         "user.own_manager": (), "user.unknown_roles": ("roles",),
         "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
         "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
-        "search.not_storable": (),
+        "schedule.out_of_range": ("anchor", "interval"), "search.not_storable": (),
     }
 
 

@@ -88,6 +88,8 @@ ERRORS: dict[str, Wording] = {
     "settings.not_a_duration": _not_a_duration,
     "search.not_storable": "The search contains a character that cannot be searched for (a "
                            "NUL or an invalid character).",
+    "schedule.out_of_range": "No review date can be scheduled from {anchor} every {interval}. "
+                             "Nothing was saved; enter a date closer to today.",
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
@@ -111,6 +113,7 @@ VALIDATION: dict[str, Wording] = {
     "invalid_email": "Enter a valid email address.",
     "invalid_url": "Enter a full web address starting with http:// or https://.",
     "invalid_date": "Enter a valid date as YYYY-MM-DD.",
+    "date_out_of_range": "Enter a date between {min} and {max}.",
     "not_a_boolean": "Must be true or false.",
     "not_an_integer": "Enter a whole number.",
     "not_a_number": "Enter a number.",

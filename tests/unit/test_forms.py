@@ -313,6 +313,18 @@ def test_format_date(everything: FormDefinition, day: str) -> None:
         "start": [("invalid_date", {})]}
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_dates_outside_what_a_schedule_can_hold_are_refused(everything: FormDefinition,
+                                                            day: str) -> None:
+    assert messages_of(everything, {"start": day}) == {
+        "start": [("date_out_of_range", {"min": "1900-01-01", "max": "2200-12-31"})]}
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+def test_the_ends_of_the_date_range_are_accepted(everything: FormDefinition, day: str) -> None:
+    assert everything.validate({"start": day}) == {"start": day}
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("handle", "ki\x00news"), ("contact", "press@ki.se\x00"), ("start", "2024-01-01\x00"),
     ("website", "https://ki.se/\ud800"),

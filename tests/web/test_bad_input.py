@@ -8,10 +8,14 @@ from sqlalchemy import event
 from engine import DEMO_PASSWORD, InvalidInput
 from tests.web.webtools import (
     ACCOUNT,
+    APPROVE,
     GUIDELINES,
+    REGISTER,
+    REGISTRATION,
     complete,
     inbox_task_ids,
     post,
+    submit_request,
     text,
     token,
 )
@@ -73,6 +77,32 @@ def test_a_nul_in_a_filter_is_a_400_page(client, login_as, url):
 def test_a_nul_in_an_address_is_a_400_page(client, login_as, url):
     login_as("staff")
     assert client.get(url).status_code == 400
+
+
+def _to_registration(client_for):
+    staff, manager, comms = client_for("staff"), client_for("manager"), client_for("comms1")
+    submit_request(staff)
+    complete(manager, APPROVE)
+    complete(staff, REGISTRATION)
+    return comms, inbox_task_ids(comms)[0]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
+def test_a_registration_date_no_schedule_can_hold_is_refused_on_the_form(client_for, day):
+    comms, task_id = _to_registration(client_for)
+    response = post(comms, f"/tasks/{task_id}", {**REGISTER, "registered_on": day})
+    assert response.status_code == 422
+    page = text(response)
+    assert "Enter a date between 1900-01-01 and 2200-12-31." in page
+    assert f'value="{day}"' in page, "what was typed is kept"
+    complete(comms, REGISTER, task_id)  # a sane date goes through
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+def test_the_ends_of_the_date_range_are_accepted(client_for, day):
+    comms, task_id = _to_registration(client_for)
+    response = post(comms, f"/tasks/{task_id}", {**REGISTER, "registered_on": day})
+    assert response.status_code == 303, text(response)[:2000]
 
 
 def test_the_engine_asks_the_database_nothing_about_a_name_it_cannot_store(engine, demo):

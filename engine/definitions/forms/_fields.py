@@ -30,6 +30,7 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "not_text": (), "not_storable": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
     "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
     "not_a_list": (), "blank": (), "invalid": (),
+    "date_out_of_range": ("min", "max"),  # ISO dates
     "too_short": ("min",),  # characters
     "too_long": ("max",),  # characters
     "not_a_choice": ("choices",),  # the choices' labels
@@ -46,6 +47,10 @@ def _coded(code: str, **params: Any) -> list[Message]:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# Dates a form accepts: wide enough for any real account, narrow enough that every date
+# computed from one (a review a year later, say) is still a date Python and the database hold.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -154,12 +159,15 @@ class _Date(_Text):
         """Return the value when it is acceptable; refuse it otherwise."""
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            if _ISO_DATE.match(text):
-                dt.date.fromisoformat(text)
-                return text
+            day = dt.date.fromisoformat(text) if _ISO_DATE.match(text) else None
         except ValueError:
-            pass
-        raise ValidationError(_coded("invalid_date"))
+            day = None
+        if day is None:
+            raise ValidationError(_coded("invalid_date"))
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(_coded("date_out_of_range", min=EARLIEST_DATE.isoformat(),
+                                         max=LATEST_DATE.isoformat()))
+        return text
 
 
 class _Bool(_Coded, mf.Boolean):
