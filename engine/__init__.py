@@ -44,6 +44,7 @@ from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
     PROBLEM_CODES,
     Conflict,
+    DatabaseUnavailable,
     EngineError,
     ExpressionError,
     FormDefinitionError,
@@ -87,6 +88,7 @@ __all__ = [
     "CompletionResult",
     "Conflict",
     "CurrentStep",
+    "DatabaseUnavailable",
     "DeliveryPort",
     "DeliveryReport",
     "DemoPerson",

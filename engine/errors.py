@@ -244,6 +244,12 @@ class VersionAltered(EngineError):
         self.stored_hash, self.actual_hash = stored_hash, actual_hash
 
 
+class DatabaseUnavailable(EngineError):
+    """The database refused the work (locked, read-only, unreachable); nothing was saved."""
+
+    codes: ClassVar = {"database.unavailable": ()}
+
+
 class CheckpointUnavailable(EngineError):
     """A checkpoint cannot be made or read: no key configured, an unreadable key, none made yet."""
 

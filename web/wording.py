@@ -90,6 +90,8 @@ ERRORS: dict[str, Wording] = {
                            "NUL or an invalid character).",
     "schedule.out_of_range": "No review date can be scheduled from {anchor} every {interval}. "
                              "Nothing was saved; enter a date closer to today.",
+    "database.unavailable": "The database could not take the change just now. Nothing was "
+                            "saved; try again in a moment.",
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
