@@ -14,13 +14,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.errors import DatabaseUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read_only_sql_transaction
+# When the database refuses work for a while, not because of what was asked: SQLite's words for
+# a lock, a read-only or missing file, a full disk; PostgreSQL's classes for a lost connection
+# (08), no resources (53), a shutdown (57), a lock timeout, a read-only transaction and a
+# deadlock or serialization failure (40).
+SQLITE_UNAVAILABLE = ("locked", "readonly", "busy", "unable to open", "disk")
+PG_UNAVAILABLE = ("08", "53", "57", "55P03", READ_ONLY_SQLSTATE, "40")
 
 
 def make_db_engine(url: str) -> Engine:
@@ -111,6 +117,19 @@ def _unavailable_as_error() -> Iterator[None]:
     try:
         yield
     except DBAPIError as error:
-        if isinstance(error, OperationalError | InternalError) or error.connection_invalidated:
+        if _unavailable(error):
             raise DatabaseUnavailable("database.unavailable") from error
         raise
+
+
+def _unavailable(error: DBAPIError) -> bool:
+    """Whether the database refused for a while (try again later), not over what was asked."""
+    original = error.orig
+    if error.connection_invalidated:
+        return True
+    if isinstance(original, sqlite3.OperationalError):
+        return any(word in str(original) for word in SQLITE_UNAVAILABLE)
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is None:  # no answer from the server at all: it cannot be reached
+        return isinstance(error, OperationalError | InterfaceError)
+    return sqlstate.startswith(PG_UNAVAILABLE)
