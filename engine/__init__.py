@@ -48,6 +48,7 @@ from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
     PROBLEM_CODES,
     Conflict,
+    DatabaseUnavailable,
     EngineError,
     ExpressionError,
     FormDefinitionError,
@@ -65,6 +66,7 @@ from .errors import (
     error_codes,
 )
 from .settings import Settings
+from .text import storable
 from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
@@ -94,6 +96,7 @@ __all__ = [
     "CompletionResult",
     "Conflict",
     "CurrentStep",
+    "DatabaseUnavailable",
     "DeliveryPort",
     "DeliveryReport",
     "DemoPerson",
@@ -150,4 +153,5 @@ __all__ = [
     "read_process_dir",
     "seed_demo",
     "stop_on_signals",
+    "storable",
 ]

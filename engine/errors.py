@@ -56,13 +56,20 @@ class Conflict(EngineError):
 
 
 class TaskAlreadyDone(Conflict):
-    """The task was completed already; params say which (title), by whom (by) and when (at)."""
+    """The task was completed already: which (title), by whom (by, by_id), when (at), where.
 
-    codes: ClassVar = {"task.already_done": ("title", "by", "at")}
+    `by_id` lets a caller tell a person's own second submission (a double click) from someone
+    else's; `instance_id` is the request the task belongs to.
+    """
 
-    def __init__(self, title: str, by: str | None, at) -> None:
-        super().__init__("task.already_done", title=title, by=by, at=at)
+    codes: ClassVar = {"task.already_done": ("title", "by", "at", "by_id", "instance_id")}
+
+    def __init__(self, title: str, by: str | None, at, by_id: int | None = None,
+                 instance_id: str | None = None) -> None:
+        super().__init__("task.already_done", title=title, by=by, at=at, by_id=by_id,
+                         instance_id=instance_id)
         self.title, self.by, self.at = title, by, at
+        self.by_id, self.instance_id = by_id, instance_id
 
 
 class InvalidInput(EngineError):
@@ -73,6 +80,7 @@ class InvalidInput(EngineError):
         "user.own_manager": (), "user.unknown_roles": ("roles",),
         "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
         "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
+        "schedule.out_of_range": ("anchor", "interval"), "search.not_storable": (),
     }
 
 
@@ -249,6 +257,12 @@ class VersionAltered(EngineError):
                          stored_hash=stored_hash, actual_hash=actual_hash)
         self.version_id, self.process_id = version_id, process_id
         self.stored_hash, self.actual_hash = stored_hash, actual_hash
+
+
+class DatabaseUnavailable(EngineError):
+    """The database refused the work (locked, read-only, unreachable); nothing was saved."""
+
+    codes: ClassVar = {"database.unavailable": ()}
 
 
 class CheckpointUnavailable(EngineError):

@@ -16,6 +16,7 @@ from .context import EXTENSION_KEY, init_context
 from .errors import init_errors
 from .extensions import csrf, limiter
 from .filters import init_filters
+from .inputs import init_inputs
 from .security import init_security
 from .wording import init_wording
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     init_filters(app)
     init_wording(app)
     init_security(app)
+    init_inputs(app)
     init_errors(app)
     init_cli(app)
     return app

@@ -44,17 +44,25 @@ class SignedInUser:
         return self.view.active
 
     def get_id(self) -> str:
-        """The id kept in the session."""
-        return str(self.view.id)
+        """What the session keeps: the person's id and the session generation it began under."""
+        return f"{self.view.id}:{self.view.session_generation}"
 
 
-def load_user(user_id: str) -> SignedInUser | None:
-    """Flask-Login's user loader: the engine's directory, or None for unknown ids."""
+def load_user(session_id: str) -> SignedInUser | None:
+    """Flask-Login's user loader: None for unknown ids and for sessions that have ended.
+
+    A session ends when the person's session generation moved on since it began: they signed
+    out (a copy of the cookie is refused too), changed their password, were signed out
+    everywhere or deactivated.
+    """
+    user_id, _colon, generation = session_id.partition(":")
     try:
         view = get_engine().users.get(int(user_id))
     except (NotFound, ValueError):
         return None
-    return SignedInUser(view) if view.active else None
+    if not view.active or generation != str(view.session_generation):
+        return None
+    return SignedInUser(view)
 
 
 def _login_limit() -> str:
@@ -85,7 +93,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST only, so a link or an image cannot sign anyone out)."""
+    """Sign out (POST only, so a link or an image cannot sign anyone out).
+
+    Every session of the person ends, so a copy of this session's cookie is worthless too.
+    """
+    get_engine().users.sign_out_everywhere(current_user.view.username)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

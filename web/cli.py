@@ -469,6 +469,14 @@ def update_user(username, manager, add_roles, remove_roles, set_password, active
                f"{'active' if user.active else 'inactive'}.")
 
 
+@users.command("signout")
+@click.argument("username")
+def signout_user(username):
+    """End every session of a person, in every browser (they can sign in again)."""
+    user = current_engine().users.sign_out_everywhere(username)
+    click.echo(f"Signed {user.username} ({user.name}) out everywhere.")
+
+
 @users.command("list")
 def list_users():
     """List everyone: username, name, roles, manager and whether they may sign in."""

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine import (
     Conflict,
+    DatabaseUnavailable,
     InvalidForm,
     InvalidInput,
     NotAllowed,
@@ -92,6 +93,16 @@ def _version_altered(error: VersionAltered):
                              "can see the details on the request's record check."))
 
 
+def _unavailable(error: DatabaseUnavailable):
+    # Logged with its cause for the administrators; the page asks nothing more of the database.
+    current_app.logger.error("The database refused the work: %r", error.__cause__)
+    g.plain_page = True
+    return error_page(503, error_text(error), title=_("Nothing was saved"),
+                      hint=_("The database is busy or cannot be written to right now. Wait a "
+                             "moment and send the form again; if it keeps happening, contact "
+                             "the service desk."))
+
+
 def _csrf(error: CSRFError):
     return error_page(400, _("The form has expired or was not sent from this site. Reload the "
                              "page and send it again."), title=_("The form expired"))
@@ -117,3 +128,4 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(ProcessFailed, _unprocessable)
     app.register_error_handler(InvalidForm, _unprocessable)
     app.register_error_handler(VersionAltered, _version_altered)
+    app.register_error_handler(DatabaseUnavailable, _unavailable)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
-from engine import InvalidForm, TaskView
+from engine import InvalidForm, TaskAlreadyDone, TaskView
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -52,6 +52,10 @@ def submit(task_id: str):
         result = engine.complete_task(me().id, task_id, read)
     except InvalidForm as error:
         return _render(engine.get_task(me().id, task_id), typed, error.messages), 422
+    except TaskAlreadyDone as error:
+        if error.by_id != me().id:
+            raise  # someone else's: the conflict page says who
+        return _already_submitted(task_id, error)
     session[DONE_KEY] = {
         "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
         "status": result.status, "next_steps": list(result.next_steps),
@@ -70,6 +74,15 @@ def done(task_id: str):
         return redirect(url_for("tasks.inbox"))
     steps = list(zip(result["next_steps"], result["waiting_on"], strict=False))
     return render_template("task_done.html", result=result, steps=steps)
+
+
+def _already_submitted(task_id: str, error: TaskAlreadyDone):
+    """The person's own second submission (a double click): show what the first one did."""
+    first = session.get(DONE_KEY)
+    if first and first.get("task_id") == task_id:
+        return redirect(url_for("tasks.done", task_id=task_id), code=303)
+    return render_template("task_submitted.html", title=error.title, at=error.at,
+                           instance_id=error.instance_id)
 
 
 def _row_change(task: TaskView) -> dict:

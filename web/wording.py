@@ -209,6 +209,12 @@ ERRORS: dict[str, Wording] = {
     "approval.no_manager": "You have no manager registered, and a manager must approve every "
                            "new account. Ask an administrator to set your manager.",
     "settings.not_a_duration": _not_a_duration,
+    "search.not_storable": "The search contains a character that cannot be searched for (a "
+                           "NUL or an invalid character).",
+    "schedule.out_of_range": "No review date can be scheduled from {anchor} every {interval}. "
+                             "Nothing was saved; enter a date closer to today.",
+    "database.unavailable": "The database could not take the change just now. Nothing was "
+                            "saved; try again in a moment.",
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
@@ -230,9 +236,12 @@ VALIDATION: dict[str, Wording] = {
     "not_a_form": "The form data must be a set of named fields.",
     "not_a_group": "Must be a group of fields.",
     "not_text": "Must be text.",
+    "not_storable": "Contains a character that cannot be saved (a NUL or an invalid "
+                    "character). Remove it and try again.",
     "invalid_email": "Enter a valid email address.",
     "invalid_url": "Enter a full web address starting with http:// or https://.",
     "invalid_date": "Enter a valid date as YYYY-MM-DD.",
+    "date_out_of_range": "Enter a date between {min} and {max}.",
     "not_a_boolean": "Must be true or false.",
     "not_an_integer": "Enter a whole number.",
     "not_a_number": "Enter a number.",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import NotAllowed
 from engine.store import User
+from engine.text import check_search
 from engine.usecases import load_user
 
 from ._models import Account
@@ -31,6 +32,7 @@ class Register:
                  text: str | None = None, sort: str = "account_name",
                  descending: bool = False) -> list[AccountRow]:
         """The account register, filtered and sorted, for communications, auditors and admins."""
+        check_search(status, channel, text)
         with self.uow.read() as session:
             check_register_access(session, user_id)
             query = filter_accounts(account_select(), status, channel, text)

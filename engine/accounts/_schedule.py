@@ -27,11 +27,16 @@ def next_review_due(anchor: date, interval: str, now: datetime) -> datetime:
     its next review on the same yearly day, not a backlog of overdue ones.
     """
     due = datetime.combine(anchor, DUE_TIME)
-    for _ in range(MAX_STEPS):
-        due = add_interval(due, interval)
-        if due > now:
-            return datetime.combine(due.date(), DUE_TIME)
-    raise ValueError(f"the review interval {interval!r} is too short to schedule")
+    try:
+        for _ in range(MAX_STEPS):
+            due = add_interval(due, interval)
+            if due > now:
+                return datetime.combine(due.date(), DUE_TIME)
+    except (OverflowError, ValueError):  # past year 9999, or a calendar day that cannot be
+        pass
+    # Too far back for the bound on steps, or so far ahead no next date exists: the anchor
+    # came from an answer, so it is refused as input rather than crashing the step.
+    raise InvalidInput("schedule.out_of_range", anchor=anchor.isoformat(), interval=interval)
 
 
 def check_intervals(settings) -> None:

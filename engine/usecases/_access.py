@@ -126,4 +126,5 @@ def raise_if_done(session, task_id: str) -> None:
     ).first()
     if row is not None:
         event, name = row
-        raise TaskAlreadyDone(event.payload.get("title", event.task_name), name, event.created_at)
+        raise TaskAlreadyDone(event.payload.get("title", event.task_name), name, event.created_at,
+                              by_id=event.actor_id, instance_id=event.stream)

@@ -29,7 +29,7 @@ from engine.store import (
     write_transition,
 )
 
-from ._access import authorized_task, who_acts
+from ._access import authorized_task, raise_if_done, who_acts
 from ._directory import load_user
 from ._procedure import Procedure
 from ._views import CompletionResult, StartResult, TimerSweep, WaitingOn
@@ -97,16 +97,25 @@ class Commands:
                              actor_id=user_id, task_id=task_id, task_name=loaded.task_name)],
         )
         follow_up = self.procedure.plan(instance, snapshot, now)
-        with self.uow.write() as session:
-            self._write(session, step, loaded.task_name, now)
-            self.procedure.apply(session, follow_up, instance, snapshot, now)
-            waiting = _waiting_on(session, instance.id, user_id)
+        try:
+            with self.uow.write() as session:
+                self._write(session, step, loaded.task_name, now)
+                self.procedure.apply(session, follow_up, instance, snapshot, now)
+                waiting = _waiting_on(session, instance.id, user_id)
+        except Conflict:
+            self._raise_if_done(task_id)  # a double click: the first submission got there first
+            raise
         return CompletionResult(
             instance_id=step.instance_id, completed_title=info.title, status=step.status,
             next_steps=tuple(title for title, _, _ in waiting),
             waiting_on=tuple(who for _, who, _ in waiting),
             next_task_for_you=next((task_id for _, who, task_id in waiting if who.you), None),
         )
+
+    def _raise_if_done(self, task_id: str) -> None:
+        """TaskAlreadyDone when the task was completed meanwhile, so callers can say by whom."""
+        with self.uow.read() as session:
+            raise_if_done(session, task_id)
 
     def _write(self, session, step: Transition, completed: str | None, now) -> None:
         """Write a step with the messages it causes: the kernel's and the procedure's."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.errors import InvalidInput, NotFound
 from engine.store import ReadyTask, UnitOfWork, User, UserRole
+from engine.text import storable
 
 from ._passwords import hash_password, verify_password
 from ._views import ROLES, UserView
@@ -28,7 +29,7 @@ _MANAGER = aliased(User)
 # Plain columns, not entities: this runs on every request, and entity loading costs more.
 _USER_ROWS = (
     select(User.id, User.username, User.name, User.email, User.manager_id, User.active,
-           _MANAGER.name.label("manager_name"), UserRole.role)
+           User.session_generation, _MANAGER.name.label("manager_name"), UserRole.role)
     .outerjoin(_MANAGER, _MANAGER.id == User.manager_id)
     .outerjoin(UserRole, UserRole.user_id == User.id)
 )
@@ -52,7 +53,8 @@ def _user_views(rows) -> list[UserView]:
     for first, *rest in people.values():
         roles = frozenset(row.role for row in (first, *rest) if row.role)
         views.append(UserView(first.id, first.username, first.name, first.email, roles,
-                              first.manager_id, first.manager_name, first.active))
+                              first.manager_id, first.manager_name, first.active,
+                              first.session_generation))
     return views
 
 
@@ -70,8 +72,10 @@ class LocalPasswords:
 
     def authenticate(self, username: str, password: str) -> int | None:
         """The user's id when the password is right and the account active, else None."""
-        with self.uow.read() as session:
-            user = session.scalar(select(User).where(User.username == username.strip()))
+        user = None
+        if storable(username):  # a name no database can store is nobody's; do not ask
+            with self.uow.read() as session:
+                user = session.scalar(select(User).where(User.username == username.strip()))
         stored = user.password_hash if user else _DUMMY_HASH
         matches = verify_password(password, stored)
         return user.id if (user and user.active and matches) else None
@@ -149,6 +153,18 @@ class Directory:
                 user.password_hash = hash_password(password)
             if active is not None:
                 user.active = active
+            if password is not None or active is False:
+                _end_sessions(user)  # whoever had the old password, or the account, is out
+            session.flush()
+            return load_user(session, user.id)
+
+    def sign_out_everywhere(self, username: str) -> UserView:
+        """End every session of a person, in every browser (signing in again starts a new one)."""
+        with self.uow.write() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            if user is None:
+                raise NotFound("user.not_found", username=username)
+            _end_sessions(user)
             session.flush()
             return load_user(session, user.id)
 
@@ -159,6 +175,11 @@ class Directory:
         with self.uow.read() as session:
             rows = session.execute(select(User.id, User.name).where(User.id.in_(user_ids)))
             return {row.id: row.name for row in rows}
+
+
+def _end_sessions(user: User) -> None:
+    """Raise the person's session generation: every session begun under the old one ends."""
+    user.session_generation = (user.session_generation or 0) + 1
 
 
 def _change_manager(session: Session, user: User, manager_username: str) -> None:

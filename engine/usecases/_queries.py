@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from engine.errors import NotAllowed
 from engine.runtime import restore
 from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTask, User
+from engine.text import check_search
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._answers import answer_sections
@@ -90,6 +91,7 @@ class Queries:
     def all_requests(self, user_id: int, status: str | None = None, text: str | None = None,
                      limit: int = 200) -> list[RequestSummary]:
         """Every request, newest first, for communications, auditors and admins."""
+        check_search(status, text)
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
                 raise NotAllowed("requests.oversight_only")

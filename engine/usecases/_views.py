@@ -24,6 +24,7 @@ class UserView:
     manager_id: int | None
     manager_name: str | None
     active: bool = True
+    session_generation: int = 0  # a session begun under another number has ended
 
     def has_role(self, role: str) -> bool:
         """True when the user holds the role."""

@@ -7,9 +7,10 @@ import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from engine import Conflict, Engine, FixedClock, Settings
+from engine import Conflict, Engine, FixedClock, Settings, TaskAlreadyDone
 from engine.store import Event, Instance
 from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import ACCOUNT, APPROVE, GUIDELINES, MODERATION, REJECT
@@ -73,13 +74,32 @@ def test_two_threads_completing_one_task_one_wins_one_conflicts(engine, org):
     conflicts = [r for r in results if isinstance(r, Conflict)]
     wins = [r for r in results if not isinstance(r, Exception)]
     assert len(wins) == 1 and len(conflicts) == 1, results
-    assert conflicts[0].code == "instance.changed"
+    # The loser is told the task was done meanwhile, and by whom: here, by the same person.
+    assert conflicts[0].code == "task.already_done"
+    assert conflicts[0].params["by_id"] == org.manager.id
+    assert conflicts[0].params["instance_id"] == request_id
     assert counts(engine, request_id) == (events_before + 1, version_before + 1)
     winner = wins[0].next_steps
     expected = {("Register with the communications department",), ("Describe the account",)}
     assert winner in expected
     assert len(engine.inbox(org.staff.id)) == 1, "the loser left no half-written task"
     assert engine.verify_request(org.comms.id, request_id).intact
+
+
+def test_a_second_submission_racing_the_first_is_told_the_first_was_saved(engine, org):
+    request_id = engine.start_request(org.staff.id).instance_id
+    [task] = engine.inbox(org.staff.id)
+    inner = {}
+
+    def double_click(_fields):  # read after the second click's own check, before its write
+        inner["result"] = engine.complete_task(org.staff.id, task.id, GUIDELINES)
+        return GUIDELINES
+
+    with pytest.raises(TaskAlreadyDone) as done:
+        engine.complete_task(org.staff.id, task.id, double_click)
+    assert (done.value.by_id, done.value.instance_id) == (org.staff.id, request_id)
+    assert inner["result"].instance_id == request_id
+    assert counts(engine, request_id)[0] == 1, "saved once"
 
 
 def test_two_timer_workers_fire_a_timer_exactly_once(engine, org, clock):

@@ -323,6 +323,39 @@ def test_format_date(everything: FormDefinition, day: str) -> None:
         "start": [("invalid_date", {})]}
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2201-01-01", "9999-12-31"])
+def test_dates_outside_what_a_schedule_can_hold_are_refused(everything: FormDefinition,
+                                                            day: str) -> None:
+    assert messages_of(everything, {"start": day}) == {
+        "start": [("date_out_of_range", {"min": "1900-01-01", "max": "2200-12-31"})]}
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+def test_the_ends_of_the_date_range_are_accepted(everything: FormDefinition, day: str) -> None:
+    assert everything.validate({"start": day}) == {"start": day}
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("handle", "ki\x00news"), ("contact", "press@ki.se\x00"), ("start", "2024-01-01\x00"),
+    ("website", "https://ki.se/\ud800"),
+])
+def test_text_the_database_cannot_store_is_refused(everything: FormDefinition, field: str,
+                                                   value: str) -> None:
+    assert messages_of(everything, {field: value}) == {field: [("not_storable", {})]}
+
+
+def test_text_the_database_cannot_store_is_refused_in_list_entries(
+        everything: FormDefinition) -> None:
+    assert messages_of(everything, {"tags": ["ok", "n\x00o"]}) == {
+        "tags.1": [("not_storable", {})]}
+
+
+def test_text_the_database_cannot_store_is_refused_in_groups(moderation: FormDefinition) -> None:
+    data = copy.deepcopy(GOOD_MODERATION)
+    data["moderators"][0]["name"] = "Ann\x00 Lind"
+    assert messages_of(moderation, data) == {"moderators.0.name": [("not_storable", {})]}
+
+
 def test_enum(approval: FormDefinition) -> None:
     assert messages_of(approval, {"manager_decision": "maybe"}) == {
         "manager_decision": [("not_a_choice", {"choices": ["approve", "reject"]})]}

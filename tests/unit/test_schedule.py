@@ -48,3 +48,15 @@ def test_an_engine_with_a_malformed_interval_refuses_to_start(tmp_path, setting)
         Engine(settings)
     assert refused.value.code == "settings.not_a_duration"
     assert refused.value.params == {"name": setting, "value": "twelve months"}
+
+
+@pytest.mark.parametrize(("anchor", "interval"), [
+    (date(9999, 12, 31), "P12M"),  # no next date exists
+    (date(1, 1, 1), "P12M"),  # more intervals to today than the bound allows
+    (date(2026, 1, 1), "PT0S"),  # never moves forward
+])
+def test_an_anchor_no_schedule_can_hold_is_an_input_error(anchor, interval):
+    with pytest.raises(InvalidInput) as refused:
+        next_review_due(anchor, interval, at("2026-06-01"))
+    assert refused.value.code == "schedule.out_of_range"
+    assert refused.value.params == {"anchor": anchor.isoformat(), "interval": interval}

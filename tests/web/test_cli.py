@@ -18,7 +18,7 @@ def test_flask_mounts_the_very_same_commands(app):
     assert set(cli.commands) == {"check", "deploy", "worker", "verify", "replay", "users",
                                  "demo", "create-schema", "checkpoint", "export",
                                  "verify-export"}
-    assert set(cli.commands["users"].commands) == {"create", "update", "list"}
+    assert set(cli.commands["users"].commands) == {"create", "update", "signout", "list"}
     assert set(cli.commands["checkpoint"].commands) == {"keygen", "create", "export", "verify"}
 
 

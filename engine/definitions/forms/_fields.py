@@ -16,6 +16,7 @@ from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as mf
 
 from engine.errors import Message
+from engine.text import storable
 
 from ._schema import is_num
 
@@ -26,9 +27,10 @@ UNKNOWN = Message("unknown_field")
 # Every code a validation message may carry, with the names of its parameters.
 VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "required": (), "confirm": (), "unknown_field": (), "not_a_form": (), "not_a_group": (),
-    "not_text": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
+    "not_text": (), "not_storable": (), "invalid_email": (), "invalid_url": (), "invalid_date": (),
     "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
     "not_a_list": (), "blank": (), "invalid": (),
+    "date_out_of_range": ("min", "max"),  # ISO dates
     "too_short": ("min",),  # characters
     "too_long": ("max",),  # characters
     "not_a_choice": ("choices",),  # the choices' labels
@@ -45,6 +47,10 @@ def _coded(code: str, **params: Any) -> list[Message]:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# Dates a form accepts: wide enough for any real account, narrow enough that every date
+# computed from one (a review a year later, say) is still a date Python and the database hold.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2200, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,17 @@ class _Coded(mf.Field):
 
 
 class _Text(_Coded, mf.String):
-    """A string field with our message."""
+    """A string field with our message; refuses text the database cannot store."""
 
     default_error_messages: ClassVar[dict[str, Any]] = {
         "invalid": _coded("not_text"), "invalid_utf8": _coded("not_text")}
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        """Return the text when the database can store it; refuse it otherwise."""
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not storable(text):
+            raise ValidationError(_coded("not_storable"))
+        return text
 
 
 class _Email(_Text):
@@ -146,12 +159,15 @@ class _Date(_Text):
         """Return the value when it is acceptable; refuse it otherwise."""
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            if _ISO_DATE.match(text):
-                dt.date.fromisoformat(text)
-                return text
+            day = dt.date.fromisoformat(text) if _ISO_DATE.match(text) else None
         except ValueError:
-            pass
-        raise ValidationError(_coded("invalid_date"))
+            day = None
+        if day is None:
+            raise ValidationError(_coded("invalid_date"))
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise ValidationError(_coded("date_out_of_range", min=EARLIEST_DATE.isoformat(),
+                                         max=LATEST_DATE.isoformat()))
+        return text
 
 
 class _Bool(_Coded, mf.Boolean):
