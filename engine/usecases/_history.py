@@ -46,7 +46,7 @@ def _entry(process: LoadedProcess, event: Event, actor: str | None) -> HistoryEn
         details = answer_section(process, event.task_name, event.payload.get("data", {}))
     code, params = _what(process, event, actor)
     return HistoryEntry(event.seq, event.kind, event.created_at, actor, event.task_name,
-                        event.payload.get("title"), code, params, details)
+                        event.payload.get("title"), code, params, details, event.task_id)
 
 
 def _what(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
