@@ -119,6 +119,18 @@ def test_a_step_that_keeps_a_reassigned_task_keeps_its_person(engine, org, admin
     sound(engine, org, request_id)
 
 
+def test_a_new_manager_does_not_take_a_task_reassigned_to_the_old_one(engine, org, admin):
+    request_id = request_until_approval(engine, org)
+    do(engine, org.manager, "manager_approval", APPROVE)
+    do(engine, org.staff, "registration_form", REGISTRATION)
+    task = only_task(engine, org.comms, "register_account")
+    engine.reassign_task(admin.id, task.id, "manager", "Maja registers accounts this month")
+    engine.users.update("staff", manager_username="director")
+    assert [t.id for t in engine.inbox(org.manager.id)] == [task.id]
+    assert engine.inbox(org.director.id) == []
+    sound(engine, org, request_id)
+
+
 @pytest.mark.parametrize("task_name, who", [("manager_approval", "manager")])
 def test_the_requester_never_takes_the_managers_task(engine, org, admin, task_name, who):
     request_until_approval(engine, org)
