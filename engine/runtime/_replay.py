@@ -87,7 +87,7 @@ def replay_events(process: LoadedProcess, events: list[RecordedEvent]) -> Snapsh
             snapshot = fire_timers(restore(process, snapshot.state), process, clock)
         elif event.kind == "answer_corrected":
             snapshot = correct_data(restore(process, snapshot.state), process,
-                                    event.payload["field"], event.payload.get("after"))
+                                    event.payload.get("field", ""), event.payload.get("after"))
         elif event.kind == "task_reassigned":
             _ready_by_name(process, snapshot, event)  # only a waiting task can be reassigned
         elif event.kind == "request_cancelled":

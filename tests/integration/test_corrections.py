@@ -365,3 +365,17 @@ def test_events_after_a_cancellation_do_not_replay(engine, org, admin):
     assert diverged.value.code == "replay.after_cancel"
     with engine.uow.read() as session:
         assert session.scalars(select(Timer).where(Timer.instance_id == request_id)).all() == []
+
+
+def test_a_correction_stripped_of_its_field_is_a_verdict_not_a_crash(engine, org, admin):
+    request_id = request_until_approval(engine, org)
+    engine.correct_answer(admin.id, _completed(engine, request_id, "define_account"),
+                          "account_name", "KI Neuro Labs", "Misspelled")
+    [event] = events_of(engine, request_id, "answer_corrected")
+    payload = {k: v for k, v in event.payload.items() if k != "field"}
+    with engine.uow.write() as session:
+        session.execute(text("UPDATE events SET payload = :p WHERE id = :id"),
+                        {"p": json.dumps(payload), "id": event.id})
+    check = record(engine, org, request_id)
+    assert not check.chain.intact and not check.replay.matches
+    assert not check.sound
