@@ -11,6 +11,7 @@ from engine.usecases import (
     Anchoring,
     Auditing,
     Commands,
+    CorrectionCommands,
     Directory,
     Identity,
     LocalPasswords,
@@ -68,6 +69,12 @@ class Engine:
         self.check_record = self.auditing.check_record
         self.may_audit = self.auditing.may_audit
         self.history_step = self.auditing.history_step
+        self.corrections = CorrectionCommands(self.uow, self.catalog, self.clock,
+                                              self.procedure)
+        self.may_correct = self.corrections.may_correct
+        self.reassign_task = self.corrections.reassign_task
+        self.cancel_request = self.corrections.cancel_request
+        self.correct_answer = self.corrections.correct_answer
         self.anchoring = Anchoring(self.uow, self.clock, settings)
         self.create_checkpoint = self.anchoring.create
         self.verify_checkpoint = self.anchoring.verify_for

@@ -46,13 +46,16 @@ class NotAllowed(EngineError):
     codes: ClassVar = {
         "task.not_assignee": (), "request.not_involved": (), "register.communications_only": (),
         "requests.oversight_only": (), "record.auditors_only": (),
+        "correction.admins_only": (),
     }
 
 
 class Conflict(EngineError):
     """Someone else changed the same thing first; reload and try again."""
 
-    codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": ()}
+    codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": (),
+                       "request.cancelled": (), "request.not_running": ("status",),
+                       "answer.superseded": ("title",)}
 
 
 class TaskAlreadyDone(Conflict):
@@ -81,6 +84,11 @@ class InvalidInput(EngineError):
         "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
         "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
         "schedule.out_of_range": ("anchor", "interval"), "search.not_storable": (),
+        "correction.reason_required": (), "correction.user_inactive": ("username",),
+        "correction.requester_not_allowed": ("lane",),
+        "correction.already_assigned": ("username",),
+        "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
+        "correction.no_change": ("field",), "correction.decision_field": ("field",),
     }
 
 
@@ -126,7 +134,8 @@ class ProcessFailed(EngineError):
 class ReplayDiverged(EngineError):
     """The log cannot be replayed: a recorded step was not possible at that point."""
 
-    codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name")}
+    codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name"),
+                       "replay.after_cancel": ("seq",)}
 
 
 class ExpressionError(EngineError):

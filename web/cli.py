@@ -26,6 +26,7 @@ from engine import (
     Engine,
     EngineError,
     InvalidDiagram,
+    InvalidForm,
     Settings,
     TimerSweep,
     UserView,
@@ -38,7 +39,7 @@ from engine import (
 )
 
 from .context import engine_of, get_engine
-from .wording import chain_text, difference_text, error_lines, problem_text
+from .wording import chain_text, difference_text, error_lines, message_text, problem_text
 
 _ENGINE_KEY = "kontoflode.engine"
 
@@ -488,6 +489,62 @@ def _user_table(people: list[UserView]) -> None:
     for user in people:
         click.echo(f"{user.username:<12} {user.name:<26} {', '.join(sorted(user.roles)):<26} "
                    f"{user.manager_name or '-':<22} {'active' if user.active else 'inactive'}")
+
+
+@cli.group()
+def correct():
+    """An administrator's corrections, each recorded in the request's log with a reason."""
+
+
+_AS = click.option("--as", "admin", required=True, metavar="USERNAME",
+                   help="The administrator making the correction (recorded as its actor).")
+_REASON = click.option("--reason", required=True, help="Why: recorded with the correction.")
+
+
+def _admin_id(username: str) -> int:
+    """The id of the person a correction is made as (the engine checks they are an admin)."""
+    user = current_engine().users.find(username)
+    if user is None:
+        raise click.ClickException(f"There is no user '{username}'.")
+    return user.id
+
+
+@correct.command("reassign")
+@click.argument("task_id")
+@click.argument("to_username")
+@_REASON
+@_AS
+def correct_reassign(task_id, to_username, reason, admin):
+    """Give a waiting task to another person (for example a manager on long leave)."""
+    current_engine().reassign_task(_admin_id(admin), task_id, to_username, reason)
+    click.echo(f"Task {task_id} is now {to_username}'s.")
+
+
+@correct.command("cancel")
+@click.argument("request_id")
+@_REASON
+@_AS
+def correct_cancel(request_id, reason, admin):
+    """Cancel a running request: its waiting tasks and timers are removed."""
+    current_engine().cancel_request(_admin_id(admin), request_id, reason)
+    click.echo(f"Request {request_id} is cancelled.")
+
+
+@correct.command("answer")
+@click.argument("task_id")
+@click.argument("field")
+@click.argument("value")
+@_REASON
+@_AS
+def correct_answer(task_id, field, value, reason, admin):
+    """Correct one answer of a completed task; the task's form checks the new value."""
+    try:
+        current_engine().correct_answer(_admin_id(admin), task_id, field, value, reason)
+    except InvalidForm as error:
+        raise click.ClickException("\n".join(
+            f"{name}: {message_text(message)}" for name, found in error.messages.items()
+            for message in found)) from None
+    click.echo(f"Corrected {field} of task {task_id}.")
 
 
 @cli.command()

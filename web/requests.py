@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import login_required
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import NotFound as PageNotFound
 
-from engine import RequestView
+from engine import Conflict, Engine, InvalidForm, InvalidInput, NotFound, RequestView
 
 from .context import get_engine, may_start_requests, me
+from .i18n import _
+from .wording import error_text, message_text
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 VIEWER_FILE = "bpmn-navigated-viewer.production.min.js"
@@ -64,10 +69,68 @@ def start():
 @login_required
 def show(instance_id: str):
     """A request in full, for the people the engine lets see it."""
-    view = get_engine().get_request(me().id, instance_id)
+    return _request_page(instance_id)
+
+
+def _request_page(instance_id: str, correction: dict | None = None, status: int = 200):
+    """The request page; for admins with the corrections section (and why one was refused)."""
+    engine = get_engine()
+    view = engine.get_request(me().id, instance_id)
+    may_correct = engine.may_correct(me().id)
     return render_template("request.html", req=view, diagram=diagram_available(),
                            my_task_ids=_my_task_ids(view),
-                           may_audit=get_engine().may_audit(me().id))
+                           may_audit=engine.may_audit(me().id), may_correct=may_correct,
+                           answer_choices=answer_choices(view) if may_correct else [],
+                           correction=correction), status
+
+
+@bp.post("/<instance_id>/corrections/<kind>")
+@login_required
+def correct(instance_id: str, kind: str):
+    """An admin's correction of the request: reassign a task, cancel, or correct an answer."""
+    action = CORRECTIONS.get(kind) or abort(404)
+    try:
+        action(get_engine(), me().id, instance_id, request.form)
+    except InvalidForm as error:
+        messages = [message_text(m) for found in error.messages.values() for m in found]
+        return _request_page(instance_id, {"kind": kind, "messages": messages}, 422)
+    except (InvalidInput, NotFound, Conflict) as error:
+        return _request_page(instance_id, {"kind": kind, "messages": [error_text(error)]}, 422)
+    flash(_("The correction was recorded in the request's history."), "info")
+    return redirect(url_for("requests.show", instance_id=instance_id), code=303)
+
+
+def _reassign(engine: Engine, user_id: int, instance_id: str, form: Mapping[str, str]) -> None:
+    task_id = form.get("task_id", "")
+    if task_id not in {t.id for t in engine.get_request(user_id, instance_id).open_tasks}:
+        raise NotFound("task.not_found")
+    engine.reassign_task(user_id, task_id, form.get("to", ""), form.get("reason", ""))
+
+
+def _cancel(engine: Engine, user_id: int, instance_id: str, form: Mapping[str, str]) -> None:
+    engine.cancel_request(user_id, instance_id, form.get("reason", ""))
+
+
+def _correct_answer(engine: Engine, user_id: int, instance_id: str,
+                    form: Mapping[str, str]) -> None:
+    choices = {value for value, _label in answer_choices(engine.get_request(user_id, instance_id))}
+    target = form.get("answer", "")
+    if target not in choices:
+        raise NotFound("task.not_found")
+    task_id, field = target.split(" ", 1)
+    engine.correct_answer(user_id, task_id, field, form.get("value", ""), form.get("reason", ""))
+
+
+CORRECTIONS: dict[str, Callable[[Engine, int, str, Mapping[str, str]], None]] = {
+    "reassign": _reassign, "cancel": _cancel, "answer": _correct_answer,
+}
+
+
+def answer_choices(view: RequestView) -> list[tuple[str, str]]:
+    """The answers an admin may correct: ("task id, field", "step: field label") for each."""
+    latest = {h.task_name: h.task_id for h in view.history if h.kind == "task_completed"}
+    return [(f"{latest[section.step]} {item.name}", f"{section.title}: {item.label}")
+            for section in view.answers if section.step in latest for item in section.items]
 
 
 @bp.get("/<instance_id>/check")
@@ -87,7 +150,7 @@ def history(instance_id: str):
     seq = None
     if raw is not None:
         if not raw.isdigit() or len(raw) > 9:
-            raise NotFound()
+            raise PageNotFound()
         seq = int(raw)
     engine = get_engine()
     step = engine.history_step(me().id, instance_id, seq)

@@ -195,6 +195,21 @@ ERRORS: dict[str, Wording] = {
     "register.communications_only": "The account register is for the communications department.",
     "requests.oversight_only": "The list of all requests is for communications and auditors.",
     "record.auditors_only": "Checking a request's record is for auditors.",
+    "correction.admins_only": "Only an administrator may correct a request.",
+    "correction.reason_required": "Give a reason: every correction is recorded with one.",
+    "correction.user_inactive": "{username} may not sign in, so the task cannot go to them.",
+    "correction.requester_not_allowed": "The requester cannot take a task of the lane "
+                                        "'{lane}' on their own request.",
+    "correction.already_assigned": "The task is already {username}'s.",
+    "correction.not_a_request": "Only a request can be cancelled, not a review cycle.",
+    "correction.not_an_answer": "'{field}' is not a field of '{title}'.",
+    "correction.decision_field": "'{field}' steered the process; a decision cannot be "
+                                 "corrected afterwards.",
+    "correction.no_change": "'{field}' already has that value.",
+    "request.cancelled": "The request was cancelled; nothing more can be done on it.",
+    "request.not_running": lambda p: _("The request is completed and cannot be cancelled.")
+    if p["status"] == "completed" else _("The request was cancelled already."),
+    "answer.superseded": "'{title}' was answered again later; correct the latest answer.",
     "instance.changed": "Someone else changed this request while you were working on it. "
                         "Nothing you submitted was saved; reload the page and try again.",
     "task.no_longer_waiting": "This task is no longer waiting: someone completed it or the "
@@ -222,6 +237,7 @@ ERRORS: dict[str, Wording] = {
                                             "the expression '{expression}' in '{task}'"),
     "process.script_failed": _failed_in("a script", "the script of '{task}'"),
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
+    "replay.after_cancel": "Event {seq} follows the request's cancellation.",
     "expression.rejected": _refused("The diagram text was refused: {reason}."),
     "diagram.invalid": "The process definition was refused: {count} problems.",
     "form_definition.invalid": "The form '{form}' was refused: {count} problems.",
@@ -272,12 +288,35 @@ def _task_completed(p: Mapping[str, Any]) -> str:
     return _("{who} completed '{title}'", who=who, title=p["title"])
 
 
+def _reassigned(p: Mapping[str, Any]) -> str:
+    return _("{who} reassigned '{title}' from {before} to {after}. Reason: {reason}",
+             who=p.get("actor") or _("An administrator"), title=p["title"],
+             before=shown(p.get("from")) or _("nobody"), after=shown(p["to"]),
+             reason=shown(p["reason"]))
+
+
+def _corrected(p: Mapping[str, Any]) -> str:
+    return _("{who} corrected '{field}' in '{title}' from {before} to {after}. Reason: {reason}",
+             who=p.get("actor") or _("An administrator"), field=shown(p["field"]),
+             title=p["title"], before=_quoted(p.get("before")), after=_quoted(p.get("after")),
+             reason=shown(p["reason"]))
+
+
+def _quoted(value: Any) -> str:
+    return _("(empty)") if value in (None, "") else f"'{shown(value)}'"
+
+
 HISTORY: dict[str, Wording] = {
     "history.started": "{actor} started the request",
     "history.started_automatically": "The review cycle started",
     "history.task_completed": _task_completed,
     "history.timer_fired": "Timer '{timer}' fired",
     "history.completed": "The process reached its end",
+    "history.task_reassigned": _reassigned,
+    "history.cancelled": lambda p: _("{who} cancelled the request. Reason: {reason}",
+                                     who=p.get("actor") or _("An administrator"),
+                                     reason=shown(p["reason"])),
+    "history.answer_corrected": _corrected,
     "history.event": lambda p: str(p["event"]).replace("_", " "),
 }
 
@@ -451,6 +490,7 @@ REPLAY: dict[str, Wording] = {
                                replayed=repr(p["replayed"])),
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
     "replay.no_events": "The log holds no events: there is nothing to replay.",
+    "replay.after_cancel": "Event {seq} follows the request's cancellation.",
 }
 
 
@@ -459,6 +499,7 @@ REPLAY: dict[str, Wording] = {
 STATUSES: dict[str, Wording] = {
     "running": "In progress",
     "completed": "Completed",
+    "cancelled": "Cancelled",
     # the account register's statuses
     "active": "Active",
     "closed": "Closed",
@@ -468,6 +509,7 @@ STATUSES: dict[str, Wording] = {
 
 STEPS: dict[str, Wording] = {
     "completed": "Completed",
+    "cancelled": "Cancelled",
     "waiting": "Waiting",
     "at_tasks": "{tasks}",
     "timer": lambda p: _("{timer}: {due}", timer=p["timer"], due=p["due"]),

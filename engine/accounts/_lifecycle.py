@@ -130,6 +130,22 @@ def register_row_differences(session: Session, instance: Instance, data: dict[st
             for name, value in expected.items() if getattr(account, name) != value]
 
 
+def follow_correction(session: Session, instance: Instance, data: dict[str, Any],
+                      completed: bool, now: datetime) -> None:
+    """Re-derive a registered request's register row from its corrected record."""
+    if instance.process_id != REQUEST_PROCESS or not completed:
+        return
+    account = session.scalar(select(Account).where(Account.request_id == instance.id))
+    if account is None:
+        return
+    for name, value in _row_from_record(session, instance, data).items():
+        setattr(account, name, value)
+    registered_on = _date(data.get("registered_on"))
+    if registered_on:
+        account.registered_on = registered_on
+    account.updated_at = now
+
+
 def _register_account(session: Session, instance: Instance, data: dict[str, Any],
                       now: datetime) -> Account:
     account = Account(

@@ -12,7 +12,13 @@ from engine.runtime import Snapshot
 from engine.store import Catalog, Instance, NewMessage, Title
 
 from ._contract import CONTRACTS, REQUEST_PROCESS, TITLE_CODES
-from ._lifecycle import FollowUp, apply_follow_up, plan_follow_up, register_row_differences
+from ._lifecycle import (
+    FollowUp,
+    apply_follow_up,
+    follow_correction,
+    plan_follow_up,
+    register_row_differences,
+)
 from ._models import Account
 from ._notices import notices_for
 from ._register import account_row, account_select
@@ -56,6 +62,11 @@ class AccountProcedure:
                                data: Mapping[str, Any], completed: bool) -> list:
         """How the register row of a registered request differs from its record."""
         return register_row_differences(session, instance, data, completed)
+
+    def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
+                  completed: bool, now: datetime) -> None:
+        """A registered request's register row follows its corrected answers."""
+        follow_correction(session, instance, data, completed, now)
 
     def subject(self, session: Session, instance: Instance) -> AccountRow | None:
         """The register row a review cycle is about."""

@@ -100,9 +100,34 @@ def fire_timers(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) ->
     return _advance(workflow, process, clock)
 
 
+def correct_data(workflow: BpmnWorkflow, process: LoadedProcess, name: str,
+                 value: Any) -> Snapshot:
+    """Set one data item (None removes it) wherever the workflow reads it from now on.
+
+    That is the last completed task (what the request's data is now) and every task not yet
+    done (what later steps will see); completed tasks keep what was answered then, as the log
+    does. Nothing runs: a correction changes data, not where the workflow stands.
+    """
+    holders = [task for task in workflow.get_tasks()
+               if not task.has_state(TaskState.COMPLETED | TaskState.CANCELLED)]
+    if workflow.last_task is not None:
+        holders.append(workflow.last_task)
+    for task in holders:
+        if value is None:
+            task.data.pop(name, None)
+        else:
+            task.data[name] = value
+    return snapshot_of(workflow, process)
+
+
 def _advance(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) -> Snapshot:
     with clock_in_force(clock):
         _run(workflow.do_engine_steps)
+    return snapshot_of(workflow, process)
+
+
+def snapshot_of(workflow: BpmnWorkflow, process: LoadedProcess) -> Snapshot:
+    """What the database must know of a workflow as it stands."""
     return Snapshot(
         state=dump_state(workflow),
         completed=workflow.is_completed(),

@@ -22,6 +22,7 @@ from engine.errors import ReplayDiverged
 from ._advance import (
     Snapshot,
     complete_user_task,
+    correct_data,
     fire_timers,
     ready_user_tasks,
     restore,
@@ -48,6 +49,7 @@ REPLAY_CODES: dict[str, tuple[str, ...]] = {
     "replay.data": ("name", "stored", "replayed"),
     "replay.step_not_waiting": ("seq", "task_name"),  # the log could not be replayed
     "replay.no_events": (),  # the log is empty: there is nothing to replay
+    "replay.after_cancel": ("seq",),  # an event follows the request's cancellation
 }
 
 
@@ -77,25 +79,45 @@ def replay_events(process: LoadedProcess, events: list[RecordedEvent]) -> Snapsh
     first, *rest = events
     clock = FixedClock(first.created_at)
     snapshot = start_workflow(process, first.payload.get("data", {}), clock)
-    for event in rest:
+    for index, event in enumerate(rest):
         clock.set(event.created_at)
         if event.kind == "task_completed":
             snapshot = _complete(process, snapshot, event, clock)
         elif event.kind == "timer_fired":
             snapshot = fire_timers(restore(process, snapshot.state), process, clock)
+        elif event.kind == "answer_corrected":
+            snapshot = correct_data(restore(process, snapshot.state), process,
+                                    event.payload.get("field", ""), event.payload.get("after"))
+        elif event.kind == "task_reassigned":
+            _ready_by_name(process, snapshot, event)  # only a waiting task can be reassigned
+        elif event.kind == "request_cancelled":
+            _check_terminal(rest[index + 1:])
+            break
     return snapshot
+
+
+def _check_terminal(following: list[RecordedEvent]) -> None:
+    """A cancellation ends the log: nothing may follow it."""
+    if following:
+        raise ReplayDiverged("replay.after_cancel", seq=following[0].seq)
 
 
 def _complete(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent,
               clock: FixedClock) -> Snapshot:
+    workflow, task = _ready_by_name(process, snapshot, event)
+    return complete_user_task(workflow, process, str(task.id), event.payload.get("data", {}),
+                              clock)
+
+
+def _ready_by_name(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent):
+    """The restored workflow and its ready task the event names (ReplayDiverged if none)."""
     # Task ids are made afresh on every run, so the recorded step is found by its name.
     workflow = restore(process, snapshot.state)
     ready = [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)
              if t.task_spec.name == event.task_name]
     if not ready:
         raise ReplayDiverged("replay.step_not_waiting", seq=event.seq, task_name=event.task_name)
-    return complete_user_task(workflow, process, str(ready[0].id),
-                              event.payload.get("data", {}), clock)
+    return workflow, ready[0]
 
 
 def compare(process: LoadedProcess, stored_state: str, replayed: Snapshot) -> list[Difference]:

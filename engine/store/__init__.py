@@ -1,7 +1,7 @@
 """The database: typed models, the unit of work, the version-checked write of a step,
 the hash-chained event log, checkpoints over it and the catalog of deployed versions."""
 
-from ._assignment import approver_of, assign
+from ._assignment import Assignment, approver_of, assign
 from ._catalog import Catalog, VersionView
 from ._checkpoints import (
     StreamScan,
@@ -13,6 +13,15 @@ from ._checkpoints import (
     save_checkpoint,
     scan_streams,
     stream_heads,
+)
+from ._corrections import (
+    ANSWER_CORRECTED,
+    CORRECTION_KINDS,
+    REQUEST_CANCELLED,
+    TASK_REASSIGNED,
+    Corrections,
+    corrections_of,
+    write_correction,
 )
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, verify_chain
 from ._models import (
@@ -35,15 +44,21 @@ from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
 
 __all__ = [
+    "ANSWER_CORRECTED",
     "CHAIN_CODES",
+    "CORRECTION_KINDS",
     "GENESIS",
     "INSTANCE_STATUSES",
     "KERNEL_TITLE_CODES",
+    "REQUEST_CANCELLED",
     "STEP_CODES",
+    "TASK_REASSIGNED",
+    "Assignment",
     "Base",
     "Catalog",
     "ChainCheck",
     "Checkpoint",
+    "Corrections",
     "CurrentStep",
     "Deployment",
     "Event",
@@ -66,6 +81,7 @@ __all__ = [
     "assign",
     "checkpoint_document",
     "claim_pending",
+    "corrections_of",
     "count_events",
     "latest_checkpoint",
     "latest_checkpoint_time",
@@ -75,5 +91,6 @@ __all__ = [
     "scan_streams",
     "stream_heads",
     "verify_chain",
+    "write_correction",
     "write_transition",
 ]

@@ -25,6 +25,10 @@ class Title:
     code: str
     params: dict[str, Any] = field(default_factory=dict)
 
+    def as_data(self) -> dict[str, Any]:
+        """The title as plain data, for a message or an export."""
+        return {"code": self.code, "params": dict(self.params)}
+
     def to_column(self) -> str:
         """The compact JSON text stored for it."""
         return json.dumps([self.code, self.params], ensure_ascii=False, sort_keys=True,

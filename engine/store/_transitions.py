@@ -16,7 +16,8 @@ from engine.definitions import LoadedProcess
 from engine.errors import Conflict
 from engine.runtime import Snapshot
 
-from ._assignment import assign
+from ._assignment import Assignment, assign
+from ._corrections import corrections_of
 from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
 from ._outbox import NewMessage, append_messages
@@ -119,10 +120,14 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
         table.delete().where(table.c.instance_id == step.instance_id)
         .returning(table.c.id, table.c.created_at)
     ).all())
+    # A task still ready keeps the person an admin reassigned it to (the log says who).
+    reassigned = corrections_of(session, step.instance_id).reassigned if kept else {}
     newly_ready: list[str] = []
     for ready in step.snapshot.ready:
-        rule = step.process.lane_rules[ready.lane_id]
-        target = assign(session, rule, step.started_by)
+        if ready.task_id in reassigned:
+            target = Assignment(reassigned[ready.task_id], None)
+        else:
+            target = assign(session, step.process.lane_rules[ready.lane_id], step.started_by)
         session.add(ReadyTask(
             id=ready.task_id, instance_id=step.instance_id, task_name=ready.task_name,
             task_title=ready.title, lane=ready.lane_id,
@@ -137,7 +142,7 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
                 "task_ready", target.assignee_id, target.role,
                 {"task_id": ready.task_id, "task_name": ready.task_name,
                  "task_title": ready.title,
-                 "request_title": {"code": step.title.code, "params": step.title.params}})], now)
+                 "request_title": step.title.as_data()})], now)
     return newly_ready
 
 

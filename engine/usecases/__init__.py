@@ -3,6 +3,7 @@
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._auditing import Auditing
 from ._commands import Commands
+from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._history import HISTORY_CODES
@@ -38,6 +39,7 @@ __all__ = [
     "CheckpointVerdict",
     "Commands",
     "CompletionResult",
+    "CorrectionCommands",
     "DeliveryPort",
     "DeliveryReport",
     "Directory",

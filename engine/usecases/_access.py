@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from engine.definitions import LaneRule, LoadedProcess
 from engine.errors import Conflict, NotAllowed, NotFound, TaskAlreadyDone
 from engine.runtime import ready_task_name, restore
-from engine.store import Event, Instance, ReadyTask, User, approver_of
+from engine.store import Event, Instance, ReadyTask, User, approver_of, corrections_of
 
 from ._directory import load_user
 from ._views import UserView, WaitingOn
 
 OVERSIGHT_ROLES = frozenset({"communications", "auditor", "admin"})
 AUDIT_ROLES = frozenset({"auditor", "admin"})
+ADMIN_ROLES = frozenset({"admin"})
 
 
 @dataclass
@@ -36,9 +37,11 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Au
     """Load a task with its instance and state, and decide whether the user may act on it.
 
     The inbox row only finds the instance; the decision comes from the stored state (the task
-    must be ready there), the version's lane rule for that task, and the request's people. An
-    inbox row edited to point at someone else gives that person nothing. Raises
-    TaskAlreadyDone (with who and when), NotFound, NotAllowed or Conflict.
+    must be ready there), the version's lane rule for that task, the request's people and the
+    log's corrections (an admin's latest reassignment of the task overrides the lane rule; a
+    cancelled request has nothing to do). An inbox row edited to point at someone else gives
+    that person nothing. Raises TaskAlreadyDone (with who and when), NotFound, NotAllowed or
+    Conflict.
     """
     user = load_user(session, user_id)
     row = session.execute(
@@ -54,10 +57,23 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Au
     task_name = ready_task_name(workflow, task_id)
     if task_name is None or task_name not in process.user_tasks:
         raise Conflict("task.no_longer_waiting")
-    if not may_act_by_rule(session, user, instance, process.lane_rules[
-            process.user_tasks[task_name].lane_id]):
+    corrections = corrections_of(session, instance.id)
+    if corrections.cancelled:
+        raise Conflict("request.cancelled")
+    rule = process.lane_rules[process.user_tasks[task_name].lane_id]
+    holder = corrections.reassigned.get(task_id)
+    if not (may_act_by_rule(session, user, instance, rule) if holder is None
+            else may_act_as_reassigned(user, instance, rule, holder)):
         raise NotAllowed("task.not_assignee")
     return Authorized(user, task, instance, process, workflow, task_name)
+
+
+def may_act_as_reassigned(user: UserView, instance: Instance, rule: LaneRule,
+                          holder: int) -> bool:
+    """Whether the user is the person an admin reassigned the task to (duties stay apart)."""
+    if user.id != holder:
+        return False
+    return rule.kind == "initiator" or user.id != instance.started_by
 
 
 def may_act_by_rule(session: Session, user: UserView, instance: Instance,

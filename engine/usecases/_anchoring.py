@@ -224,8 +224,7 @@ class Anchoring:
             return {
                 "format": CASE_FORMAT,
                 "request": {"id": instance.id, "process_id": instance.process_id,
-                            "title": {"code": instance.title.code,
-                                      "params": instance.title.params},
+                            "title": instance.title.as_data(),
                             "status": instance.status,
                             "created_at": instance.created_at.isoformat(),
                             "completed_at": (instance.completed_at.isoformat()

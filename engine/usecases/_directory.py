@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from engine.errors import InvalidInput, NotFound
-from engine.store import ReadyTask, UnitOfWork, User, UserRole
+from engine.store import TASK_REASSIGNED, Event, ReadyTask, UnitOfWork, User, UserRole
 from engine.text import storable
 
 from ._passwords import hash_password, verify_password
@@ -192,10 +192,14 @@ def _change_manager(session: Session, user: User, manager_username: str) -> None
     user.manager_id = manager.id
     if old is not None:
         # Tasks assigned to one person on this user's requests, other than the user, are the
-        # manager lane's (the requester lane assigns the requester; role lanes nobody).
+        # manager lane's (the requester lane assigns the requester; role lanes nobody), unless
+        # an admin reassigned them: then the reassignment, not the manager, says whose they are.
         tasks = ReadyTask.__table__
+        reassigned = select(Event.task_id).where(Event.kind == TASK_REASSIGNED,
+                                                 Event.task_id.is_not(None))
         session.execute(tasks.update().where(
             tasks.c.requester_id == user.id, tasks.c.assignee_id == old,
+            tasks.c.id.not_in(reassigned),
         ).values(assignee_id=manager.id))
 
 

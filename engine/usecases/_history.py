@@ -53,6 +53,10 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.task_completed": ("actor", "title", "decision"),
     "history.timer_fired": ("timer",),
     "history.completed": (),
+    # an admin's corrections: who, the reason they gave, and what changed
+    "history.task_reassigned": ("actor", "title", "from", "to", "reason"),
+    "history.cancelled": ("actor", "reason"),
+    "history.answer_corrected": ("actor", "title", "field", "before", "after", "reason"),
     "history.event": ("event",),  # any other event, by its kind
 }
 
@@ -63,7 +67,7 @@ def _entry(process: LoadedProcess, event: Event, actor: str | None) -> HistoryEn
         details = answer_section(process, event.task_name, event.payload.get("data", {}))
     code, params = _what(process, event, actor)
     return HistoryEntry(event.seq, event.kind, event.created_at, actor, event.task_name,
-                        event.payload.get("title"), code, params, details)
+                        event.payload.get("title"), code, params, details, event.task_id)
 
 
 def _what(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
@@ -80,7 +84,43 @@ def _what(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str,
         return "history.timer_fired", {"timer": event.payload.get("timer")}
     if event.kind == "instance_completed":
         return "history.completed", {}
+    if event.kind in _CORRECTIONS:
+        return _CORRECTIONS[event.kind](process, event, actor)
     return "history.event", {"event": event.kind}
+
+
+def _reassigned(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    p = event.payload
+    return "history.task_reassigned", {
+        "actor": actor, "title": p.get("title", event.task_name),
+        "from": p.get("from_name") or p.get("from_lane"), "to": p.get("to_name"),
+        "reason": p.get("reason")}
+
+
+def _cancelled(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    return "history.cancelled", {"actor": actor, "reason": event.payload.get("reason")}
+
+
+def _corrected(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    p = event.payload
+    field = _form_field(process, event.task_name, p.get("field"))
+    shown = field.label_for if field is not None else (lambda value: value)
+    return "history.answer_corrected", {
+        "actor": actor, "title": p.get("title", event.task_name),
+        "field": field.title if field is not None else p.get("field"),
+        "before": None if p.get("before") is None else shown(p["before"]),
+        "after": None if p.get("after") is None else shown(p["after"]),
+        "reason": p.get("reason")}
+
+
+_CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
+                "answer_corrected": _corrected}
+
+
+def _form_field(process: LoadedProcess, task_name: str | None, name: str | None):
+    """A field of a task's form, by name (None when the version has no such field)."""
+    info = process.user_tasks.get(task_name or "")
+    return next((f for f in info.form.fields if f.name == name), None) if info else None
 
 
 def decision_of(process: LoadedProcess, task_name: str | None, data: dict) -> list:

@@ -47,6 +47,10 @@ class Procedure(Protocol):
                                data: Mapping[str, Any], completed: bool) -> list:
         """How the plug-in's own rows (say, a register) differ from the instance's record."""
 
+    def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
+                  completed: bool, now: datetime) -> None:
+        """Bring the plug-in's own rows in line after an admin corrected an answer."""
+
     def subject(self, session: Session, instance: Instance) -> Any:
         """What an instance's tasks are about (shown beside the form), or None."""
 
@@ -79,6 +83,10 @@ class NoProcedure:
                                data: Mapping[str, Any], completed: bool) -> list:
         """No rows of its own."""
         return []
+
+    def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
+                  completed: bool, now: datetime) -> None:
+        """No rows to follow."""
 
     def subject(self, session: Session, instance: Instance) -> None:
         """No subject."""

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
 from engine.runtime import ready_user_tasks, restore, waiting_timers
-from engine.store import Instance, ReadyTask, Timer, assign
+from engine.store import (
+    Assignment,
+    Corrections,
+    Instance,
+    ReadyTask,
+    Timer,
+    assign,
+    corrections_of,
+)
 
 
 @dataclass(frozen=True)
@@ -32,11 +40,16 @@ class ProjectionDifference:
 
 def projection_differences(session: Session, process: LoadedProcess,
                            instance: Instance) -> list[ProjectionDifference]:
-    """Every way the instance's inbox, timer and status rows differ from its stored state."""
+    """Every way the instance's inbox, timer and status rows differ from its stored state.
+
+    The log's corrections count: a reassigned task belongs to the person it was reassigned to,
+    and a cancelled request has no inbox or timer rows at all.
+    """
     workflow = restore(process, instance.state)
-    found = _status_differences(instance, workflow.is_completed())
-    found += _inbox_differences(session, process, instance, workflow)
-    found += _timer_differences(session, instance, workflow)
+    corrections = corrections_of(session, instance.id)
+    found = _status_differences(instance, workflow.is_completed(), corrections.cancelled)
+    found += _inbox_differences(session, process, instance, workflow, corrections)
+    found += _timer_differences(session, instance, workflow, corrections.cancelled)
     return found
 
 
@@ -46,25 +59,27 @@ def current_data(workflow) -> dict[str, Any]:
     return dict(task.data)
 
 
-def _status_differences(instance: Instance, completed: bool) -> list[ProjectionDifference]:
-    expected = "completed" if completed else "running"
+def _status_differences(instance: Instance, completed: bool,
+                        cancelled: bool) -> list[ProjectionDifference]:
+    expected = "cancelled" if cancelled else "completed" if completed else "running"
     if instance.status == expected:
         return []
     return [ProjectionDifference("instances", instance.id, "status", instance.status, expected)]
 
 
 def _inbox_differences(session: Session, process: LoadedProcess, instance: Instance,
-                       workflow) -> list[ProjectionDifference]:
+                       workflow, corrections: Corrections) -> list[ProjectionDifference]:
     rows = {r.id: r for r in session.scalars(
         select(ReadyTask).where(ReadyTask.instance_id == instance.id)).all()}
     found = []
-    for ready in ready_user_tasks(workflow, process):
+    expected_ready = [] if corrections.cancelled else ready_user_tasks(workflow, process)
+    for ready in expected_ready:
         row = rows.pop(ready.task_id, None)
         if row is None:
             found.append(ProjectionDifference("ready_tasks", ready.task_id, "row", None,
                                               ready.task_name))
             continue
-        target = assign(session, process.lane_rules[ready.lane_id], instance.started_by)
+        target = _holder(session, process, instance, ready, corrections)
         expected = {"task_name": ready.task_name, "lane": ready.lane_id,
                     "assignee_id": target.assignee_id, "role": target.role,
                     "requester_id": instance.started_by, "due_at": ready.due_at}
@@ -75,11 +90,20 @@ def _inbox_differences(session: Session, process: LoadedProcess, instance: Insta
     return found
 
 
-def _timer_differences(session: Session, instance: Instance,
-                       workflow) -> list[ProjectionDifference]:
+def _holder(session: Session, process: LoadedProcess, instance: Instance, ready,
+            corrections: Corrections) -> Assignment:
+    """Who a ready task belongs to: the reassigned person, else the lane rule's."""
+    if ready.task_id in corrections.reassigned:
+        return Assignment(corrections.reassigned[ready.task_id], None)
+    return assign(session, process.lane_rules[ready.lane_id], instance.started_by)
+
+
+def _timer_differences(session: Session, instance: Instance, workflow,
+                       cancelled: bool) -> list[ProjectionDifference]:
     stored = {(t.task_id, t.name, t.due_at) for t in session.scalars(
         select(Timer).where(Timer.instance_id == instance.id)).all()}
-    expected = {(t.task_id, t.name, t.due_at) for t in waiting_timers(workflow)}
+    expected = set() if cancelled else {
+        (t.task_id, t.name, t.due_at) for t in waiting_timers(workflow)}
     found = [ProjectionDifference("timers", task_id, "due_at", due_at, None)
              for task_id, _name, due_at in sorted(stored - expected)]
     found += [ProjectionDifference("timers", task_id, "due_at", None, due_at)

@@ -145,6 +145,7 @@ class HistoryEntry:
     code: str
     params: dict[str, Any]
     details: AnswerSection | None = None
+    task_id: str | None = None  # the task the event is about, if any
 
 
 @dataclass(frozen=True)

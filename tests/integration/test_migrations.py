@@ -160,7 +160,7 @@ def test_sentence_titles_become_codes_and_come_back_on_downgrade(tmp_path):
     db = make_db_engine(url)
     with db.connect() as connection:
         before = dict(connection.execute(text("SELECT id, title FROM instances")).all())
-    command.downgrade(config, "0006")
+    command.downgrade(config, "0007")
     with db.connect() as connection:
         sentences = set(connection.execute(text("SELECT title FROM instances")).scalars())
         tasks = set(connection.execute(text("SELECT request_title FROM ready_tasks")).scalars())

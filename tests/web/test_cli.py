@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.web.webtools import inbox_task_ids, register_account
+from tests.web.webtools import inbox_task_ids, register_account, submit_request
 from web.cli import cli
 
 
@@ -17,9 +17,10 @@ def test_flask_mounts_the_very_same_commands(app):
         assert app.cli.get_command(None, name) is command, name
     assert set(cli.commands) == {"check", "deploy", "worker", "verify", "replay", "users",
                                  "demo", "create-schema", "checkpoint", "export",
-                                 "verify-export"}
+                                 "verify-export", "correct"}
     assert set(cli.commands["users"].commands) == {"create", "update", "signout", "list"}
     assert set(cli.commands["checkpoint"].commands) == {"keygen", "create", "export", "verify"}
+    assert set(cli.commands["correct"].commands) == {"reassign", "cancel", "answer"}
 
 
 def test_users_list_under_flask_uses_the_apps_engine(app, engine):
@@ -134,3 +135,48 @@ def test_a_deactivated_person_is_signed_out_at_once(app, engine, demo, client_fo
     engine.users.update("staff", active=False)
     response = staff.get("/inbox")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _request_at_approval(client_for) -> tuple[str, str]:
+    """A request waiting on the manager's approval: (request id, approval task id)."""
+    request_id = submit_request(client_for("staff"))
+    [approval] = inbox_task_ids(client_for("manager"))
+    return request_id, approval
+
+
+def test_correct_reassign_and_cancel_as_an_admin(app, engine, demo, client_for):
+    request_id, approval = _request_at_approval(client_for)
+    moved = run(app, "correct", "reassign", approval, "director", "--reason", "Manager on leave",
+                "--as", "admin")
+    assert moved.exit_code == 0, moved.output
+    assert [t.id for t in engine.inbox(demo["director"].id)] == [approval]
+    cancelled = run(app, "correct", "cancel", request_id, "--reason", "Asked twice",
+                    "--as", "admin")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert engine.get_request(demo["admin"].id, request_id).status == "cancelled"
+    assert engine.check_record(demo["admin"].id, request_id).sound
+
+
+def test_correct_answer_as_an_admin_and_its_validation(app, engine, demo, client_for):
+    request_id, _approval = _request_at_approval(client_for)
+    define = next(h.task_id for h in engine.get_request(demo["admin"].id, request_id).history
+                  if h.task_name == "define_account")
+    wrong = run(app, "correct", "answer", define, "channel", "MySpace", "--reason", "Typo",
+                "--as", "admin")
+    assert wrong.exit_code == 1 and "channel: Choose one of" in wrong.output
+    done = run(app, "correct", "answer", define, "account_name", "KI Neuro Labs",
+               "--reason", "Misspelled", "--as", "admin")
+    assert done.exit_code == 0, done.output
+    assert engine.get_request(demo["admin"].id, request_id).title.params["account_name"] == (
+        "KI Neuro Labs")
+
+
+def test_correct_refuses_a_non_admin_and_a_missing_reason(app, demo, client_for):
+    request_id, approval = _request_at_approval(client_for)
+    refused = run(app, "correct", "cancel", request_id, "--reason", "Mine", "--as", "comms1")
+    assert refused.exit_code == 1 and "Only an administrator" in refused.output
+    blank = run(app, "correct", "reassign", approval, "director", "--reason", " ", "--as", "admin")
+    assert blank.exit_code == 1 and "Give a reason" in blank.output
+    missing = run(app, "correct", "cancel", request_id, "--as", "admin")
+    assert missing.exit_code == 2
+

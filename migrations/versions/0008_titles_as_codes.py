@@ -4,8 +4,8 @@ Titles were stored as sentences ("KI Neuro Lab on Instagram", "Review of â€¦ (â€
 media account"). Each is rewritten as compact JSON [code, params]; a title that matches none of
 the three shapes is kept as it was under the code "plain". Downgrading writes the sentences back.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 13:20:00
 """
 
@@ -15,8 +15,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

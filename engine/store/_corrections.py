@@ -1,0 +1,62 @@
+"""Corrections as the log records them: reassigned tasks and cancelled requests.
+
+Nothing is corrected in place. An admin's correction is an event in the instance's chain; the
+projections (inbox rows, status) follow from it, and whoever decides from the record reads it
+back from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import Conflict
+
+from ._events import NewEvent, append_events
+from ._models import Event, Instance
+
+TASK_REASSIGNED = "task_reassigned"
+REQUEST_CANCELLED = "request_cancelled"
+ANSWER_CORRECTED = "answer_corrected"
+CORRECTION_KINDS = (TASK_REASSIGNED, REQUEST_CANCELLED, ANSWER_CORRECTED)
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """What an instance's log says about who holds its tasks and whether it was cancelled."""
+
+    reassigned: dict[str, int] = field(default_factory=dict)  # task id -> the latest holder
+    cancelled: bool = False
+
+
+def corrections_of(session: Session, instance_id: str) -> Corrections:
+    """Read an instance's reassignments and cancellation from its log (one query)."""
+    rows = session.execute(
+        select(Event.kind, Event.task_id, Event.payload)
+        .where(Event.stream == instance_id, Event.kind.in_((TASK_REASSIGNED, REQUEST_CANCELLED)))
+        .order_by(Event.seq)
+    ).all()
+    reassigned = {row.task_id: row.payload["to"] for row in rows if row.kind == TASK_REASSIGNED}
+    return Corrections(reassigned, any(row.kind == REQUEST_CANCELLED for row in rows))
+
+
+def write_correction(session: Session, instance: Instance, events: list[NewEvent],
+                     version_hash: str, now: datetime, **values) -> None:
+    """Append a correction's events and update the instance, if nobody wrote it meanwhile.
+
+    Checked against the version counter like every step, so a correction and a completion
+    racing for one request cannot both be written.
+    """
+    instances = Instance.__table__
+    result = session.execute(
+        instances.update()
+        .where(instances.c.id == instance.id, instances.c.lock_version == instance.lock_version)
+        .values(updated_at=now, lock_version=instance.lock_version + 1, **values)
+    )
+    if result.rowcount != 1:
+        raise Conflict("instance.changed")
+    append_events(session, instance.id, events, version_hash, now, instance_id=instance.id)
+    session.flush()
