@@ -67,8 +67,7 @@ class CorrectionCommands:
             return bool(load_user(session, user_id).roles & ADMIN_ROLES)
 
     def reassign_task(self, user_id: int, task_id: str, to_username: str, reason: str) -> None:
-        """Give a waiting task to another person; the requester never takes a role's or the
-        manager's task."""
+        """Give a waiting task to another person (never the requester's manager or role task)."""
         reason = _reason(reason)
         with self.uow.read() as session:
             admin = _admin(session, user_id)
