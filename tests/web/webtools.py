@@ -35,8 +35,11 @@ def complete(client, data: dict, task_id: str | None = None):
 
 
 def text(response) -> str:
-    """A response's body as text."""
-    return response.get_data(as_text=True)
+    """A response's body as text; engine data shown raw instead of in words fails the test."""
+    body = response.get_data(as_text=True)
+    for raw in ("Title(code=", "CurrentStep(code=", "WaitingOn(", "Message(code="):
+        assert raw not in body, f"{raw} rendered without words"
+    return body
 
 
 GUIDELINES = {"read_guidelines": "true", "accepts_authority_responsibility": "true",
