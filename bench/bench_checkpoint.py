@@ -7,9 +7,12 @@ against it (every chain recomputed in one pass, every head compared), checking e
 chain on its own (one query per request, as `kontoflode verify` does), and the baseline:
 replaying every request from its log and comparing with its stored state (as
 `kontoflode replay` does). With many instances the replay runs on a sample (`--replay-sample`)
-and its time per instance is scaled to all of them.
+and its time per instance is scaled to all of them. A second table runs `--live` requests
+through the engine to registration (every step, as people would) and replays those same
+requests, so replay is compared with live execution in the same run.
 
-    python -m bench.bench_checkpoint [--instances 2000] [--replay-sample 2000] [--database-url URL]
+    python -m bench.bench_checkpoint [--instances 2000] [--replay-sample 2000] [--live 100]
+                                     [--database-url URL]
 """
 
 from __future__ import annotations
@@ -27,9 +30,16 @@ from sqlalchemy import insert, select
 from bench.common import fresh_engine, print_table
 from engine import Engine, generate_key_pair
 from engine.evidence import GENESIS, event_digest
-from engine.store import Event, Instance
+from engine.store import Event, Instance, ReadyTask
 from tests.integration.test_procedure import do, register, request_until_approval
-from tests.support.people import APPROVE
+from tests.support.people import (
+    ACCOUNT,
+    APPROVE,
+    GUIDELINES,
+    MODERATION,
+    REGISTER,
+    REGISTRATION,
+)
 
 
 def seed_requests(engine, org) -> list[str]:
@@ -40,6 +50,19 @@ def seed_requests(engine, org) -> list[str]:
     waiting = request_until_approval(engine, org)
     started = engine.start_request(org.staff.id).instance_id
     return [started, waiting, approved, registered]
+
+
+def live_request(engine, org) -> str:
+    """One request run live through the engine to registration, as its people would."""
+    request_id = engine.start_request(org.staff.id).instance_id
+    steps = [(org.staff, GUIDELINES), (org.staff, ACCOUNT), (org.staff, MODERATION),
+             (org.manager, APPROVE), (org.staff, REGISTRATION), (org.comms, REGISTER)]
+    for user, answers in steps:
+        with engine.uow.read() as session:
+            task_id = session.scalar(select(ReadyTask.id).where(
+                ReadyTask.instance_id == request_id))
+        engine.complete_task(user.id, task_id, answers)
+    return request_id
 
 
 def copy_requests(engine, templates: list[str], total: int, batch: int = 500) -> list[str]:
@@ -98,6 +121,8 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=2000)
     parser.add_argument("--replay-sample", type=int, default=2000,
                         help="replay at most this many requests and scale to all")
+    parser.add_argument("--live", type=int, default=100,
+                        help="requests run live to registration, then replayed, as the baseline")
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
 
@@ -114,6 +139,17 @@ def main() -> None:
         events = session.query(Event).count()
     print(f"{len(ids)} requests, {events} events (built in {build:.1f} s), "
           f"{engine.db.dialect.name}")
+
+    live, live_ids = seconds(lambda: [live_request(engine, org) for _ in range(args.live)])
+    live_replayed, results = seconds(lambda: [engine.auditing.replay(i) for i in live_ids])
+    assert all(r.matches for r in results)
+    print_table(f"Replay against live execution: the same {len(live_ids)} requests",
+                ["what", "seconds", "ms per request", "replay / live"],
+                [["run live through the engine (every step, its writes)", f"{live:.2f}",
+                  f"{live * 1000 / len(live_ids):.2f}", ""],
+                 ["replay from the log and compare with the stored state",
+                  f"{live_replayed:.2f}", f"{live_replayed * 1000 / len(live_ids):.2f}",
+                  f"{live_replayed / live:.2f}"]])
 
     made, document = seconds(engine.create_checkpoint)
     size = len(json.dumps(document).encode("utf-8"))
