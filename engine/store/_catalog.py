@@ -100,18 +100,15 @@ class Catalog:
 
     def stored_hash(self, session, version_id: int) -> str:
         """The content hash a version was deployed with."""
-        return session.scalar(select(ProcessVersion.content_hash)
-                              .where(ProcessVersion.id == version_id)) or ""
+        row = session.get(ProcessVersion, version_id)  # the row `altered` loaded, if it did
+        return row.content_hash if row else ""
 
     def altered(self, session, version_id: int) -> VersionAltered | None:
         """Recompute a stored version's hash from the database itself (never the cache)."""
         row = session.get(ProcessVersion, version_id)
         if row is None:
             raise NotFound("version.not_found")
-        actual = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes).content_hash
-        if actual == row.content_hash:
-            return None
-        return VersionAltered(version_id, row.process_id, row.content_hash, actual)
+        return _altered(row, _source_of(row))
 
     def get(self, version_id: int) -> LoadedProcess:
         """A deployed version, parsed once and then cached."""
@@ -122,16 +119,28 @@ class Catalog:
             row = session.get(ProcessVersion, version_id)
             if row is None:
                 raise NotFound("version.not_found")
-            source = ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
+            source = _source_of(row)
             # A version is what its hash says: a diagram or lane file edited in the database
             # (say, a manager lane turned into the requester's) is refused, never run.
-            if source.content_hash != row.content_hash:
-                raise VersionAltered(version_id, row.process_id, row.content_hash,
-                                     source.content_hash)
+            altered = _altered(row, source)
+            if altered is not None:
+                raise altered
         loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4))
         with self._lock:
             self._by_version_id[version_id] = loaded
         return loaded
+
+
+def _source_of(row: ProcessVersion) -> ProcessSource:
+    return ProcessSource(row.process_id, row.bpmn_xml, row.forms, row.lanes)
+
+
+def _altered(row: ProcessVersion, source: ProcessSource) -> VersionAltered | None:
+    """VersionAltered when the stored files no longer hash to the stored content hash."""
+    actual = source.content_hash
+    if actual == row.content_hash:
+        return None
+    return VersionAltered(row.id, row.process_id, row.content_hash, actual)
 
 
 def _current_version_id(session, process_id: str) -> int | None:

@@ -120,20 +120,6 @@ def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = N
     return WaitingOn(lane=task.lane_name or task.role)
 
 
-def may_act(user: UserView, task: ReadyTask) -> bool:
-    """True when the user may complete the task."""
-    if task.assignee_id is not None:
-        return task.assignee_id == user.id
-    # Separation of duties: nobody acts in a role lane on their own request.
-    return task.role in user.roles and task.requester_id != user.id
-
-
-def check_may_act(user: UserView, task: ReadyTask) -> None:
-    """Raise NotAllowed unless the user may complete the task."""
-    if not may_act(user, task):
-        raise NotAllowed("task.not_assignee")
-
-
 def raise_if_done(session, task_id: str) -> None:
     """Raise TaskAlreadyDone if the task id was completed before."""
     row = session.execute(

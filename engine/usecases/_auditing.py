@@ -53,8 +53,8 @@ class Auditing:
                 return RecordCheck(chain, ReplayResult(instance_id, chain.events, False),
                                    version_altered=altered, **about)
             process = self.catalog.get(instance.version_id)
-            projections = projection_differences(session, process, instance)
-            workflow = restore(process, instance.state)
+            workflow = restore(process, instance.state)  # once, for the kernel's and plug-in's rows
+            projections = projection_differences(session, process, instance, workflow)
             projections += self.procedure.projection_differences(
                 session, instance, current_data(workflow), workflow.is_completed())
         return RecordCheck(chain, self.replay(instance_id), tuple(projections), **about)

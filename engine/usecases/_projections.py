@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
-from engine.runtime import ready_user_tasks, restore, waiting_timers
+from engine.runtime import ready_user_tasks, waiting_timers
 from engine.store import (
     Assignment,
     Corrections,
@@ -38,14 +38,13 @@ class ProjectionDifference:
     expected: Any
 
 
-def projection_differences(session: Session, process: LoadedProcess,
-                           instance: Instance) -> list[ProjectionDifference]:
+def projection_differences(session: Session, process: LoadedProcess, instance: Instance,
+                           workflow) -> list[ProjectionDifference]:
     """Every way the instance's inbox, timer and status rows differ from its stored state.
 
     The log's corrections count: a reassigned task belongs to the person it was reassigned to,
     and a cancelled request has no inbox or timer rows at all.
     """
-    workflow = restore(process, instance.state)
     corrections = corrections_of(session, instance.id)
     found = _status_differences(instance, workflow.is_completed(), corrections.cancelled)
     found += _inbox_differences(session, process, instance, workflow, corrections)
