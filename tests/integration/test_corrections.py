@@ -53,6 +53,15 @@ def events_of(engine, request_id, kind):
 # ---- reassigning a task -------------------------------------------------------------------------
 
 
+def review_fallen_due(engine, org, clock) -> str:
+    """Register an account and let its first review fall due; the review's instance id."""
+    register(engine, org)
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    with engine.uow.read() as session:
+        return session.scalar(select(Instance.id).where(
+            Instance.process_id == "account_review"))
+
 def test_a_reassigned_approval_moves_to_the_new_person_and_the_record_holds(engine, org, admin):
     request_id = request_until_approval(engine, org)
     approval = only_task(engine, org.manager, "manager_approval")
@@ -93,12 +102,7 @@ def test_the_reassignment_not_the_inbox_row_decides(engine, org, admin):
 
 
 def test_an_overdue_reassigned_review_escalates_as_the_diagram_says(engine, org, admin, clock):
-    register(engine, org)
-    clock.advance(timedelta(days=366))
-    engine.fire_due_timers()
-    with engine.uow.read() as session:
-        review_id = session.scalar(select(Instance.id).where(
-            Instance.process_id == "account_review"))
+    review_id = review_fallen_due(engine, org, clock)
     review = only_task(engine, org.staff, "periodic_review")
     engine.reassign_task(admin.id, review.id, "outsider", "Sara moved to another unit")
     assert [t.id for t in engine.inbox(org.outsider.id)] == [review.id]
@@ -217,12 +221,7 @@ def test_a_cancelled_request_has_nothing_waiting_and_replays(engine, org, admin)
 
 
 def test_a_review_cycle_is_not_a_request_to_cancel(engine, org, admin, clock):
-    register(engine, org)
-    clock.advance(timedelta(days=366))
-    engine.fire_due_timers()
-    with engine.uow.read() as session:
-        review_id = session.scalar(select(Instance.id).where(
-            Instance.process_id == "account_review"))
+    review_id = review_fallen_due(engine, org, clock)
     with pytest.raises(InvalidInput) as refused:
         engine.cancel_request(admin.id, review_id, "Not needed")
     assert refused.value.code == "correction.not_a_request"
