@@ -46,7 +46,7 @@ class NotAllowed(EngineError):
     codes: ClassVar = {
         "task.not_assignee": (), "request.not_involved": (), "register.communications_only": (),
         "requests.oversight_only": (), "record.auditors_only": (),
-        "correction.admins_only": (),
+        "correction.admins_only": (), "process.owners_only": (), "process.readers_only": (),
     }
 
 

@@ -195,6 +195,8 @@ ERRORS: dict[str, Wording] = {
     "register.communications_only": "The account register is for the communications department.",
     "requests.oversight_only": "The list of all requests is for communications and auditors.",
     "record.auditors_only": "Checking a request's record is for auditors.",
+    "process.owners_only": "Only process owners may change processes.",
+    "process.readers_only": "The process catalogue is for process owners, auditors and admins.",
     "correction.admins_only": "Only an administrator may correct a request.",
     "correction.reason_required": "Give a reason: every correction is recorded with one.",
     "correction.user_inactive": "{username} may not sign in, so the task cannot go to them.",

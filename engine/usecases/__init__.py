@@ -8,6 +8,12 @@ from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDe
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._history import HISTORY_CODES
 from ._procedure import NoProcedure, Procedure
+from ._process_access import (
+    may_change_processes,
+    may_read_processes,
+    require_process_owner,
+    require_process_reader,
+)
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
 from ._views import (
@@ -66,5 +72,9 @@ __all__ = [
     "VersionInfo",
     "WaitingOn",
     "load_user",
+    "may_change_processes",
+    "may_read_processes",
     "projection_differences",
+    "require_process_owner",
+    "require_process_reader",
 ]
