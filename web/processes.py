@@ -172,6 +172,8 @@ def draft_files(process_id: str):
 @login_required
 def save_files(process_id: str):
     """Save the editor's changes made from a revision; 409 when someone saved since."""
+    if not may_change_processes(me()):  # refused before reading the body (the engine would too)
+        return json_error(NotAllowed("process.owners_only"), 403)
     try:
         body = json.loads(request.get_data(cache=False))
     except RequestEntityTooLarge:
@@ -278,6 +280,8 @@ def upload():
         if not may_read_processes(me()):  # the engine refuses the upload itself, too
             raise NotAllowed("process.readers_only")
         return render_template("processes_upload.html", process_id=process_id)
+    if not may_change_processes(me()):  # said before asking for a file (the engine refuses too)
+        raise NotAllowed("process.owners_only")
     try:
         sent = request.files.get("file")
         replace = request.form.get("replace_revision", "")
