@@ -122,6 +122,10 @@ REASONS: dict[str, Wording] = {
     "result_too_long": lambda p: _("the result would be longer than {limit} items",
                                    limit=_count(p["limit"])),
     "data_too_large": "the data is too large or too deeply nested",
+    "value_too_large": lambda p: _("a value would hold more than {limit} items and characters "
+                                   "(counting every repetition)", limit=_count(p["limit"])),
+    "too_much_work": lambda p: _("the calculation would take too long (more than {limit} steps)",
+                                 limit=_count(p["limit"])),
     "failed": "the calculation failed ({error})",
     "read_only": "'{name}' is read-only here",
     "script_too_much_data": lambda p: _("the script creates too much data (over {limit} items "
