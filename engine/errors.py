@@ -189,6 +189,12 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "bpmn.flow_needs_condition": (),
     "bpmn.gateway_needs_default": (),
     "bpmn.script_refused": ("reason", "reason_params", "line"),
+    "bpmn.never_completed": ("element",),  # a task kind nobody and no engine step completes
+    "bpmn.loop_not_supported": ("element",),
+    "bpmn.loop_unbounded": ("bound", "limit"),  # bound: loopMaximum or loopCardinality
+    "bpmn.loop_input_collection": (),
+    "bpmn.loop_condition_refused": ("reason", "reason_params", "line"),
+    "diagram.more_problems": ("count",),  # how many more problems were found than are listed
     "lanes.not_an_object": (),
     "lanes.rule_missing": ("lane", "rules"),
     "lanes.unknown_keys": ("lane", "keys"),

@@ -82,6 +82,12 @@ EXPRESSION_REASONS: dict[str, tuple[str, ...]] = {
     "data_too_large": (),
     "value_too_large": ("limit",),  # a value, counted deeply, would be over the limit
     "too_much_work": ("limit",),  # the evaluation would do more work than allowed
+    # a timer's value (kind: timeDuration or timeDate)
+    "timer_not_text": ("kind", "type"),
+    "timer_not_duration": ("value",),
+    "timer_too_long": ("value", "limit"),
+    "timer_not_date": ("value",),
+    "timer_date_out_of_range": ("value", "first", "last"),
     "failed": ("error",),  # an unexpected failure: the name of Python's exception
     # failures while a script stores its results
     "read_only": ("name",),
