@@ -128,6 +128,8 @@ class ProcessFailed(EngineError):
         "process.expression_failed": ("task", "expression", "reason", "reason_params", "line"),
         "process.script_failed": ("task", "reason", "reason_params", "line"),
         "process.failed": ("detail",),  # anything else: SpiffWorkflow's own explanation
+        "process.too_many_steps": ("limit",),  # the engine ran more tasks by itself than allowed
+        "process.no_end_reached": (),  # the workflow stopped without reaching an end event
     }
 
 

@@ -245,6 +245,11 @@ ERRORS: dict[str, Wording] = {
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
+    "process.too_many_steps": "The process ran more than {limit} steps by itself without "
+                              "waiting for anyone: it is caught in a loop. Nothing was saved; "
+                              "tell the process owner.",
+    "process.no_end_reached": "The process stopped without reaching an end. Nothing was saved; "
+                              "tell the process owner.",
     "process.expression_failed": _failed_in("the expression '{expression}'",
                                             "the expression '{expression}' in '{task}'"),
     "process.script_failed": _failed_in("a script", "the script of '{task}'"),

@@ -146,3 +146,26 @@ def test_every_process_in_the_file_is_checked_not_only_the_one_started():
     found = {(p.code, p.element_id) for p in problems}
     assert ("bpmn.unsupported_element", "svc") in found
     assert ("bpmn.script_refused", "evil") in found
+
+
+# ---- a cycle nobody is in ---------------------------------------------------------------------
+
+CYCLE = ('<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="calc" />'
+         '<bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="again" />'
+         '<bpmn:sequenceFlow id="f3" sourceRef="again" targetRef="calc">'
+         '<bpmn:conditionExpression>n &gt; 0</bpmn:conditionExpression></bpmn:sequenceFlow>'
+         '<bpmn:sequenceFlow id="f4" sourceRef="again" targetRef="end" />')
+
+
+def test_an_automatic_cycle_fails_clearly_instead_of_looking_completed():
+    loaded = load_process(probe([("calc", script_task("calc", "n = n + 1")),
+                                 ("again", '<bpmn:exclusiveGateway id="again" default="f4" />')],
+                                flows=CYCLE))
+    started = time.perf_counter()
+    with pytest.raises(ProcessFailed) as caught:
+        start_workflow(loaded, {"n": 0}, FixedClock())
+    assert caught.value.code == "process.too_many_steps"
+    assert caught.value.params == {"limit": 250}
+    assert time.perf_counter() - started < 2
+    # the same diagram leaves the cycle when the data says so, and reaches its end
+    assert start_workflow(loaded, {"n": -5}, FixedClock()).completed
