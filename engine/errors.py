@@ -143,6 +143,8 @@ class ProcessFailed(EngineError):
         "process.expression_failed": ("task", "expression", "reason", "reason_params", "line"),
         "process.script_failed": ("task", "reason", "reason_params", "line"),
         "process.failed": ("detail",),  # anything else: SpiffWorkflow's own explanation
+        "process.too_many_steps": ("limit",),  # the engine ran more tasks by itself than allowed
+        "process.no_end_reached": (),  # the workflow stopped without reaching an end event
     }
 
 
@@ -204,6 +206,12 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "bpmn.flow_needs_condition": (),
     "bpmn.gateway_needs_default": (),
     "bpmn.script_refused": ("reason", "reason_params", "line"),
+    "bpmn.never_completed": ("element",),  # a task kind nobody and no engine step completes
+    "bpmn.loop_not_supported": ("element",),
+    "bpmn.loop_unbounded": ("bound", "limit"),  # bound: loopMaximum or loopCardinality
+    "bpmn.loop_input_collection": (),
+    "bpmn.loop_condition_refused": ("reason", "reason_params", "line"),
+    "diagram.more_problems": ("count",),  # how many more problems were found than are listed
     "lanes.not_an_object": (),
     "lanes.rule_missing": ("lane", "rules"),
     "lanes.unknown_keys": ("lane", "keys"),

@@ -122,7 +122,17 @@ REASONS: dict[str, Wording] = {
     "result_too_long": lambda p: _("the result would be longer than {limit} items",
                                    limit=_count(p["limit"])),
     "data_too_large": "the data is too large or too deeply nested",
+    "value_too_large": lambda p: _("a value would hold more than {limit} items and characters "
+                                   "(counting every repetition)", limit=_count(p["limit"])),
+    "too_much_work": lambda p: _("the calculation would take too long (more than {limit} steps)",
+                                 limit=_count(p["limit"])),
     "failed": "the calculation failed ({error})",
+    "timer_not_text": "a timer's value must be text such as \"P12M\" or \"2030-01-31T09:00\", "
+                      "not '{type}'",
+    "timer_not_duration": "'{value}' is not an ISO 8601 duration such as \"P12M\" or \"PT4H\"",
+    "timer_too_long": "the duration '{value}' is longer than the limit ({limit})",
+    "timer_not_date": "'{value}' is not an ISO 8601 date and time such as \"2030-01-31T09:00\"",
+    "timer_date_out_of_range": "the date '{value}' is not between the years {first} and {last}",
     "read_only": "'{name}' is read-only here",
     "script_too_much_data": lambda p: _("the script creates too much data (over {limit} items "
                                         "or characters)", limit=_count(p["limit"])),
@@ -235,6 +245,11 @@ ERRORS: dict[str, Wording] = {
     "form.invalid": "Some answers were not accepted: {fields}.",
     "process.failed": "The process could not continue: {detail}. Nothing was saved; tell the "
                       "process owner.",
+    "process.too_many_steps": "The process ran more than {limit} steps by itself without "
+                              "waiting for anyone: it is caught in a loop. Nothing was saved; "
+                              "tell the process owner.",
+    "process.no_end_reached": "The process stopped without reaching an end. Nothing was saved; "
+                              "tell the process owner.",
     "process.expression_failed": _failed_in("the expression '{expression}'",
                                             "the expression '{expression}' in '{task}'"),
     "process.script_failed": _failed_in("a script", "the script of '{task}'"),
@@ -495,6 +510,17 @@ PROBLEMS: dict[str, Wording] = {
     "bpmn.gateway_needs_default": "The gateway has no default flow and its conditions may all "
                                   "be false: add a default flow.",
     "bpmn.script_refused": _refused("The script is refused: {reason}."),
+    "bpmn.never_completed": "A {element} would wait for ever: nobody's inbox shows it and no "
+                            "engine step completes it. Use a user task with a form, or a "
+                            "script task.",
+    "bpmn.loop_not_supported": "Loops and multi-instance are only supported on script tasks, "
+                               "not on a {element}.",
+    "bpmn.loop_unbounded": "The loop needs {bound} written as a whole number from 1 to "
+                           "{limit}.",
+    "bpmn.loop_input_collection": "A multi-instance activity over a data collection is not "
+                                  "supported; give a literal loopCardinality.",
+    "bpmn.loop_condition_refused": _refused("The loop's condition is refused: {reason}."),
+    "diagram.more_problems": "{count} more problems were found; fix those listed first.",
     "lanes.not_an_object": "lanes.json must be an object keyed by lane id.",
     "lanes.rule_missing": "Lane '{lane}' needs a rule, one of: {rules}.",
     "lanes.unknown_keys": "Lane '{lane}' has unknown keys: {keys}.",

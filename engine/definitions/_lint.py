@@ -15,6 +15,7 @@ from lxml import etree
 from engine.definitions.expressions import check_expression, check_script
 from engine.errors import ExpressionError, Problem
 
+from ._bounds import check_loops, check_timer
 from ._lanes import LaneRule
 
 if TYPE_CHECKING:
@@ -26,11 +27,15 @@ NS = {"bpmn": BPMN[1:-1], "spiffworkflow": SPIFF[1:-1]}
 
 # Flow elements the engine knows how to run safely; anything else in a process is refused.
 SUPPORTED_FLOW_ELEMENTS = {
-    "startEvent", "endEvent", "userTask", "manualTask", "scriptTask", "exclusiveGateway",
+    "startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway",
     "parallelGateway", "intermediateCatchEvent", "boundaryEvent", "sequenceFlow", "laneSet",
     "textAnnotation", "association", "documentation", "extensionElements",
 }
 TIMER_EVENTS = {"intermediateCatchEvent", "boundaryEvent"}
+# Tasks SpiffWorkflow would wait on that neither a person's inbox (user tasks with a form only)
+# nor an engine step ever completes: a request reaching one would hang there.
+NEVER_COMPLETED = {"task", "manualTask", "receiveTask", "sendTask", "businessRuleTask",
+                   "callActivity"}
 EQUALS_LITERAL = re.compile(r"""^\s*([A-Za-z][A-Za-z0-9_]*)\s*==\s*(['"])(.*?)\2\s*$""")
 
 
@@ -39,20 +44,18 @@ def lint_tree(
     lane_rules: dict[str, LaneRule],
 ) -> list[Problem]:
     """Every problem our rules find in the diagram, in document order."""
-    root = tree.getroot()
-    process = _find_process(root, source.process_id)
-    if process is None:
-        return [Problem("bpmn.no_process", {"process_id": source.process_id}, file=filename)]
-    checker = _Checker(process, source, filename, lane_rules)
-    checker.run()
-    return checker.problems
-
-
-def _find_process(root: etree._Element, process_id: str) -> etree._Element | None:
-    for process in root.iterfind("bpmn:process", NS):
-        if process.get("id") == process_id:
-            return process
-    return None
+    processes = tree.getroot().findall("bpmn:process", NS)
+    problems = []
+    if not any(process.get("id") == source.process_id for process in processes):
+        problems.append(Problem("bpmn.no_process", {"process_id": source.process_id},
+                                file=filename))
+    # Every process in the file is checked, not only the one that is started: another one
+    # could be reached (or be mistaken for harmless) and must hold to the same rules.
+    for process in processes:
+        checker = _Checker(process, source, filename, lane_rules)
+        checker.run()
+        problems.extend(checker.problems)
+    return problems
 
 
 class _Checker:
@@ -69,6 +72,10 @@ class _Checker:
         for lane in process.iterfind(".//bpmn:lane", NS):
             for ref in lane.iterfind("bpmn:flowNodeRef", NS):
                 self.lanes[(ref.text or "").strip()] = lane
+        self.flows = process.findall("bpmn:sequenceFlow", NS)
+        self.outgoing: dict[str | None, list[etree._Element]] = {}
+        for flow in self.flows:
+            self.outgoing.setdefault(flow.get("sourceRef"), []).append(flow)
 
     def add(self, at: etree._Element, code: str, **params: Any) -> None:
         """Record a problem located at an element."""
@@ -87,14 +94,13 @@ class _Checker:
             if not isinstance(element.tag, str):
                 continue
             self._check_supported(element)
-        for flow in self.process.iterfind("bpmn:sequenceFlow", NS):
+            check_loops(element, self.add, self.add_refused)
+        for flow in self.flows:
             self._check_flow(flow)
         for lane in self.process.iterfind(".//bpmn:lane", NS):
             self._check_lane(lane)
         for task in self.process.iterfind("bpmn:userTask", NS):
             self._check_user_task(task)
-        for task in self.process.iterfind("bpmn:manualTask", NS):
-            self._check_in_lane(task)
         for gateway in self.process.iterfind("bpmn:exclusiveGateway", NS):
             self._check_gateway(gateway)
         for script_task in self.process.iterfind("bpmn:scriptTask", NS):
@@ -106,13 +112,16 @@ class _Checker:
 
     def _check_supported(self, element: etree._Element) -> None:
         local = etree.QName(element).localname
+        if etree.QName(element).namespace == BPMN[1:-1] and local in NEVER_COMPLETED:
+            self.add(element, "bpmn.never_completed", element=local)
+            return
         if etree.QName(element).namespace != BPMN[1:-1] or local not in SUPPORTED_FLOW_ELEMENTS:
             self.add(element, "bpmn.unsupported_element", element=local)
             return
         if local in ("startEvent", "endEvent"):
             self._check_plain_event(element, local)
         if local in TIMER_EVENTS:
-            self._check_timer_event(element)
+            check_timer(element, self.add, self.add_refused)
 
     def _check_plain_event(self, event: etree._Element, local: str) -> None:
         """Start and end events may carry no event definition (a terminate end is fine)."""
@@ -122,22 +131,6 @@ class _Checker:
             kind = etree.QName(definition).localname
             if kind.endswith("EventDefinition") and kind != "terminateEventDefinition":
                 self.add(event, "bpmn.unsupported_event", event=local, definition=kind)
-
-    def _check_timer_event(self, event: etree._Element) -> None:
-        definition = event.find("bpmn:timerEventDefinition", NS)
-        if definition is None:
-            self.add(event, "bpmn.only_timers_caught")
-            return
-        if definition.find("bpmn:timeCycle", NS) is not None:
-            self.add(event, "bpmn.cycle_timer")
-        for tag in ("timeDuration", "timeDate", "timeCycle"):
-            expression = definition.find(f"bpmn:{tag}", NS)
-            if expression is not None:
-                refused = check_expression((expression.text or "").strip())
-                if refused:
-                    self.add_refused(event, "bpmn.timer_refused", refused)
-                return
-        self.add(event, "bpmn.timer_missing")
 
     def _check_flow(self, flow: etree._Element) -> None:
         for end in ("sourceRef", "targetRef"):
@@ -172,8 +165,7 @@ class _Checker:
             self.add(task, "bpmn.form_file_missing", file=f"forms/{form_file}")
 
     def _check_gateway(self, gateway: etree._Element) -> None:
-        outgoing = [f for f in self.process.iterfind("bpmn:sequenceFlow", NS)
-                    if f.get("sourceRef") == gateway.get("id")]
+        outgoing = self.outgoing.get(gateway.get("id"), [])
         if len(outgoing) < 2:
             return
         default = gateway.get("default")

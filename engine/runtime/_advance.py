@@ -13,6 +13,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -21,6 +22,11 @@ from engine.definitions import LoadedProcess
 from engine.errors import Conflict, ExpressionError, ProcessFailed
 
 from ._state import dump_state, load_state, new_workflow
+
+# The most tasks the engine runs by itself between two waits (a person's task, a timer). The
+# procedures run a handful; a cycle with nobody in it would otherwise run until SpiffWorkflow
+# gives up, quietly, and the request would look completed without having reached an end.
+MAX_ENGINE_STEPS = 250
 
 
 @dataclass(frozen=True)
@@ -120,10 +126,30 @@ def correct_data(workflow: BpmnWorkflow, process: LoadedProcess, name: str,
     return snapshot_of(workflow, process)
 
 
+class _StepCount:
+    """Counts the tasks the engine completes in one advance; stops the run past the limit."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.count = limit, 0
+
+    def __call__(self, task: Any) -> None:
+        self.count += 1
+        if self.count > self.limit:
+            raise ProcessFailed("process.too_many_steps", limit=self.limit)
+
+
 def _advance(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) -> Snapshot:
     with clock_in_force(clock):
-        _run(workflow.do_engine_steps)
+        _run(lambda: workflow.do_engine_steps(did_complete_task=_StepCount(MAX_ENGINE_STEPS)))
+    if workflow.is_completed() and not _reached_an_end(workflow):
+        raise ProcessFailed("process.no_end_reached")
     return snapshot_of(workflow, process)
+
+
+def _reached_an_end(workflow: BpmnWorkflow) -> bool:
+    """Whether an end event completed: a workflow can stop without one (SpiffWorkflow's guard)."""
+    return any(isinstance(task.task_spec, EndEvent)
+               for task in workflow.get_tasks(state=TaskState.COMPLETED))
 
 
 def snapshot_of(workflow: BpmnWorkflow, process: LoadedProcess) -> Snapshot:

@@ -14,13 +14,30 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import BasePythonScriptEngineEnvironment, PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
 
 from engine.definitions.expressions import (
     ExpressionError,
     check_expression,
     compile_expression,
     compile_script,
+    timer_refusal,
 )
+
+# What kind of value each timer definition reads from its expression.
+_TIMER_KINDS = ((DurationTimerEventDefinition, "timeDuration"),
+                (TimeDateEventDefinition, "timeDate"))
+
+
+def _timer_kind(task: Any, expression: str) -> str | None:
+    """The timer kind (timeDuration, timeDate) `expression` is for on `task`, if it is a timer's."""
+    definition = getattr(getattr(task, "task_spec", None), "event_definition", None)
+    if getattr(definition, "expression", None) != expression:
+        return None
+    return next((kind for cls, kind in _TIMER_KINDS if isinstance(definition, cls)), None)
 
 
 def _view(data: Mapping[str, Any], external: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -97,7 +114,13 @@ class SafeScriptEngine(PythonScriptEngine):
                  external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate a condition, timer or other expression against the task's data."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
+            kind = _timer_kind(task, expression)
+            # bounded here, before SpiffWorkflow parses and steps through it
+            refused = timer_refusal(kind, value) if kind else None
+            if refused is not None:
+                raise refused
+            return value
         except ExpressionError as err:
             summary = f"cannot evaluate expression '{_short(expression)}'"
             raise _task_error(task, summary, expression, err, _short(expression)) from None

@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._check import checked_expression, checked_script, require_text
+from ._cost import metered
 from ._eval import guarded, node_value
+from ._fold import fold_expression, fold_script
 from ._language import (
     EXPRESSION_REASONS,
     MAX_DEPTH,
@@ -26,6 +28,8 @@ from ._language import (
     MAX_SCRIPT_CHARS,
     MAX_SCRIPT_NODES,
     MAX_STORED_SIZE,
+    MAX_VALUE_SIZE,
+    MAX_WORK,
     STATEMENT_KINDS,
     ExpressionError,
 )
@@ -41,6 +45,8 @@ __all__ = [
     "MAX_SCRIPT_CHARS",
     "MAX_SCRIPT_NODES",
     "MAX_STORED_SIZE",
+    "MAX_VALUE_SIZE",
+    "MAX_WORK",
     "STATEMENT_KINDS",
     "Expression",
     "ExpressionError",
@@ -69,7 +75,7 @@ class Expression:
 
     def evaluate(self, data: Mapping[str, Any]) -> Any:
         """Value of the expression over `data` (read only); ExpressionError if it fails."""
-        return guarded(node_value, self.tree, data)
+        return metered(guarded, node_value, self.tree, data)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -78,6 +84,7 @@ def compile_expression(text: str) -> Expression:
     source = require_text(text, MAX_EXPRESSION_CHARS).strip()
     try:
         tree = checked_expression(source)
+        fold_expression(tree)
     except ExpressionError as err:
         raise err.at_line(err.line if "\n" in source else None) from None
     return Expression(text, _read_names([tree]), tree)
@@ -105,6 +112,7 @@ def compile_script(text: str) -> Script:
     """Check script text once (cached); ExpressionError gives the reason and the line."""
     source = textwrap.dedent(require_text(text, MAX_SCRIPT_CHARS))
     body = checked_script(source)
+    fold_script(body)
     targets = [t for s in body if isinstance(s, ast.Assign) for t in s.targets]
     augmented = [s.target for s in body if isinstance(s, ast.AugAssign)]
     names = _read_names(body) | {target_root(t) for t in augmented}

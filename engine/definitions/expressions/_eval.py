@@ -9,9 +9,11 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import reprlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._cost import meter
 from ._language import MAX_INT_BITS, MAX_REPEAT_LENGTH, SYMBOLS, ExpressionError
 
 _NUMBERS = (int, float)
@@ -21,6 +23,7 @@ _OPERANDS = _NUMBERS + _SEQUENCES
 
 def node_value(node: ast.AST, env: Mapping[str, Any]) -> Any:
     """Compute the value of a checked expression node."""
+    meter().charge(1)
     return _EVALUATORS[type(node)](node, env)
 
 
@@ -32,9 +35,13 @@ def _name_value(node: ast.Name, env: Mapping[str, Any]) -> Any:
         raise ExpressionError("unknown_name", name=node.id) from None
 
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 3, 40, 40, 40
+
+
 def shown(value: Any) -> str:
-    """A short printable form of a value for a reason's parameters."""
-    text = repr(value)
+    """A short printable form of a value for a reason's parameters (never walks all of it)."""
+    text = _SHOWN.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -47,11 +54,14 @@ def _subscript_value(node: ast.Subscript, env: Mapping[str, Any]) -> Any:
         if isinstance(container, dict):
             raise ExpressionError("not_sliceable", type=type_name(container))
         parts = (node.slice.lower, node.slice.upper, node.slice.step)
+        meter().charge(len(container))
         try:
             return container[slice(*(None if p is None else node_value(p, env) for p in parts))]
         except ValueError:
             raise ExpressionError("slice_step_zero") from None
     key = node_value(node.slice, env)
+    if isinstance(container, dict):
+        meter().bounded(key)  # hashing walks the key
     try:
         return container[key]
     except KeyError:
@@ -96,15 +106,38 @@ def _unary_value(node: ast.UnaryOp, env: Mapping[str, Any]) -> Any:
 
 
 def _multiply(left: Any, right: Any) -> Any:
-    """`*`, refusing results that would be too long or too large."""
+    """`*`, refusing results that would be too long, too large or too big deep down."""
     if isinstance(left, _SEQUENCES) or isinstance(right, _SEQUENCES):
         seq, count = (left, right) if isinstance(left, _SEQUENCES) else (right, left)
-        if isinstance(count, int) and len(seq) * count > MAX_REPEAT_LENGTH:
-            raise ExpressionError("result_too_long", limit=MAX_REPEAT_LENGTH)
+        if isinstance(count, int):
+            if len(seq) * count > MAX_REPEAT_LENGTH:
+                raise ExpressionError("result_too_long", limit=MAX_REPEAT_LENGTH)
+            return _repeated(seq, count)
     elif (isinstance(left, int) and isinstance(right, int)
           and left.bit_length() + right.bit_length() > MAX_INT_BITS):
         raise ExpressionError("too_large")
     return left * right
+
+
+def _repeated(seq: str | list[Any] | tuple[Any, ...], count: int) -> Any:
+    """`seq * count`, its deep size checked before it is made."""
+    costs = meter()
+    if isinstance(seq, str):
+        costs.allow(max(1, len(seq) * count))
+        return seq * count
+    items = costs.bounded(seq) - 1  # what one copy of the items weighs
+    size = costs.allow(1 + items * max(count, 0))
+    return costs.made(seq * count, size)
+
+
+def _add(left: Any, right: Any) -> Any:
+    """`+`; joined text, lists and tuples have their deep size checked before they are made."""
+    if isinstance(left, _SEQUENCES) and type(left) is type(right):
+        costs = meter()
+        parts = costs.bounded(left) + costs.bounded(right)
+        size = costs.allow(parts if isinstance(left, str) else parts - 1)
+        return costs.made(left + right, size)
+    return left + right
 
 
 def _modulo(left: Any, right: Any) -> Any:
@@ -115,7 +148,7 @@ def _modulo(left: Any, right: Any) -> Any:
 
 
 _BINARY: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: _multiply,
+    ast.Add: _add, ast.Sub: operator.sub, ast.Mult: _multiply,
     ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: _modulo,
 }
 
@@ -155,8 +188,12 @@ _COMPARE: dict[type, Callable[[Any, Any], bool]] = {
 def _compare_value(node: ast.Compare, env: Mapping[str, Any]) -> bool:
     """Chained comparison with short-circuit, like Python."""
     left = node_value(node.left, env)
+    costs = meter()
     for op, comparator in zip(node.ops, node.comparators, strict=True):
         right = node_value(comparator, env)
+        if not isinstance(op, ast.Is | ast.IsNot):
+            # comparing, searching and hashing walk both operands
+            costs.charge(costs.bounded(left) + costs.bounded(right))
         try:
             holds = _COMPARE[type(op)](left, right)
         except TypeError:
@@ -188,8 +225,9 @@ _COMPARE_SYMBOLS: dict[type, str] = {
 def _set_value(node: ast.Set, env: Mapping[str, Any]) -> set[Any]:
     """A set display; every item must be hashable."""
     items = [node_value(e, env) for e in node.elts]
+    size = _display_size(items)
     try:
-        return set(items)
+        return meter().made(set(items), size)
     except TypeError:
         raise _unhashable(items) from None
 
@@ -198,10 +236,24 @@ def _dict_value(node: ast.Dict, env: Mapping[str, Any]) -> dict[Any, Any]:
     """A dict display; every key must be hashable."""
     pairs = [(node_value(k, env), node_value(v, env))
              for k, v in zip(node.keys, node.values, strict=True)]
+    size = _display_size([part for pair in pairs for part in pair])
     try:
-        return dict(pairs)
+        return meter().made(dict(pairs), size)
     except TypeError:
         raise _unhashable([k for k, _v in pairs]) from None
+
+
+def _display_size(items: list[Any]) -> int:
+    """The deep size of a display of `items`, refused past the limit before it is made."""
+    costs = meter()
+    return costs.allow(1 + sum(costs.size(item) for item in items))
+
+
+def _sequence_value(node: ast.List | ast.Tuple, env: Mapping[str, Any]) -> Any:
+    """A list or tuple display."""
+    items = [node_value(e, env) for e in node.elts]
+    size = _display_size(items)
+    return meter().made(items if isinstance(node, ast.List) else tuple(items), size)
 
 
 def _unhashable(values: list[Any]) -> ExpressionError:
@@ -217,8 +269,8 @@ def _unhashable(values: list[Any]) -> ExpressionError:
 _EVALUATORS: dict[type, Callable[[Any, Mapping[str, Any]], Any]] = {
     ast.Constant: lambda node, env: node.value,
     ast.Name: _name_value,
-    ast.List: lambda node, env: [node_value(e, env) for e in node.elts],
-    ast.Tuple: lambda node, env: tuple(node_value(e, env) for e in node.elts),
+    ast.List: _sequence_value,
+    ast.Tuple: _sequence_value,
     ast.Set: _set_value,
     ast.Dict: _dict_value,
     ast.BoolOp: _boolop_value,

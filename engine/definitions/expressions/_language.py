@@ -16,6 +16,9 @@ MAX_DEPTH = 60
 MAX_REPEAT_LENGTH = 10_000
 MAX_STORED_SIZE = 100_000
 MAX_INT_BITS = 1_024
+# Every value an evaluation makes, counted deeply (see expression_cost), and all the work it does.
+MAX_VALUE_SIZE = 200_000
+MAX_WORK = 2_000_000
 
 CONSTANT_TYPES = (str, int, float, bool, type(None))
 
@@ -77,6 +80,14 @@ EXPRESSION_REASONS: dict[str, tuple[str, ...]] = {
     "too_large": (),
     "result_too_long": ("limit",),
     "data_too_large": (),
+    "value_too_large": ("limit",),  # a value, counted deeply, would be over the limit
+    "too_much_work": ("limit",),  # the evaluation would do more work than allowed
+    # a timer's value (kind: timeDuration or timeDate)
+    "timer_not_text": ("kind", "type"),
+    "timer_not_duration": ("value",),
+    "timer_too_long": ("value", "limit"),
+    "timer_not_date": ("value",),
+    "timer_date_out_of_range": ("value", "first", "last"),
     "failed": ("error",),  # an unexpected failure: the name of Python's exception
     # failures while a script stores its results
     "read_only": ("name",),

@@ -12,6 +12,7 @@ from collections import ChainMap
 from collections.abc import Mapping
 from typing import Any
 
+from ._cost import deep_size, meter, metered
 from ._eval import apply_binary, guarded, key_refused, node_value, shown, type_name
 from ._language import CONSTANT_TYPES, MAX_DEPTH, MAX_STORED_SIZE, ExpressionError
 
@@ -22,20 +23,6 @@ def target_root(target: ast.AST) -> str:
         target = target.value
     assert isinstance(target, ast.Name)
     return target.id
-
-
-def _size(value: Any, limit: int) -> int:
-    """Items and characters in `value`, counting shared parts each time; stops past `limit`."""
-    total, stack = 0, [value]
-    while stack and total <= limit:
-        item = stack.pop()
-        total += len(item) if isinstance(item, str) else 1
-        if isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | set | frozenset):
-            stack.extend(item)
-    return total
 
 
 def _stored(value: Any, depth: int = 0) -> Any:
@@ -60,7 +47,7 @@ def _stored(value: Any, depth: int = 0) -> Any:
     raise ExpressionError("store_type", type=type_name(value))
 
 
-class _Workspace:
+class Workspace:
     """A script's view of the data: writes go to private copies until applied."""
 
     def __init__(self, data: Mapping[str, Any], context: Mapping[str, Any]) -> None:
@@ -74,7 +61,7 @@ class _Workspace:
         root = target_root(target)
         if root in self.context:
             raise ExpressionError("read_only", name=root)
-        self.budget -= _size(value, self.budget)
+        self.budget -= deep_size(value, self.budget)
         if self.budget < 0:
             raise ExpressionError("script_too_much_data", limit=MAX_STORED_SIZE)
         value = _stored(value)
@@ -87,6 +74,7 @@ class _Workspace:
             self.changed[root] = copy.deepcopy(self.data[root])
         assert isinstance(target, ast.Subscript)
         _set_item(node_value(target.value, self.view), node_value(target.slice, self.view), value)
+        meter().forget()  # a value changed in place: sizes remembered may be out of date
 
 
 def _set_item(container: Any, key: Any, value: Any) -> None:
@@ -103,7 +91,7 @@ def _set_item(container: Any, key: Any, value: Any) -> None:
         raise key_refused(container, key) from None
 
 
-def _perform(stmt: ast.stmt, work: _Workspace) -> None:
+def _perform(stmt: ast.stmt, work: Workspace) -> None:
     """Carry out one checked statement."""
     if isinstance(stmt, ast.Assign):
         value = node_value(stmt.value, work.view)
@@ -117,10 +105,18 @@ def _perform(stmt: ast.stmt, work: _Workspace) -> None:
 def run_statements(body: tuple[ast.stmt, ...], data: dict[str, Any],
                    context: Mapping[str, Any]) -> None:
     """Apply checked statements to `data`; on any error `data` is left unchanged."""
-    work = _Workspace(data, context)
+    work = Workspace(data, context)
+    metered(perform_all, body, work)
+    data.update(work.changed)
+
+
+def perform_all(body: tuple[ast.stmt, ...] | list[ast.stmt], work: Workspace,
+                on_failure: Any = None) -> None:
+    """Carry out statements in order, each error at its line (`on_failure` may absorb one)."""
     for stmt in body:
         try:
             guarded(_perform, stmt, work)
         except ExpressionError as err:
-            raise err.at_line(stmt.lineno) from None
-    data.update(work.changed)
+            located = err.at_line(stmt.lineno)
+            if on_failure is None or not on_failure(stmt, located):
+                raise located from None
