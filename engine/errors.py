@@ -55,7 +55,8 @@ class Conflict(EngineError):
 
     codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": (),
                        "request.cancelled": (), "request.not_running": ("status",),
-                       "answer.superseded": ("title",)}
+                       "answer.superseded": ("title",),
+                       "move.already_moved": ("version_id",)}
 
 
 class TaskAlreadyDone(Conflict):
@@ -89,6 +90,7 @@ class InvalidInput(EngineError):
         "correction.already_assigned": ("username",),
         "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
         "correction.no_change": ("field",), "correction.decision_field": ("field",),
+        "move.reason_required": (), "move.other_process": (), "move.not_newer": (),
     }
 
 
@@ -135,7 +137,8 @@ class ReplayDiverged(EngineError):
     """The log cannot be replayed: a recorded step was not possible at that point."""
 
     codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name"),
-                       "replay.after_cancel": ("seq",)}
+                       "replay.after_cancel": ("seq",),
+                       "replay.wrong_version": ("seq", "recorded", "in_force")}
 
 
 class ExpressionError(EngineError):
