@@ -6,7 +6,7 @@ from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
-from engine.runtime import REPLAY_CODES, Difference, ReplayResult
+from engine.runtime import MOVE_CODES, REPLAY_CODES, Difference, MoveReason, ReplayResult, StepMove
 from engine.store import (
     CHAIN_CODES,
     INSTANCE_STATUSES,
@@ -27,6 +27,9 @@ from engine.usecases import (
     DeliveryReport,
     HistoryEntry,
     HistoryStep,
+    MoveCandidate,
+    MoveOutcome,
+    MoveReport,
     Notice,
     RecordCheck,
     RecordingDelivery,
@@ -76,6 +79,7 @@ __all__ = [
     "EXPRESSION_REASONS",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
+    "MOVE_CODES",
     "PROBLEM_CODES",
     "REPLAY_CODES",
     "ROLES",
@@ -117,6 +121,10 @@ __all__ = [
     "Job",
     "MakeCheckpoints",
     "Message",
+    "MoveCandidate",
+    "MoveOutcome",
+    "MoveReason",
+    "MoveReport",
     "NotAllowed",
     "NotFound",
     "Notice",
@@ -132,6 +140,7 @@ __all__ = [
     "SealCheck",
     "Settings",
     "StartResult",
+    "StepMove",
     "StreamFinding",
     "SystemClock",
     "TaskAlreadyDone",

@@ -15,6 +15,7 @@ from engine.usecases import (
     Directory,
     Identity,
     LocalPasswords,
+    Moves,
     Outbox,
     Queries,
 )
@@ -80,6 +81,7 @@ class Engine:
         self.verify_checkpoint = self.anchoring.verify_for
         self.case_file = self.anchoring.case_file
         self.case_file_for = self.anchoring.case_file_for
+        self.moves = Moves(self.uow, self.catalog, self.clock)
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
 

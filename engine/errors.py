@@ -90,7 +90,7 @@ class InvalidInput(EngineError):
         "correction.already_assigned": ("username",),
         "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
         "correction.no_change": ("field",), "correction.decision_field": ("field",),
-        "move.reason_required": (), "move.other_process": (), "move.not_newer": (),
+        "move.reason_required": (), "move.other_process": (),
     }
 
 

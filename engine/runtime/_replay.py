@@ -18,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import FixedClock
 from engine.definitions import LoadedProcess
-from engine.errors import ReplayDiverged
+from engine.errors import EngineError, ReplayDiverged
 
 from ._advance import (
     Snapshot,
@@ -108,7 +108,7 @@ def replay_log(process: LoadedProcess, events: list[RecordedEvent],
                                      recorded=event.payload.get("from_hash"),
                                      in_force=process.content_hash)
             workflow = restore(process, snapshot.state)
-            process = versions(event.payload.get("to_version_id"))
+            process = _version(versions, event)
             _check_version(event, process)
             snapshot = migrate(workflow, process, clock)
             continue
@@ -126,6 +126,15 @@ def replay_log(process: LoadedProcess, events: list[RecordedEvent],
             _check_terminal(rest[index + 1:])
             break
     return process, snapshot
+
+
+def _version(versions: Callable[[int], LoadedProcess], event: RecordedEvent) -> LoadedProcess:
+    """The version a recorded move names (ReplayDiverged when there is no such version)."""
+    try:
+        return versions(event.payload.get("to_version_id"))
+    except EngineError:
+        raise ReplayDiverged("replay.wrong_version", seq=event.seq,
+                             recorded=event.payload.get("to_hash"), in_force=None) from None
 
 
 def _check_version(event: RecordedEvent, process: LoadedProcess) -> None:

@@ -7,6 +7,8 @@ from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._history import HISTORY_CODES
+from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
+from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
     may_change_processes,
@@ -37,6 +39,7 @@ from ._views import (
 
 __all__ = [
     "HISTORY_CODES",
+    "MOVE_PAGE_SIZE",
     "ROLES",
     "Anchoring",
     "AnswerItem",
@@ -53,6 +56,10 @@ __all__ = [
     "HistoryStep",
     "Identity",
     "LocalPasswords",
+    "MoveCandidate",
+    "MoveOutcome",
+    "MoveReport",
+    "Moves",
     "NoProcedure",
     "Notice",
     "Outbox",
