@@ -131,8 +131,12 @@ def _migrate(workflow: BpmnWorkflow, top, new: LoadedProcess, clock: Clock):
                for task in workflow.get_tasks(state=TaskState.WAITING)
                if _timer(task.task_spec) is not None
                and isinstance(task.internal_data.get("event_value"), str)}
+    last = workflow.last_task
     with clock_in_force(clock):
         migrate_workflow(top, workflow, new.spec)
+        # migrate_workflow looks the task up among the ids and so always forgets it: keep it.
+        if last is not None and last.id in workflow.tasks:
+            workflow.last_task = last
         kept = []
         for task_id, due in waiting.items():
             task = workflow.tasks.get(task_id)

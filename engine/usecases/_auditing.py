@@ -80,7 +80,7 @@ class Auditing:
             if chosen is None:
                 raise NotFound("history.no_such_event", seq=seq)
             upto = [e for e in events if e.seq <= seq]
-            version_id = version_in_force(upto, instance)
+            version_id = version_in_force(events, instance, seq)
             version = version_info(session, version_id)
         process, snapshot = replay_log(self.catalog.get(first_version(events, instance)),
                                        upto, self.catalog.get)
