@@ -50,6 +50,9 @@ MOVE_CODES: dict[str, tuple[str, ...]] = {
     "move.failed": ("detail",),  # SpiffWorkflow could not move it
     "move.not_running": ("status",),  # a cancelled or completed request stays where it is
     "move.not_newer": (),  # the version is not newer than the request's
+    # conflicts met while moving all: the request changed or moved meanwhile
+    "move.already_moved": ("version_id",),
+    "instance.changed": (),
 }
 
 _DONE = TaskState.COMPLETED
