@@ -6,7 +6,7 @@ from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
-from engine.runtime import REPLAY_CODES, Difference, ReplayResult
+from engine.runtime import MOVE_CODES, REPLAY_CODES, Difference, MoveReason, ReplayResult, StepMove
 from engine.store import (
     CHAIN_CODES,
     INSTANCE_STATUSES,
@@ -30,6 +30,9 @@ from engine.usecases import (
     DraftView,
     HistoryEntry,
     HistoryStep,
+    MoveCandidate,
+    MoveOutcome,
+    MoveReport,
     Notice,
     PendingView,
     ProcessDetail,
@@ -87,6 +90,7 @@ __all__ = [
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
+    "MOVE_CODES",
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
@@ -131,6 +135,10 @@ __all__ = [
     "Job",
     "MakeCheckpoints",
     "Message",
+    "MoveCandidate",
+    "MoveOutcome",
+    "MoveReason",
+    "MoveReport",
     "NotAllowed",
     "NotFound",
     "Notice",
@@ -150,6 +158,7 @@ __all__ = [
     "SealCheck",
     "Settings",
     "StartResult",
+    "StepMove",
     "StreamFinding",
     "SystemClock",
     "TaskAlreadyDone",

@@ -16,6 +16,7 @@ from engine.usecases import (
     DraftLimits,
     Identity,
     LocalPasswords,
+    Moves,
     Outbox,
     ProcessAdmin,
     Queries,
@@ -86,6 +87,7 @@ class Engine:
         self.processes = ProcessAdmin(self.uow, self.catalog, self.clock,
                                       approval=settings.deploy_approval,
                                       limits=DraftLimits(settings.max_diagram_bytes))
+        self.moves = Moves(self.uow, self.catalog, self.clock)
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
 

@@ -62,7 +62,8 @@ class Conflict(EngineError):
                        "draft.changed": ("by", "at", "revision"),
                        "draft.exists": ("by", "at", "revision"),  # one draft per process
                        "deploy.pending_exists": ("by", "at"),  # one waiting deploy per process
-                       "deploy.decided": ("outcome",)}
+                       "deploy.decided": ("outcome",),
+                       "move.already_moved": ("version_id",)}
 
 
 class TaskAlreadyDone(Conflict):
@@ -104,6 +105,7 @@ class InvalidInput(EngineError):
         "draft.bad_form_name": ("name",),
         "draft.not_storable": ("part",),
         "process.bad_id": ("process_id",),
+        "move.reason_required": (), "move.other_process": (),
     }
 
 
@@ -152,7 +154,8 @@ class ReplayDiverged(EngineError):
     """The log cannot be replayed: a recorded step was not possible at that point."""
 
     codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name"),
-                       "replay.after_cancel": ("seq",)}
+                       "replay.after_cancel": ("seq",),
+                       "replay.wrong_version": ("seq", "recorded", "in_force")}
 
 
 class ExpressionError(EngineError):

@@ -255,6 +255,11 @@ ERRORS: dict[str, Wording] = {
     "process.script_failed": _failed_in("a script", "the script of '{task}'"),
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
     "replay.after_cancel": "Event {seq} follows the request's cancellation.",
+    "replay.wrong_version": "Event {seq} names another process version than the one in force "
+                            "when it happened.",
+    "move.reason_required": "Give a reason: every move is recorded with one.",
+    "move.other_process": "That version belongs to another process.",
+    "move.already_moved": "The request is on that version already: nothing was moved again.",
     "expression.rejected": _refused("The diagram text was refused: {reason}."),
     "diagram.invalid": "The process definition was refused: {count} problems.",
     "form_definition.invalid": "The form '{form}' was refused: {count} problems.",
@@ -364,6 +369,10 @@ HISTORY: dict[str, Wording] = {
                                      who=p.get("actor") or _("An administrator"),
                                      reason=shown(p["reason"])),
     "history.answer_corrected": _corrected,
+    "history.migrated": lambda p: _(
+        "{who} moved the request from version {old} to version {new}. Reason: {reason}",
+        who=p.get("actor") or _("A process owner"), old=shown(p["from"]), new=shown(p["to"]),
+        reason=shown(p["reason"])),
     "history.event": lambda p: str(p["event"]).replace("_", " "),
 }
 
@@ -567,7 +576,39 @@ REPLAY: dict[str, Wording] = {
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
     "replay.no_events": "The log holds no events: there is nothing to replay.",
     "replay.after_cancel": "Event {seq} follows the request's cancellation.",
+    "replay.wrong_version": "Event {seq} names another process version than the one in force "
+                            "when it happened.",
+    "replay.version": "The request names process version {stored}, but its log leaves it on "
+                      "version {replayed}.",
 }
+
+# ---- why a request cannot move to another version ---------------------------------------------
+
+MOVES: dict[str, Wording] = {
+    "move.waiting_step_removed": "It waits at '{step}', which the new version no longer has.",
+    "move.done_step_removed": "'{step}' was done, and the new version no longer has it.",
+    "move.answer_missing": "The new version reads the answer '{field}' of '{step}', which this "
+                           "request never gave (a field renamed or added).",
+    "move.answer_invalid": "The answer '{field}' of '{step}' is not one the new version's form "
+                           "accepts.",
+    "move.timer_changed": "It waits on the timer '{timer}', which the new version defines "
+                          "differently.",
+    "move.would_advance": "It would not wait where it waits now (now: {before}; after the "
+                          "move: {after}).",
+    "move.subprocesses": "It runs in a subprocess; such requests are not moved.",
+    "move.failed": "The engine could not move it: {detail}.",
+    "move.not_running": lambda p: _("It is completed.") if p["status"] == "completed"
+    else _("It was cancelled.") if p["status"] == "cancelled" else _("It is not running."),
+    "move.not_newer": "It is on a newer version already.",
+    "move.already_moved": "It is on that version already.",
+    "instance.changed": "It changed since the preview; look again.",
+}
+
+
+def move_reason_text(reason: Any) -> str:
+    """Why a request cannot move, in words (a MoveReason)."""
+    return _say(MOVES, reason.code, reason.params)
+
 
 
 # ---- statuses and where a request stands -------------------------------------------------------
@@ -764,5 +805,5 @@ def init_wording(app: Any) -> None:
         history_text=history_text, waiting_on=waiting_on_text, waited=waited_text,
         yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
         difference_text=difference_text, projection_text=projection_text, error_text=error_text,
-        title_text=title_text,
+        title_text=title_text, move_reason=move_reason_text,
     )

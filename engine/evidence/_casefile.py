@@ -76,8 +76,11 @@ def _version_problems(versions: list[dict[str, Any]],
         held.add(version["content_hash"])
         if digest != version["content_hash"]:
             problems.append((version["content_hash"], "content_altered"))
-    problems += [(h, "version_missing") for h in sorted({e["version_hash"] for e in events})
-                 if h not in held]
+    named = {e["version_hash"] for e in events}
+    for event in events:  # a move names the version it left and the one it moved to
+        if event["kind"] == "instance_migrated":
+            named |= {event["payload"]["from_hash"], event["payload"]["to_hash"]}
+    problems += [(h, "version_missing") for h in sorted(named) if h not in held]
     return tuple(problems)
 
 

@@ -9,6 +9,7 @@ ready tasks, the same waiting timers and the same data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import FixedClock
 from engine.definitions import LoadedProcess
-from engine.errors import ReplayDiverged
+from engine.errors import EngineError, ReplayDiverged
 
 from ._advance import (
     Snapshot,
@@ -29,6 +30,9 @@ from ._advance import (
     start_workflow,
     waiting_timers,
 )
+from ._migrate import migrate
+
+MIGRATED = "instance_migrated"
 
 
 class RecordedEvent(Protocol):
@@ -39,6 +43,7 @@ class RecordedEvent(Protocol):
     task_name: str | None
     payload: dict[str, Any]
     created_at: datetime
+    version_hash: str
 
 
 # How a replayed log can differ from the stored state: each code with its parameters.
@@ -50,6 +55,9 @@ REPLAY_CODES: dict[str, tuple[str, ...]] = {
     "replay.step_not_waiting": ("seq", "task_name"),  # the log could not be replayed
     "replay.no_events": (),  # the log is empty: there is nothing to replay
     "replay.after_cancel": ("seq",),  # an event follows the request's cancellation
+    # an event names another version than the one in force when it happened
+    "replay.wrong_version": ("seq", "recorded", "in_force"),
+    "replay.version": ("stored", "replayed"),  # the version id the instance row names
 }
 
 
@@ -74,13 +82,37 @@ class ReplayResult:
     differences: tuple[Difference, ...] = ()
 
 
-def replay_events(process: LoadedProcess, events: list[RecordedEvent]) -> Snapshot:
-    """Run a process version through an instance's events, oldest first."""
+def replay_events(process: LoadedProcess, events: list[RecordedEvent],
+                  versions: Callable[[int], LoadedProcess] | None = None) -> Snapshot:
+    """Run a process version through an instance's events, oldest first.
+
+    A recorded move (`instance_migrated`) moves the replayed workflow to the version it names
+    (`versions` loads it by id) at that point, as the move did, and replay goes on there.
+    """
+    return replay_log(process, events, versions)[1]
+
+
+def replay_log(process: LoadedProcess, events: list[RecordedEvent],
+               versions: Callable[[int], LoadedProcess] | None = None
+               ) -> tuple[LoadedProcess, Snapshot]:
+    """`replay_events`, also telling the version in force after the last event."""
     first, *rest = events
     clock = FixedClock(first.created_at)
+    _check_version(first, process)
     snapshot = start_workflow(process, first.payload.get("data", {}), clock)
     for index, event in enumerate(rest):
         clock.set(event.created_at)
+        if event.kind == MIGRATED and versions is not None:
+            if event.payload.get("from_hash") != process.content_hash:
+                raise ReplayDiverged("replay.wrong_version", seq=event.seq,
+                                     recorded=event.payload.get("from_hash"),
+                                     in_force=process.content_hash)
+            workflow = restore(process, snapshot.state)
+            process = _version(versions, event)
+            _check_version(event, process)
+            snapshot = migrate(workflow, process, clock)
+            continue
+        _check_version(event, process)
         if event.kind == "task_completed":
             snapshot = _complete(process, snapshot, event, clock)
         elif event.kind == "timer_fired":
@@ -93,7 +125,24 @@ def replay_events(process: LoadedProcess, events: list[RecordedEvent]) -> Snapsh
         elif event.kind == "request_cancelled":
             _check_terminal(rest[index + 1:])
             break
-    return snapshot
+    return process, snapshot
+
+
+def _version(versions: Callable[[int], LoadedProcess], event: RecordedEvent) -> LoadedProcess:
+    """The version a recorded move names (ReplayDiverged when there is no such version)."""
+    try:
+        return versions(event.payload.get("to_version_id"))
+    except EngineError:
+        raise ReplayDiverged("replay.wrong_version", seq=event.seq,
+                             recorded=event.payload.get("to_hash"), in_force=None) from None
+
+
+def _check_version(event: RecordedEvent, process: LoadedProcess) -> None:
+    """Every event names the version in force when it happened (a move: the one it moved to)."""
+    recorded = getattr(event, "version_hash", None)
+    if recorded is not None and recorded != process.content_hash:
+        raise ReplayDiverged("replay.wrong_version", seq=event.seq, recorded=recorded,
+                             in_force=process.content_hash)
 
 
 def _check_terminal(following: list[RecordedEvent]) -> None:

@@ -98,6 +98,7 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
     values = dict(
         state=step.snapshot.state, status=step.status, current_step=step.current_step().to_column(),
         title=step.title, updated_at=now, lock_version=step.expected_lock + 1,
+        version_id=step.version_id,  # a move to another version writes its new one
     )
     if step.snapshot.completed:
         values["completed_at"] = now

@@ -8,6 +8,8 @@ from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDe
 from ._directory import Directory, Identity, LocalPasswords, load_user
 from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
+from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
+from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
     may_change_processes,
@@ -51,6 +53,7 @@ from ._views import (
 __all__ = [
     "HISTORY_CODES",
     "PROCESS_EVENT_KINDS",
+    "MOVE_PAGE_SIZE",
     "ROLES",
     "Anchoring",
     "AnswerItem",
@@ -70,6 +73,10 @@ __all__ = [
     "HistoryStep",
     "Identity",
     "LocalPasswords",
+    "MoveCandidate",
+    "MoveOutcome",
+    "MoveReport",
+    "Moves",
     "NoProcedure",
     "Notice",
     "Outbox",

@@ -10,7 +10,7 @@ from engine.runtime import (
     ReplayDiverged,
     ReplayResult,
     compare,
-    replay_events,
+    replay_log,
     restore,
 )
 from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
@@ -18,7 +18,13 @@ from engine.store import Catalog, ChainCheck, Event, Instance, verify_chain
 from ._access import AUDIT_ROLES, visible_instance
 from ._answers import answer_sections
 from ._directory import load_user
-from ._history import history_of, version_info
+from ._history import (
+    first_version,
+    history_of,
+    version_in_force,
+    version_info,
+    versions_in_log,
+)
 from ._procedure import NoProcedure, Procedure
 from ._projections import current_data, projection_differences
 from ._views import HistoryStep, RecordCheck
@@ -44,7 +50,9 @@ class Auditing:
                 raise NotAllowed("record.auditors_only")
             instance, requester = visible_instance(session, user_id, instance_id)
             chain = verify_chain(session, instance_id)
-            altered = self.catalog.altered(session, instance.version_id)
+            altered = next(filter(None, (self.catalog.altered(session, version_id)
+                                         for version_id in versions_in_log(session, instance))),
+                           None)
             about = {"instance_id": instance.id, "title": instance.title,
                      "requester_name": requester.name,
                      "version_hash": self.catalog.stored_hash(session, instance.version_id)}
@@ -65,16 +73,17 @@ class Auditing:
         # Replayed from the log on the request's own version; for whoever may see the request.
         with self.uow.read() as session:
             instance, requester = visible_instance(session, user_id, instance_id)
-            process = self.catalog.get(instance.version_id)
-            timeline, events = history_of(session, process, instance.id)
-            version = version_info(session, instance.version_id)
-        if seq is None and timeline:
-            seq = timeline[-1].seq
-        chosen = next((e for e in timeline if e.seq == seq), None)
-        if chosen is None:
-            raise NotFound("history.no_such_event", seq=seq)
-        upto = [e for e in events if e.seq <= seq]
-        snapshot = replay_events(process, upto)
+            timeline, events = history_of(session, self.catalog, instance)
+            if seq is None and timeline:
+                seq = timeline[-1].seq
+            chosen = next((e for e in timeline if e.seq == seq), None)
+            if chosen is None:
+                raise NotFound("history.no_such_event", seq=seq)
+            upto = [e for e in events if e.seq <= seq]
+            version_id = version_in_force(events, instance, seq)
+            version = version_info(session, version_id)
+        process, snapshot = replay_log(self.catalog.get(first_version(events, instance)),
+                                       upto, self.catalog.get)
         completed = tuple(dict.fromkeys(e.task_name for e in upto
                                         if e.kind == "task_completed" and e.task_name))
         return HistoryStep(
@@ -100,11 +109,16 @@ class Auditing:
                                      .order_by(Event.seq)).all()
         if not events:
             return ReplayResult(instance_id, 0, False, (Difference("replay.no_events"),))
-        process = self.catalog.get(instance.version_id)
         try:
-            differences = compare(process, instance.state, replay_events(process, events))
+            process, snapshot = replay_log(self.catalog.get(first_version(events, instance)),
+                                           events, self.catalog.get)
+            differences = compare(process, instance.state, snapshot)
         except ReplayDiverged as error:
             differences = [Difference(error.code, error.params)]
+        replayed = version_in_force(events, instance)
+        if replayed != instance.version_id:  # the row names a version the log never moved to
+            differences.insert(0, Difference("replay.version", {
+                "stored": instance.version_id, "replayed": replayed}))
         return ReplayResult(instance_id, len(events), not differences, tuple(differences))
 
     def verify(self, stream: str) -> ChainCheck:

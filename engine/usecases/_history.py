@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from contextlib import suppress
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
-from engine.errors import NotFound
-from engine.store import Deployment, Event, ProcessVersion, User
+from engine.errors import EngineError, NotFound
+from engine.runtime import MIGRATED
+from engine.store import Deployment, Event, Instance, ProcessVersion, User
 
 from ._answers import answer_section
 from ._views import AnswerSection, HistoryEntry, VersionInfo
@@ -15,20 +18,56 @@ from ._views import AnswerSection, HistoryEntry, VersionInfo
 REVISION_LOOKBACK = 200  # events read to decide whether a task is being done again
 
 
-def request_history(session: Session, process: LoadedProcess,
-                    instance_id: str) -> list[HistoryEntry]:
+def request_history(session: Session, catalog, instance: Instance) -> list[HistoryEntry]:
     """Every event of an instance, oldest first, with the answers given at each step."""
-    return history_of(session, process, instance_id)[0]
+    return history_of(session, catalog, instance)[0]
 
 
-def history_of(session: Session, process: LoadedProcess,
-               instance_id: str) -> tuple[list[HistoryEntry], list[Event]]:
-    """Every event of an instance, oldest first: as history entries, and the rows themselves."""
+def history_of(session: Session, catalog,
+               instance: Instance) -> tuple[list[HistoryEntry], list[Event]]:
+    """Every event of an instance, oldest first: as history entries, and the rows themselves.
+
+    Each event is worded with the version in force when it happened: a move switches it.
+    """
     rows = session.execute(
         select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
-        .where(Event.stream == instance_id).order_by(Event.seq)
+        .where(Event.stream == instance.id).order_by(Event.seq)
     ).all()
-    return [_entry(process, event, name) for event, name in rows], [event for event, _ in rows]
+    events = [event for event, _ in rows]
+    process = catalog.get(first_version(events, instance))
+    entries = []
+    for event, name in rows:
+        if event.kind == MIGRATED:
+            # A tampered move: the record check says so; the wording keeps the last version.
+            with suppress(EngineError):
+                process = catalog.get(event.payload.get("to_version_id"))
+        entries.append(_entry(process, event, name))
+    return entries, events
+
+
+def version_in_force(events: list[Event], instance: Instance, upto_seq: int | None = None) -> int:
+    """The version id an instance was on right after event `upto_seq` (default: the last)."""
+    moves = [e for e in events if e.kind == MIGRATED]
+    done = [e for e in moves if upto_seq is None or e.seq <= upto_seq]
+    if done:
+        return done[-1].payload.get("to_version_id")
+    return moves[0].payload.get("from_version_id") if moves else instance.version_id
+
+
+def first_version(events: list[Event], instance: Instance) -> int:
+    """The version an instance started on, by its log."""
+    return version_in_force(events, instance, upto_seq=0)
+
+
+def versions_in_log(session: Session, instance: Instance) -> list[int]:
+    """Every version an instance has been on: its moves' versions and its own."""
+    payloads = session.scalars(select(Event.payload).where(
+        Event.stream == instance.id, Event.kind == MIGRATED)).all()
+    found = {instance.version_id}
+    for payload in payloads:
+        found |= {v for v in (payload.get("from_version_id"), payload.get("to_version_id"))
+                  if isinstance(v, int)}
+    return sorted(found)
 
 
 def version_info(session: Session, version_id: int) -> VersionInfo:
@@ -40,7 +79,8 @@ def version_info(session: Session, version_id: int) -> VersionInfo:
         select(Deployment.deployed_at, User.name).outerjoin(User, User.id == Deployment.deployed_by)
         .where(Deployment.version_id == version.id).order_by(Deployment.id).limit(1)).first()
     return VersionInfo(version.process_id, version.number, version.content_hash,
-                       first.deployed_at if first else None, first.name if first else None)
+                       first.deployed_at if first else None, first.name if first else None,
+                       version.id)
 
 
 # What a history entry may say: each code with the names of its parameters.
@@ -55,6 +95,8 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.task_reassigned": ("actor", "title", "from", "to", "reason"),
     "history.cancelled": ("actor", "reason"),
     "history.answer_corrected": ("actor", "title", "field", "before", "after", "reason"),
+    # a process owner moved the request to another version: numbers of both, the reason
+    "history.migrated": ("actor", "from", "to", "reason"),
     "history.event": ("event",),  # any other event, by its kind
 }
 
@@ -111,8 +153,14 @@ def _corrected(process: LoadedProcess, event: Event, actor: str | None) -> tuple
         "reason": p.get("reason")}
 
 
+def _migrated(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    p = event.payload
+    return "history.migrated", {"actor": actor, "from": p.get("from_number"),
+                                "to": p.get("to_number"), "reason": p.get("reason")}
+
+
 _CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
-                "answer_corrected": _corrected}
+                "answer_corrected": _corrected, MIGRATED: _migrated}
 
 
 def _form_field(process: LoadedProcess, task_name: str | None, name: str | None):

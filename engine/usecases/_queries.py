@@ -109,7 +109,7 @@ class Queries:
         with self.uow.read() as session:
             instance, requester = visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
-            history = request_history(session, process, instance.id)
+            history = request_history(session, self.catalog, instance)
             open_rows = session.execute(
                 select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
                 .where(ReadyTask.instance_id == instance.id)

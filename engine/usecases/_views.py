@@ -182,6 +182,7 @@ class VersionInfo:
     content_hash: str
     deployed_at: datetime | None  # its first deployment (None if it was never deployed)
     deployed_by: str | None  # who deployed it (None: the command line, or nobody known)
+    version_id: int | None = None
 
 
 @dataclass(frozen=True)

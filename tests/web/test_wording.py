@@ -19,6 +19,7 @@ from engine import (
     EXPRESSION_REASONS,
     HISTORY_CODES,
     INSTANCE_STATUSES,
+    MOVE_CODES,
     PROBLEM_CODES,
     REPLAY_CODES,
     SCHEMA_REASONS,
@@ -75,6 +76,7 @@ REGISTRIES = {
     "problem": (PROBLEM_CODES, wording.PROBLEMS),
     "chain": (CHAIN_CODES, wording.CHAIN),
     "replay": (REPLAY_CODES, wording.REPLAY),
+    "move": (MOVE_CODES, wording.MOVES),
     "title": (TITLE_CODES, wording.TITLES),
     "expression_reason": (EXPRESSION_REASONS, wording.REASONS),
     "schema_reason": (SCHEMA_REASONS, wording.SCHEMA),
@@ -98,6 +100,8 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.chain_text(code)
     if kind == "replay":
         return wording.difference_text(Difference(code, params))
+    if kind == "move":
+        return wording.move_reason_text(SimpleNamespace(code=code, params=params))
     if kind == "title":
         return wording.title_text(Title(code, params))
     if kind == "expression_reason":
