@@ -14,6 +14,15 @@ from ._advance import (
     start_workflow,
     waiting_timers,
 )
+from ._dry_run import (
+    MAX_ANSWERS,
+    AnswerRefused,
+    DryRun,
+    PathStep,
+    ReachedTimer,
+    WaitingTask,
+    dry_run,
+)
 from ._replay import (
     REPLAY_CODES,
     Difference,
@@ -25,17 +34,24 @@ from ._replay import (
 from ._scripting import SafeEnvironment, SafeScriptEngine
 
 __all__ = [
+    "MAX_ANSWERS",
     "REPLAY_CODES",
+    "AnswerRefused",
     "Difference",
+    "DryRun",
+    "PathStep",
     "ProcessFailed",
+    "ReachedTimer",
     "ReplayDiverged",
     "ReplayResult",
     "SafeEnvironment",
     "SafeScriptEngine",
     "Snapshot",
+    "WaitingTask",
     "compare",
     "complete_user_task",
     "correct_data",
+    "dry_run",
     "fire_timers",
     "ready_task_name",
     "ready_user_tasks",
