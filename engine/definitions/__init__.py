@@ -2,6 +2,15 @@
 
 Never touches the database."""
 
+from ._compare import (
+    Change,
+    ElementChange,
+    FieldChange,
+    FormChange,
+    LaneRuleChange,
+    VersionComparison,
+    compare_sources,
+)
 from ._contract import Contract, NeededField, NeededTask, contract_problems
 from ._elements import COMPARED_ATTRIBUTES, NODE_TAGS, DiagramElement, diagram_elements
 from ._lanes import LaneRule
@@ -10,13 +19,20 @@ from ._process import LoadedProcess, ProcessSource, load_process, read_process_d
 __all__ = [
     "COMPARED_ATTRIBUTES",
     "NODE_TAGS",
+    "Change",
     "Contract",
     "DiagramElement",
+    "ElementChange",
+    "FieldChange",
+    "FormChange",
     "LaneRule",
+    "LaneRuleChange",
     "LoadedProcess",
     "NeededField",
     "NeededTask",
     "ProcessSource",
+    "VersionComparison",
+    "compare_sources",
     "contract_problems",
     "diagram_elements",
     "load_process",
