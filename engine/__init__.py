@@ -1,12 +1,34 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
 from engine.accounts import AccountFacets, AccountRow
-from engine.definitions import ProcessSource, load_process, read_process_dir
+from engine.definitions import (
+    COMPARED_ATTRIBUTES,
+    FIELD_ATTRIBUTES,
+    Change,
+    ElementChange,
+    FieldChange,
+    FormChange,
+    LaneRuleChange,
+    ProcessSource,
+    VersionComparison,
+    load_process,
+    read_process_dir,
+)
 from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
-from engine.runtime import REPLAY_CODES, Difference, ReplayResult
+from engine.runtime import (
+    DRY_RUN_CODES,
+    REPLAY_CODES,
+    AnswerRefused,
+    Difference,
+    DryRun,
+    PathStep,
+    ReachedTimer,
+    ReplayResult,
+    WaitingTask,
+)
 from engine.store import (
     CHAIN_CODES,
     INSTANCE_STATUSES,
@@ -37,8 +59,10 @@ from engine.usecases import (
     TaskSummary,
     TaskView,
     TimerSweep,
+    Trial,
     UserView,
     VersionInfo,
+    VersionRef,
     WaitingOn,
 )
 
@@ -71,9 +95,12 @@ from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
     "CHAIN_CODES",
+    "COMPARED_ATTRIBUTES",
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
+    "DRY_RUN_CODES",
     "EXPRESSION_REASONS",
+    "FIELD_ATTRIBUTES",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "PROBLEM_CODES",
@@ -87,9 +114,11 @@ __all__ = [
     "AccountFacets",
     "AccountRow",
     "AnswerItem",
+    "AnswerRefused",
     "AnswerSection",
     "CaseFileCheck",
     "ChainCheck",
+    "Change",
     "CheckpointUnavailable",
     "CheckpointVerdict",
     "Clock",
@@ -101,12 +130,16 @@ __all__ = [
     "DeliveryReport",
     "DemoPerson",
     "Difference",
+    "DryRun",
+    "ElementChange",
     "Engine",
     "EngineError",
     "ExpressionError",
     "Field",
+    "FieldChange",
     "FireTimers",
     "FixedClock",
+    "FormChange",
     "FormDefinition",
     "FormDefinitionError",
     "HistoryEntry",
@@ -115,14 +148,17 @@ __all__ = [
     "InvalidForm",
     "InvalidInput",
     "Job",
+    "LaneRuleChange",
     "MakeCheckpoints",
     "Message",
     "NotAllowed",
     "NotFound",
     "Notice",
+    "PathStep",
     "Problem",
     "ProcessFailed",
     "ProcessSource",
+    "ReachedTimer",
     "RecordCheck",
     "RecordingDelivery",
     "ReplayDiverged",
@@ -139,11 +175,15 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "Title",
+    "Trial",
     "UserView",
     "VersionAltered",
+    "VersionComparison",
     "VersionInfo",
+    "VersionRef",
     "VersionView",
     "WaitingOn",
+    "WaitingTask",
     "Worker",
     "check_case_file",
     "check_process_dir",

@@ -37,6 +37,7 @@ class NotFound(EngineError):
         "user.not_found": ("username",),  # username only when one was asked for by name
         "process.not_deployed": ("process_id",), "version.not_found": (),
         "history.no_such_event": ("seq",),  # a request's history has no event with this seq
+        "draft.not_found": (),  # the process has no draft to try
     }
 
 
@@ -89,6 +90,7 @@ class InvalidInput(EngineError):
         "correction.already_assigned": ("username",),
         "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
         "correction.no_change": ("field",), "correction.decision_field": ("field",),
+        "dry_run.answers_malformed": ("index",),  # not a list of (task id, answer) pairs
     }
 
 

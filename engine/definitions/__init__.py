@@ -3,6 +3,7 @@
 Never touches the database."""
 
 from ._compare import (
+    FIELD_ATTRIBUTES,
     Change,
     ElementChange,
     FieldChange,
@@ -18,6 +19,7 @@ from ._process import LoadedProcess, ProcessSource, load_process, read_process_d
 
 __all__ = [
     "COMPARED_ATTRIBUTES",
+    "FIELD_ATTRIBUTES",
     "NODE_TAGS",
     "Change",
     "Contract",

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from engine.errors import FormDefinitionError
+
 from ._elements import COMPARED_ATTRIBUTES, DiagramElement, diagram_elements
 from ._process import ProcessSource
 from .forms import Field, load_form
@@ -73,6 +75,8 @@ class VersionComparison:
     process_id: str
     a_version_id: int | None = None
     b_version_id: int | None = None
+    a_number: int | None = None  # the versions' numbers within their process
+    b_number: int | None = None
     elements_added: list[ElementChange] = field(default_factory=list)
     elements_removed: list[ElementChange] = field(default_factory=list)
     elements_changed: list[ElementChange] = field(default_factory=list)
@@ -137,7 +141,10 @@ def _title(schema: Any, name: str) -> str:
 
 
 def _form_change(name: str, old_schema: Any, new_schema: Any) -> FormChange:
-    old_form, new_form = load_form(old_schema, name), load_form(new_schema, name)
+    try:
+        old_form, new_form = load_form(old_schema, name), load_form(new_schema, name)
+    except FormDefinitionError:  # only loaded versions are compared; say "changed" if not
+        return FormChange(name, _title(new_schema, name))
     changes = tuple(Change(attr, getattr(old_form, attr), getattr(new_form, attr))
                     for attr in ("title", "description")
                     if getattr(old_form, attr) != getattr(new_form, attr))

@@ -15,6 +15,7 @@ from ._advance import (
     waiting_timers,
 )
 from ._dry_run import (
+    DRY_RUN_CODES,
     MAX_ANSWERS,
     AnswerRefused,
     DryRun,
@@ -34,6 +35,7 @@ from ._replay import (
 from ._scripting import SafeEnvironment, SafeScriptEngine
 
 __all__ = [
+    "DRY_RUN_CODES",
     "MAX_ANSWERS",
     "REPLAY_CODES",
     "AnswerRefused",

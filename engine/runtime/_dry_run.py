@@ -25,6 +25,13 @@ from ._advance import _run, complete_user_task, fire_timers, waiting_timers
 from ._state import new_workflow
 
 MAX_ANSWERS = 200  # a dry run is a person clicking through: far more steps than any path needs
+# Why an answer was not used, with its parameters (`name`: the task or timer id it named).
+DRY_RUN_CODES: dict[str, tuple[str, ...]] = {
+    "dry_run.invalid_answer": ("name",),  # the task's form refused it (see `form_error`)
+    "dry_run.not_waiting": ("name",),  # nothing of that id waits at this point
+    "dry_run.timer_has_data": ("name",),  # firing a timer takes no answer
+    "dry_run.too_many": ("limit",),
+}
 Answers = Sequence[tuple[str, Mapping[str, Any]]] | Mapping[str, Mapping[str, Any]]
 
 
@@ -65,8 +72,13 @@ class AnswerRefused:
 
     index: int
     name: str
-    code: str  # "dry_run.not_waiting", "dry_run.timer_has_data" or "dry_run.too_many"
+    code: str  # one of DRY_RUN_CODES
     form_error: InvalidForm | None = None
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The code's parameters."""
+        return {"limit": MAX_ANSWERS} if self.code == "dry_run.too_many" else {"name": self.name}
 
 
 @dataclass
@@ -146,7 +158,7 @@ def _feed(workflow, process: LoadedProcess, answers: Answers, clock: FixedClock,
             try:
                 cleaned = form.validate(dict(answer) if isinstance(answer, Mapping) else answer)
             except InvalidForm as error:
-                result.refused = AnswerRefused(index, name, "form.invalid", error)
+                result.refused = AnswerRefused(index, name, "dry_run.invalid_answer", error)
                 return
             result.used = index + 1
             complete_user_task(workflow, process, str(ready[name].id), cleaned, clock)

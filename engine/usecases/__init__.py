@@ -16,6 +16,7 @@ from ._process_access import (
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
+from ._trials import Trial, Trials, VersionRef
 from ._views import (
     ROLES,
     AnswerItem,
@@ -68,8 +69,11 @@ __all__ = [
     "TaskSummary",
     "TaskView",
     "TimerSweep",
+    "Trial",
+    "Trials",
     "UserView",
     "VersionInfo",
+    "VersionRef",
     "WaitingOn",
     "load_user",
     "may_change_processes",
