@@ -177,6 +177,7 @@ ERRORS: dict[str, Wording] = {
     "process.not_deployed": "The process '{process_id}' has not been deployed yet.",
     "version.not_found": "There is no such process version.",
     "history.no_such_event": "The request's history has no step {seq}.",
+    "draft.not_found": "This process has no draft to try. Open a draft first.",
     "checkpoint.not_found": "There is no such checkpoint.",
     "checkpoint.none_yet": "No checkpoint has been made yet.",
     "checkpoint.no_key": "No checkpoint key is configured: set KONTOFLODE_CHECKPOINT_KEY to "
@@ -208,6 +209,8 @@ ERRORS: dict[str, Wording] = {
     "correction.decision_field": "'{field}' steered the process; a decision cannot be "
                                  "corrected afterwards.",
     "correction.no_change": "'{field}' already has that value.",
+    "dry_run.answers_malformed": "The answers of the dry run could not be read (entry "
+                                 "{index}). Start over.",
     "request.cancelled": "The request was cancelled; nothing more can be done on it.",
     "request.not_running": lambda p: _("The request is completed and cannot be cancelled.")
     if p["status"] == "completed" else _("The request was cancelled already."),
