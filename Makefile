@@ -22,7 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# Our browser bundles (esbuild, from npm), built into the git-ignored build/assets.
+build/assets/.built: node_modules/.installed $(wildcard web/assets/*/*.js)
+	npm run build
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed build/assets/.built
 
 migrate: setup
 	$(BIN)/alembic upgrade head

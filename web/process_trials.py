@@ -9,7 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 
 from engine import InvalidDiagram, InvalidInput, Trial
@@ -207,7 +216,7 @@ def compare(process_id: str):
     versions = get_engine().trials.versions(me().id, process_id)
     return render_template(
         "process_compare.html", process_id=process_id, c=comparison, versions=versions,
-        diagram=diagram_available(),
+        diagram=diagram_available(), bundle=_bundle_available("compare.js"),
         a_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(a)),
         b_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(b)))
 
@@ -221,3 +230,8 @@ def compare_previous(process_id: str, version_id: int):
         abort(404)
     return redirect(url_for("trials.compare", process_id=process_id, a=before.version_id,
                             b=version_id))
+
+
+def _bundle_available(name: str) -> bool:
+    """True when `npm run build` has built the bundle."""
+    return (current_app.config["ASSETS_BUILD_DIR"] / name).is_file()
