@@ -84,7 +84,8 @@ class Engine:
         self.case_file_for = self.anchoring.case_file_for
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
-        self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source)
+        self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source,
+                             self.procedure)
 
     def _draft_source(self, user_id: int, process_id: str):
         """The files of a process's draft, from the process administration."""

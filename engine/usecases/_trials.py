@@ -16,11 +16,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from engine.clock import FixedClock
 from engine.definitions import LoadedProcess, ProcessSource, VersionComparison, compare_sources
 from engine.errors import InvalidInput, NotFound
 from engine.runtime import MAX_ANSWERS, DryRun, dry_run
 from engine.store import Catalog, ProcessVersion
 
+from ._procedure import NoProcedure, Procedure
 from ._process_access import require_process_owner, require_process_reader
 
 DraftReader = Callable[[int, str], ProcessSource]  # (user id, process id) -> the draft's files
@@ -51,11 +53,13 @@ class Trial:
 class Trials:
     """Dry runs and version comparisons for the people who look after processes."""
 
-    def __init__(self, uow, catalog: Catalog, clock, drafts: DraftReader | None = None):
+    def __init__(self, uow, catalog: Catalog, clock, drafts: DraftReader | None = None,
+                 procedure: Procedure | None = None):
         self.uow = uow
         self.catalog = catalog
         self.clock = clock
         self.drafts = drafts
+        self.procedure = procedure or NoProcedure()
 
     def try_version(self, user_id: int, process_id: str, version_id: int,
                     answers: Sequence[tuple[str, Mapping[str, Any]]]) -> Trial:
@@ -64,15 +68,19 @@ class Trials:
         with self.uow.read() as session:
             require_process_reader(session, user_id)
             ref = _version_ref(session, process_id, version_id)
-        process = self.catalog.get(version_id)
-        return Trial(process_id, ref, dry_run(process, checked, self.clock))
+        return Trial(process_id, ref, self._run(self.catalog.get(version_id), checked))
 
     def try_draft(self, user_id: int, process_id: str,
                   answers: Sequence[tuple[str, Mapping[str, Any]]]) -> Trial:
         """Dry-run the process's draft (process owners only); InvalidDiagram if it fails Check."""
         checked = _checked_answers(answers)
-        process = self.draft_process(user_id, process_id)
-        return Trial(process_id, None, dry_run(process, checked, self.clock))
+        return Trial(process_id, None, self._run(self.draft_process(user_id, process_id), checked))
+
+    def _run(self, process: LoadedProcess, answers: list) -> DryRun:
+        """The dry run, starting with what the procedure would seed a real instance with."""
+        now = self.clock.now()
+        data = self.procedure.trial_data(process.process_id, now)
+        return dry_run(process, answers, FixedClock(now), data)
 
     def draft_process(self, user_id: int, process_id: str) -> LoadedProcess:
         """The draft, loaded as Check loads it; InvalidDiagram with its problems if refused."""

@@ -194,13 +194,33 @@ def test_a_condition_that_fails_is_shown_in_words(engine, client, login_as):
     assert diagram_attribute(response, "data-failed-steps") == ["manager_decided"]
 
 
-def test_a_review_timer_can_be_fired(engine, client, login_as):
+def test_a_review_path_is_tried_by_firing_its_timers(engine, client, login_as):
     login_as("owner")
     url = f"/processes/account_review/versions/{version_id(engine, 'account_review')}/try"
-    page = text(client.get(url))
-    # The review cycle's due date comes from the register when a real cycle starts; without it
-    # the dry run says which name its timer needed.
-    assert "review_due_at" in page and "The run stopped" in page
+    before = counts(engine)
+    first = client.get(url)
+    page = text(first)
+    # A cycle starts as a real one would for an account registered now: due in 12 months.
+    assert 'data-current="review_due"' in page and "Review due" in page
+    assert "due 2027-01-05" in page and 'name="fire" value="review_due"' in page
+    due = post(client, url, {"fire": "review_due", "answers": "[]"})
+    assert due.status_code == 200
+    assert 'name="task" value="periodic_review"' in text(due)
+    overdue = post(client, url, {"fire": "review_overdue", "answers": hidden_answers(due)})
+    page = text(overdue)
+    assert overdue.status_code == 200
+    assert 'name="task" value="escalated_review"' in page
+    assert "ended by a timer" in page  # the owner's own review, cancelled by the escalation
+    assert "flow_review_overdue_to_escalated_review" in diagram_attribute(overdue, "data-flows")
+    assert counts(engine) == before
+
+
+def test_firing_a_timer_that_does_not_wait_is_refused(engine, client, login_as):
+    login_as("owner")
+    url = f"/processes/account_review/versions/{version_id(engine, 'account_review')}/try"
+    response = post(client, url, {"fire": "review_overdue", "answers": "[]"})
+    assert response.status_code == 422
+    assert "is not waiting at this point" in text(response)
 
 
 @pytest.mark.parametrize(("who", "status"), [
