@@ -216,7 +216,7 @@ def compare(process_id: str):
     versions = get_engine().trials.versions(me().id, process_id)
     return render_template(
         "process_compare.html", process_id=process_id, c=comparison, versions=versions,
-        diagram=diagram_available(), bundle=_bundle_available("compare.js"),
+        diagram=diagram_available(), bundle=_bundle_version("compare.js"),
         a_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(a)),
         b_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(b)))
 
@@ -232,6 +232,9 @@ def compare_previous(process_id: str, version_id: int):
                             b=version_id))
 
 
-def _bundle_available(name: str) -> bool:
-    """True when `npm run build` has built the bundle."""
-    return (current_app.config["ASSETS_BUILD_DIR"] / name).is_file()
+def _bundle_version(name: str) -> str | None:
+    """A token that changes with every build (for the bundle's URL), or None when not built."""
+    try:
+        return str(int((current_app.config["ASSETS_BUILD_DIR"] / name).stat().st_mtime))
+    except OSError:
+        return None

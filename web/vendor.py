@@ -30,4 +30,4 @@ def bundle(filename: str):
     """One of our bundles (404 when it has not been built)."""
     if filename not in BUNDLES:
         abort(404)
-    return send_from_directory(current_app.config["ASSETS_BUILD_DIR"], filename, max_age=3600)
+    return send_from_directory(current_app.config["ASSETS_BUILD_DIR"], filename, max_age=86400)
