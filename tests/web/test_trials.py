@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.store import Event, Instance, OutboxMessage, ReadyTask, Timer
+from tests.support.people import ACCOUNT as ACCOUNT_DATA
 from tests.web.webtools import ACCOUNT, APPROVE, GUIDELINES, MODERATION, post, text
 
 ANSWERS = re.compile(r'name="answers" value="([^"]*)"')
@@ -152,6 +153,24 @@ def test_answers_that_do_not_fit_the_run_are_refused_in_words(engine, client, lo
     assert response.status_code == 422
     assert 'data-refused' in page
     assert 'name="task" value="confirm_guidelines"' in page
+
+
+def test_text_that_cannot_be_stored_is_refused_field_by_field(engine, client, login_as):
+    login_as("owner")
+    url = try_url(engine)
+    _, answers = walk(client, url, REJECTION_PATH[:1])
+    response = answer(client, url, "define_account", dict(ACCOUNT, account_name="KI\x00Lab"),
+                      answers)
+    page = text(response)
+    assert response.status_code == 422
+    assert 'value="Neuro lab"' in page and "There is a problem with this answer" in page
+    # The same in the hidden answers, escaped as JSON: refused by the form when run again.
+    escaped = json.dumps([*json.loads(answers),
+                          ["define_account", {**ACCOUNT_DATA, "account_name": "KI\x00Lab"}]])
+    again = answer(client, url, "plan_moderation", MODERATION, escaped)
+    assert again.status_code == 422 and 'name="task" value="define_account"' in text(again)
+    raw = '[["confirm_guidelines", {"read_guidelines": "\x00"}]]'
+    assert answer(client, url, "define_account", ACCOUNT, raw).status_code == 400
 
 
 def test_an_answer_for_a_step_that_does_not_wait_is_not_used(engine, client, login_as):
