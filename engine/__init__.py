@@ -29,6 +29,9 @@ from engine.runtime import (
     ReplayResult,
     WaitingTask,
 )
+from engine.runtime import (
+    MAX_ANSWERS as DRY_RUN_MAX_ANSWERS,
+)
 from engine.store import (
     CHAIN_CODES,
     INSTANCE_STATUSES,
@@ -99,6 +102,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
     "DRY_RUN_CODES",
+    "DRY_RUN_MAX_ANSWERS",
     "EXPRESSION_REASONS",
     "FIELD_ATTRIBUTES",
     "HISTORY_CODES",

@@ -21,7 +21,7 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine import InvalidDiagram, InvalidInput, Trial
+from engine import DRY_RUN_MAX_ANSWERS, InvalidDiagram, InvalidInput, Trial
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -40,7 +40,7 @@ from .wording import problem_text
 
 bp = Blueprint("trials", __name__, url_prefix="/processes")
 MAX_ANSWERS_BYTES = 256_000  # far more than any path's answers; bounds a hostile post
-MAX_ANSWERS = 200
+MAX_ANSWERS = DRY_RUN_MAX_ANSWERS
 for _name, _filter in (("tag_text", tag_text), ("trial_state", state_text),
                        ("attribute_text", attribute_text), ("change_value", value_text)):
     bp.add_app_template_filter(_filter, _name)

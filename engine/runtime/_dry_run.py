@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import Clock, FixedClock, clock_in_force
@@ -21,10 +22,10 @@ from engine.definitions import NODE_TAGS, LoadedProcess, diagram_elements
 from engine.definitions.forms import FormDefinition
 from engine.errors import InvalidForm, ProcessFailed
 
-from ._advance import _run, complete_user_task, fire_timers, waiting_timers
+from ._advance import _parse_due, _run, answer_task, fire_due, waiting_timers
 from ._state import new_workflow
 
-MAX_ANSWERS = 200  # a dry run is a person clicking through: far more steps than any path needs
+MAX_ANSWERS = 100  # a dry run is a person clicking through: far more steps than any path needs
 # Why an answer was not used, with its parameters (`name`: the task or timer id it named).
 DRY_RUN_CODES: dict[str, tuple[str, ...]] = {
     "dry_run.invalid_answer": ("name",),  # the task's form refused it (see `form_error`)
@@ -134,13 +135,9 @@ def _feed(workflow, process: LoadedProcess, answers: Answers, clock: FixedClock,
     """Use answers until none fits what waits, the workflow ends, or an answer is refused."""
     listed = not isinstance(answers, Mapping)
     for index in range(MAX_ANSWERS + 1):
-        _touch(workflow, touched)
         if workflow.is_completed():
             return
-        ready = {task.task_spec.name: task
-                 for task in workflow.get_tasks(state=TaskState.READY, manual=True)
-                 if task.task_spec.name in process.user_tasks}
-        timers = {_timer_id(workflow, t.task_id): t for t in waiting_timers(workflow)}
+        ready, timers = _open_tasks(workflow, process, touched)
         if listed:
             if index >= len(answers):
                 return
@@ -161,19 +158,46 @@ def _feed(workflow, process: LoadedProcess, answers: Answers, clock: FixedClock,
                 result.refused = AnswerRefused(index, name, "dry_run.invalid_answer", error)
                 return
             result.used = index + 1
-            complete_user_task(workflow, process, str(ready[name].id), cleaned, clock)
+            answer_task(workflow, process, ready[name], cleaned, clock)
         elif name in timers:
             if answer:
                 result.refused = AnswerRefused(index, name, "dry_run.timer_has_data")
                 return
             result.used = index + 1
-            due = timers[name].due_at
-            if due >= clock.now():
-                clock.set(due + timedelta(seconds=1))  # "fire now": time moves past its due
-            fire_timers(workflow, process, clock)
+            if timers[name] >= clock.now():
+                clock.set(timers[name] + timedelta(seconds=1))  # "fire now": past its due
+            fire_due(workflow, clock)
         else:
             result.refused = AnswerRefused(index, name, "dry_run.not_waiting")
             return
+
+
+def _open_tasks(workflow, process: LoadedProcess, touched: set[UUID]):
+    """Ready user tasks by name and waiting timers' due times by element id, in one pass.
+
+    Also remembers every task that has been ready or waiting (reached, even if a boundary
+    timer cancels it later). One pass over the flat task table, not a walk per question: a
+    long run's tree holds hundreds of tasks.
+    """
+    ready, timers = {}, {}
+    for task in _all_tasks(workflow):
+        if not task.has_state(TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+            continue
+        touched.add(task.id)
+        spec = task.task_spec
+        if task.state == TaskState.READY and spec.manual and spec.name in process.user_tasks:
+            ready.setdefault(spec.name, task)
+        value = task.internal_data.get("event_value")
+        if (task.state == TaskState.WAITING and isinstance(value, str)
+                and isinstance(getattr(spec, "event_definition", None), TimerEventDefinition)):
+            timers[spec.bpmn_id or spec.name] = _parse_due(value)
+    return ready, timers
+
+
+def _all_tasks(workflow):
+    yield from workflow.tasks.values()
+    for sub in workflow.subprocesses.values():
+        yield from sub.tasks.values()
 
 
 def _timer_id(workflow, task_id: str) -> str:
@@ -181,16 +205,10 @@ def _timer_id(workflow, task_id: str) -> str:
     return task.task_spec.bpmn_id or task.task_spec.name
 
 
-def _touch(workflow, touched: set[UUID]) -> None:
-    """Remember every task that has been ready or waiting: reached, even if later cancelled."""
-    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
-        touched.add(task.id)
-
-
 def _read_path(workflow, process: LoadedProcess, result: DryRun, touched: set[UUID],
                failed_id: UUID | None) -> None:
     """The reached elements in order, the flows between them, and what waits now."""
-    _touch(workflow, touched)
+    _open_tasks(workflow, process, touched)
     if failed_id is not None:
         touched.add(failed_id)
     # The version was loaded (parsed, bounded, checked) before it could run: read it again only
