@@ -50,7 +50,12 @@ STATES: dict[str, str] = {"done": "passed", "waiting": "waiting for an answer",
 
 def refusal_text(refused: Any) -> str:
     """Why an answer of a dry run was not used."""
-    return _(REFUSALS[refused.code], **{k: shown(v) for k, v in refused.params.items()})
+    # The name comes from what was posted: shown shortened, never at any length.
+    return _(REFUSALS[refused.code], **{k: _short(shown(v)) for k, v in refused.params.items()})
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def failure_text(failure: EngineError) -> str:

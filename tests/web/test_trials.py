@@ -180,6 +180,13 @@ def test_an_answer_for_a_step_that_does_not_wait_is_not_used(engine, client, log
     assert "That step is not waiting any more" in text(response)
 
 
+def test_a_long_made_up_name_is_shown_shortened(engine, client, login_as):
+    login_as("owner")
+    response = post(client, try_url(engine), {"fire": "x" * 50_000, "answers": "[]"})
+    assert response.status_code == 422
+    assert "x" * 79 + "…" in text(response) and "x" * 81 not in text(response)
+
+
 def test_start_over_forgets_the_answers(engine, client, login_as):
     login_as("owner")
     url = try_url(engine)
