@@ -22,7 +22,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# The compare page's bundle (bpmn-js-differ and bpmn-moddle) built by esbuild into the
+# git-ignored build/ folder; rebuilt when a source or an npm package changes.
+COMPARE_BUNDLE := build/assets/compare.js
+$(COMPARE_BUNDLE): node_modules/.installed $(wildcard web/assets/compare/*.js)
+	npm run --silent build:compare -- --log-level=warning
+
+setup: $(VENV)/.installed node_modules/.installed $(COMPARE_BUNDLE)
 
 migrate: setup
 	$(BIN)/alembic upgrade head
@@ -72,4 +78,4 @@ bench: setup
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
+	rm -rf $(VENV) node_modules build .pytest_cache .ruff_cache test-output

@@ -1,12 +1,41 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
 from engine.accounts import AccountFacets, AccountRow
-from engine.definitions import LANE_RULE_KINDS, ProcessSource, load_process, read_process_dir
+from engine.definitions import (
+    COMPARED_ATTRIBUTES,
+    FIELD_ATTRIBUTES,
+    LANE_RULE_KINDS,
+    Change,
+    ElementChange,
+    FieldChange,
+    FormChange,
+    LaneRuleChange,
+    ProcessSource,
+    VersionComparison,
+    load_process,
+    read_process_dir,
+)
 from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
-from engine.runtime import MOVE_CODES, REPLAY_CODES, Difference, MoveReason, ReplayResult, StepMove
+from engine.runtime import (
+    DRY_RUN_CODES,
+    MOVE_CODES,
+    REPLAY_CODES,
+    AnswerRefused,
+    Difference,
+    DryRun,
+    MoveReason,
+    PathStep,
+    ReachedTimer,
+    ReplayResult,
+    StepMove,
+    WaitingTask,
+)
+from engine.runtime import (
+    MAX_ANSWERS as DRY_RUN_MAX_ANSWERS,
+)
 from engine.store import (
     CHAIN_CODES,
     INSTANCE_STATUSES,
@@ -47,9 +76,11 @@ from engine.usecases import (
     TaskSummary,
     TaskView,
     TimerSweep,
+    Trial,
     UserView,
     VersionDetail,
     VersionInfo,
+    VersionRef,
     VersionSummary,
     WaitingOn,
 )
@@ -84,9 +115,13 @@ from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
     "CHAIN_CODES",
+    "COMPARED_ATTRIBUTES",
     "DEMO_PASSWORD",
     "DEMO_PEOPLE",
+    "DRY_RUN_CODES",
+    "DRY_RUN_MAX_ANSWERS",
     "EXPRESSION_REASONS",
+    "FIELD_ATTRIBUTES",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
@@ -103,9 +138,11 @@ __all__ = [
     "AccountFacets",
     "AccountRow",
     "AnswerItem",
+    "AnswerRefused",
     "AnswerSection",
     "CaseFileCheck",
     "ChainCheck",
+    "Change",
     "CheckpointUnavailable",
     "CheckpointVerdict",
     "Clock",
@@ -119,12 +156,16 @@ __all__ = [
     "DeployOutcome",
     "Difference",
     "DraftView",
+    "DryRun",
+    "ElementChange",
     "Engine",
     "EngineError",
     "ExpressionError",
     "Field",
+    "FieldChange",
     "FireTimers",
     "FixedClock",
+    "FormChange",
     "FormDefinition",
     "FormDefinitionError",
     "HistoryEntry",
@@ -133,6 +174,7 @@ __all__ = [
     "InvalidForm",
     "InvalidInput",
     "Job",
+    "LaneRuleChange",
     "MakeCheckpoints",
     "Message",
     "MoveCandidate",
@@ -142,6 +184,7 @@ __all__ = [
     "NotAllowed",
     "NotFound",
     "Notice",
+    "PathStep",
     "PendingView",
     "Problem",
     "ProcessDetail",
@@ -149,6 +192,7 @@ __all__ = [
     "ProcessFailed",
     "ProcessSource",
     "ProcessSummary",
+    "ReachedTimer",
     "RecordCheck",
     "RecordingDelivery",
     "ReplayDiverged",
@@ -166,13 +210,17 @@ __all__ = [
     "TaskView",
     "TimerSweep",
     "Title",
+    "Trial",
     "UserView",
     "VersionAltered",
+    "VersionComparison",
     "VersionDetail",
     "VersionInfo",
+    "VersionRef",
     "VersionSummary",
     "VersionView",
     "WaitingOn",
+    "WaitingTask",
     "Worker",
     "check_case_file",
     "check_process_dir",

@@ -20,9 +20,11 @@ from engine.usecases import (
     Outbox,
     ProcessAdmin,
     Queries,
+    Trials,
 )
 
 from .clock import Clock, SystemClock
+from .errors import NotFound
 from .settings import Settings
 
 # Every title code an instance may carry: the kernel's and the plugged-in procedure's.
@@ -90,6 +92,15 @@ class Engine:
         self.moves = Moves(self.uow, self.catalog, self.clock)
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
+        self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source,
+                             self.procedure)
+
+    def _draft_source(self, user_id: int, process_id: str):
+        """The files of a process's draft, from the process administration."""
+        processes = getattr(self, "processes", None)
+        if processes is None:  # no process administration wired in: there are no drafts
+            raise NotFound("draft.not_found")
+        return processes.draft(user_id, process_id).source
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -106,6 +106,7 @@ class InvalidInput(EngineError):
         "draft.not_storable": ("part",),
         "process.bad_id": ("process_id",),
         "move.reason_required": (), "move.other_process": (),
+        "dry_run.answers_malformed": ("index",),  # not a list of (task id, answer) pairs
     }
 
 

@@ -36,6 +36,7 @@ def base_config(instance_path: str, debug: bool, test_config: dict[str, Any]) ->
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "BPMN_JS_DIST": Path(os.environ.get("BPMN_JS_DIST")
                              or PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"),
+        "ASSETS_BUILD_DIR": PROJECT_ROOT / "build" / "assets",  # `npm run build` writes here
     }
     config.update(test_config)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

@@ -11,9 +11,10 @@ from engine import storable
 from .errors import error_page
 from .i18n import _
 
-# Task answers are checked field by field by the engine, which says which answer to fix and
-# keeps the rest of what was typed; everything else sent with a NUL is refused whole.
-FIELD_CHECKED = {"tasks.submit"}
+# Task answers (in a dry run too) are checked field by field by the engine, which says which
+# answer to fix and keeps the rest of what was typed; everything else sent with a NUL is refused
+# whole.
+FIELD_CHECKED = {"tasks.submit", "trials.try_version", "trials.try_draft"}
 
 
 def _all_storable(pairs: Iterable[tuple[str, str]]) -> bool:

@@ -1,4 +1,5 @@
-"""bpmn-js served from the npm install (node_modules), never copied into the repo or a CDN."""
+"""bpmn-js served from the npm install (node_modules), never copied into the repo or a CDN;
+our own bundles (built with esbuild from npm packages at set-up, into build/assets) likewise."""
 
 from __future__ import annotations
 
@@ -18,3 +19,15 @@ def bpmn_js(filename: str):
         abort(404)
     # send_from_directory refuses paths that leave the folder ('..', absolute paths).
     return send_from_directory(current_app.config["BPMN_JS_DIST"], filename, max_age=86400)
+
+
+# Bundles `npm run build` writes (web/assets/<name>/<name>.js -> build/assets/<name>.js).
+BUNDLES = ("compare.js",)
+
+
+@bp.get("/build/<filename>")
+def bundle(filename: str):
+    """One of our bundles (404 when it has not been built)."""
+    if filename not in BUNDLES:
+        abort(404)
+    return send_from_directory(current_app.config["ASSETS_BUILD_DIR"], filename, max_age=86400)

@@ -218,6 +218,8 @@ ERRORS: dict[str, Wording] = {
     "correction.decision_field": "'{field}' steered the process; a decision cannot be "
                                  "corrected afterwards.",
     "correction.no_change": "'{field}' already has that value.",
+    "dry_run.answers_malformed": "The answers of the dry run could not be read (entry "
+                                 "{index}). Start over.",
     "request.cancelled": "The request was cancelled; nothing more can be done on it.",
     "request.not_running": lambda p: _("The request is completed and cannot be cancelled.")
     if p["status"] == "completed" else _("The request was cancelled already."),

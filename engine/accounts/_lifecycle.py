@@ -56,16 +56,21 @@ def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot,
     return None
 
 
-def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
-                    now: datetime) -> Transition:
-    version_id, process = ctx.catalog.current(REVIEW_PROCESS)
-    due = next_review_due(anchor, ctx.settings.review_interval, now)
-    seed = {
+def review_seed(settings, data: dict[str, Any], anchor: date, now: datetime) -> dict[str, Any]:
+    """What a review cycle starts with: its due date, grace period and the account it is of."""
+    due = next_review_due(anchor, settings.review_interval, now)
+    return {
         "review_due_at": due.isoformat(),
-        "review_grace": ctx.settings.review_grace,
+        "review_grace": settings.review_grace,
         "channel": data.get("channel", ""),
         "account_name": data.get("account_name", ""),
     }
+
+
+def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
+                    now: datetime) -> Transition:
+    version_id, process = ctx.catalog.current(REVIEW_PROCESS)
+    seed = review_seed(ctx.settings, data, anchor, now)
     # The review starts at the step's one instant, the one its event records.
     snapshot = start_workflow(process, seed, FixedClock(now))
     return Transition(

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from engine.runtime import Snapshot
 from engine.store import Catalog, Instance, NewMessage, Title
 
-from ._contract import CONTRACTS, REQUEST_PROCESS, TITLE_CODES
+from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS, TITLE_CODES
 from ._lifecycle import (
     FollowUp,
     apply_follow_up,
     follow_correction,
     plan_follow_up,
     register_row_differences,
+    review_seed,
 )
 from ._models import Account
 from ._notices import notices_for
@@ -74,3 +75,9 @@ class AccountProcedure:
             return None
         row = session.execute(account_select().where(Account.id == instance.account_id)).first()
         return account_row(*row) if row else None
+
+    def trial_data(self, process_id: str, now: datetime) -> dict[str, Any]:
+        """A dry run of a review cycle starts as a real one would for an account registered now."""
+        if process_id != REVIEW_PROCESS:
+            return {}
+        return review_seed(self.settings, {}, now.date(), now)

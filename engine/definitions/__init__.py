@@ -2,7 +2,18 @@
 
 Never touches the database."""
 
+from ._compare import (
+    FIELD_ATTRIBUTES,
+    Change,
+    ElementChange,
+    FieldChange,
+    FormChange,
+    LaneRuleChange,
+    VersionComparison,
+    compare_sources,
+)
 from ._contract import Contract, NeededField, NeededTask, contract_problems
+from ._elements import COMPARED_ATTRIBUTES, NODE_TAGS, DiagramElement, diagram_elements
 from ._lanes import RULES as LANE_RULE_KINDS
 from ._lanes import LaneRule
 from ._process import (
@@ -14,14 +25,26 @@ from ._process import (
 )
 
 __all__ = [
+    "COMPARED_ATTRIBUTES",
+    "FIELD_ATTRIBUTES",
     "LANE_RULE_KINDS",
+    "NODE_TAGS",
+    "Change",
     "Contract",
+    "DiagramElement",
+    "ElementChange",
+    "FieldChange",
+    "FormChange",
     "LaneRule",
+    "LaneRuleChange",
     "LoadedProcess",
     "NeededField",
     "NeededTask",
     "ProcessSource",
+    "VersionComparison",
+    "compare_sources",
     "contract_problems",
+    "diagram_elements",
     "load_process",
     "parse_xml_safely",
     "read_process_dir",

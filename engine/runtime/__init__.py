@@ -14,6 +14,16 @@ from ._advance import (
     start_workflow,
     waiting_timers,
 )
+from ._dry_run import (
+    DRY_RUN_CODES,
+    MAX_ANSWERS,
+    AnswerRefused,
+    DryRun,
+    PathStep,
+    ReachedTimer,
+    WaitingTask,
+    dry_run,
+)
 from ._migrate import MOVE_CODES, MovePlan, MoveReason, StepMove, migrate, plan_move
 from ._replay import (
     MIGRATED,
@@ -28,22 +38,30 @@ from ._replay import (
 from ._scripting import SafeEnvironment, SafeScriptEngine
 
 __all__ = [
+    "DRY_RUN_CODES",
+    "MAX_ANSWERS",
     "MIGRATED",
     "MOVE_CODES",
     "REPLAY_CODES",
+    "AnswerRefused",
     "Difference",
+    "DryRun",
     "MovePlan",
     "MoveReason",
+    "PathStep",
     "ProcessFailed",
+    "ReachedTimer",
     "ReplayDiverged",
     "ReplayResult",
     "SafeEnvironment",
     "SafeScriptEngine",
     "Snapshot",
     "StepMove",
+    "WaitingTask",
     "compare",
     "complete_user_task",
     "correct_data",
+    "dry_run",
     "fire_timers",
     "migrate",
     "plan_move",

@@ -88,6 +88,13 @@ def complete_user_task(workflow: BpmnWorkflow, process: LoadedProcess, task_id: 
     task = workflow.get_task_from_id(UUID(task_id))
     if task is None or task.state != TaskState.READY:
         raise Conflict("task.no_longer_waiting")
+    answer_task(workflow, process, task, data, clock)
+    return snapshot_of(workflow, process)
+
+
+def answer_task(workflow: BpmnWorkflow, process: LoadedProcess, task, data: dict[str, Any],
+                clock: Clock) -> None:
+    """Complete a ready user task with validated data and run to the next wait (no snapshot)."""
     form = process.user_tasks[task.task_spec.name].form
     # Task data is one namespace carried along the flow: clear this form's own fields first,
     # so a value left empty now does not keep an answer given on an earlier round.
@@ -96,14 +103,20 @@ def complete_user_task(workflow: BpmnWorkflow, process: LoadedProcess, task_id: 
     task.data.update(data)
     with clock_in_force(clock):
         _run(lambda: task.run())
-    return _advance(workflow, process, clock)
+        _run(workflow.do_engine_steps)
 
 
 def fire_timers(workflow: BpmnWorkflow, process: LoadedProcess, clock: Clock) -> Snapshot:
     """Let every due timer of the workflow fire, then run to the next wait."""
+    fire_due(workflow, clock)
+    return snapshot_of(workflow, process)
+
+
+def fire_due(workflow: BpmnWorkflow, clock: Clock) -> None:
+    """Let every due timer fire and run to the next wait (no snapshot)."""
     with clock_in_force(clock):
         _run(workflow.refresh_timers)
-    return _advance(workflow, process, clock)
+        _run(workflow.do_engine_steps)
 
 
 def correct_data(workflow: BpmnWorkflow, process: LoadedProcess, name: str,

@@ -31,6 +31,7 @@ from ._process_views import (
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
+from ._trials import Trial, Trials, VersionRef
 from ._views import (
     ROLES,
     AnswerItem,
@@ -52,8 +53,8 @@ from ._views import (
 
 __all__ = [
     "HISTORY_CODES",
-    "PROCESS_EVENT_KINDS",
     "MOVE_PAGE_SIZE",
+    "PROCESS_EVENT_KINDS",
     "ROLES",
     "Anchoring",
     "AnswerItem",
@@ -97,9 +98,12 @@ __all__ = [
     "TaskSummary",
     "TaskView",
     "TimerSweep",
+    "Trial",
+    "Trials",
     "UserView",
     "VersionDetail",
     "VersionInfo",
+    "VersionRef",
     "VersionSummary",
     "WaitingOn",
     "load_user",

@@ -54,6 +54,9 @@ class Procedure(Protocol):
     def subject(self, session: Session, instance: Instance) -> Any:
         """What an instance's tasks are about (shown beside the form), or None."""
 
+    def trial_data(self, process_id: str, now: datetime) -> dict[str, Any]:
+        """The data a dry run of a process starts with (what the plug-in would seed)."""
+
 
 class NoProcedure:
     """The kernel alone: plain titles, nothing follows a step, no contracts."""
@@ -90,3 +93,7 @@ class NoProcedure:
 
     def subject(self, session: Session, instance: Instance) -> None:
         """No subject."""
+
+    def trial_data(self, process_id: str, now: datetime) -> dict[str, Any]:
+        """Nothing is seeded."""
+        return {}

@@ -50,6 +50,17 @@
         canvas.addMarker(id, "step-current");
       }
     });
+    // A dry run also marks the sequence flows it took and the element where it failed.
+    ids("data-flows").forEach(function (id) {
+      if (registry.get(id)) {
+        canvas.addMarker(id, "flow-taken");
+      }
+    });
+    ids("data-failed-steps").forEach(function (id) {
+      if (registry.get(id)) {
+        canvas.addMarker(id, "step-failed");
+      }
+    });
   }
 
   // The step to show first when the whole diagram does not fit: the current step, else the
