@@ -22,7 +22,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.installed
+# The draft editor (bpmn-js's Modeler and our panels) bundled by esbuild into the git-ignored
+# build/ folder; rebuilt when a source or an npm package changes.
+EDITOR_BUNDLE := build/editor/modeler.js
+$(EDITOR_BUNDLE): node_modules/.installed $(wildcard web/assets/editor/*.js)
+	npm run --silent build -- --log-level=warning
+
+setup: $(VENV)/.installed node_modules/.installed $(EDITOR_BUNDLE)
 
 migrate: setup
 	$(BIN)/alembic upgrade head
@@ -72,4 +78,4 @@ bench: setup
 	fi
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
+	rm -rf $(VENV) node_modules build .pytest_cache .ruff_cache test-output

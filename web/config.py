@@ -36,6 +36,8 @@ def base_config(instance_path: str, debug: bool, test_config: dict[str, Any]) ->
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT") or "10 per minute",
         "BPMN_JS_DIST": Path(os.environ.get("BPMN_JS_DIST")
                              or PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"),
+        "EDITOR_BUILD": Path(os.environ.get("KONTOFLODE_EDITOR_BUILD")
+                             or PROJECT_ROOT / "build" / "editor"),
     }
     config.update(test_config)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

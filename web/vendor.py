@@ -1,6 +1,9 @@
-"""bpmn-js served from the npm install (node_modules), never copied into the repo or a CDN."""
+"""Front-end code built from npm at set-up: bpmn-js from node_modules and the draft editor's
+bundle from the build folder; never copied into the repo, never from a CDN."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
@@ -9,6 +12,8 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 ALLOWED = ("bpmn-navigated-viewer.production.min.js", "assets/diagram-js.css",
            "assets/bpmn-js.css")
 ALLOWED_PREFIX = "assets/bpmn-font/"
+# The draft editor's bundle (`npm run build`, run by `make setup`): the one file of its folder.
+EDITOR_BUNDLE = "modeler.js"
 
 
 @bp.get("/bpmn-js/<path:filename>")
@@ -18,3 +23,18 @@ def bpmn_js(filename: str):
         abort(404)
     # send_from_directory refuses paths that leave the folder ('..', absolute paths).
     return send_from_directory(current_app.config["BPMN_JS_DIST"], filename, max_age=86400)
+
+
+@bp.get("/editor/modeler.js")
+def editor_bundle():
+    """The draft editor's bundle (404 when it has not been built)."""
+    return send_from_directory(current_app.config["EDITOR_BUILD"], EDITOR_BUNDLE, max_age=86400)
+
+
+def editor_bundle_version() -> str | None:
+    """A token that changes with every build (for the bundle's URL), or None when it is missing."""
+    path = Path(current_app.config["EDITOR_BUILD"]) / EDITOR_BUNDLE
+    try:
+        return str(int(path.stat().st_mtime))
+    except OSError:
+        return None
