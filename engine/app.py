@@ -13,6 +13,7 @@ from engine.usecases import (
     Commands,
     CorrectionCommands,
     Directory,
+    FormPreview,
     Identity,
     LocalPasswords,
     Outbox,
@@ -82,6 +83,7 @@ class Engine:
         self.case_file_for = self.anchoring.case_file_for
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
+        self.preview_form = FormPreview(self.uow).preview_form
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -6,6 +6,7 @@ from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._form_preview import FormPreview
 from ._history import HISTORY_CODES
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
@@ -49,6 +50,7 @@ __all__ = [
     "DeliveryPort",
     "DeliveryReport",
     "Directory",
+    "FormPreview",
     "HistoryEntry",
     "HistoryStep",
     "Identity",
