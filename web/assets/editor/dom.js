@@ -4,6 +4,9 @@
 /** Create an element: h("button", {class: "x", text: "Save", onclick: fn}, child, ...). */
 export function h(tag, props, ...children) {
   const node = document.createElement(tag);
+  if (tag === "input" && !(props && (props.class || props.type === "checkbox"))) {
+    node.className = "input"; // the site's text input look
+  }
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) {
       continue;

@@ -144,13 +144,21 @@ class DraftEditor {
     }
     this.knownIds = new Set(this.modeler.get("elementRegistry").getAll()
       .map((e) => e.businessObject && e.businessObject.id).filter(Boolean));
-    this.modeler.get("canvas").zoom("fit-viewport");
+    this.fit();
     this.formEditor.open(null);
     this.laneEditor.render();
     this.byId("editor-undo").disabled = true;
     this.byId("editor-redo").disabled = true;
     this.hideConflict();
     this.markSaved(data);
+  }
+
+  /** Fit the diagram into view, leaving room on the left for the palette. */
+  fit() {
+    const canvas = this.modeler.get("canvas");
+    canvas.zoom("fit-viewport", "auto");
+    canvas.zoom(canvas.zoom() * 0.88, "auto");
+    canvas.scroll({dx: 40, dy: 0});
   }
 
   async payload() {
