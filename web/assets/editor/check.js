@@ -65,7 +65,9 @@ export class ProblemView {
     const element = problem.element_id && registry.get(problem.element_id);
     const form = problem.file && problem.file in this.host.forms ? problem.file : null;
     const text = [h("span", {class: "problem-text", text: problem.text || problem.code}),
-      where ? h("span", {class: "problem-where", text: where}) : null];
+      // The words may already say where (web/wording.py's problem_text); then say it once.
+      where && !(problem.text || "").includes(problem.file || where)
+        ? h("span", {class: "problem-where", text: where}) : null];
     if (element || form) {
       return h("li", {"data-element": problem.element_id || ""},
         h("button", {type: "button", class: "problem-link", onclick: () => {
