@@ -1,7 +1,7 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
 from engine.accounts import AccountFacets, AccountRow
-from engine.definitions import ProcessSource, load_process, read_process_dir
+from engine.definitions import LANE_RULE_KINDS, ProcessSource, load_process, read_process_dir
 from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
 from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
@@ -18,6 +18,7 @@ from engine.store import (
 )
 from engine.usecases import (
     HISTORY_CODES,
+    PROCESS_EVENT_KINDS,
     ROLES,
     AnswerItem,
     AnswerSection,
@@ -25,9 +26,15 @@ from engine.usecases import (
     CompletionResult,
     DeliveryPort,
     DeliveryReport,
+    DeployOutcome,
+    DraftView,
     HistoryEntry,
     HistoryStep,
     Notice,
+    PendingView,
+    ProcessDetail,
+    ProcessEvent,
+    ProcessSummary,
     RecordCheck,
     RecordingDelivery,
     RequestSummary,
@@ -38,7 +45,9 @@ from engine.usecases import (
     TaskView,
     TimerSweep,
     UserView,
+    VersionDetail,
     VersionInfo,
+    VersionSummary,
     WaitingOn,
 )
 
@@ -76,7 +85,9 @@ __all__ = [
     "EXPRESSION_REASONS",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
+    "LANE_RULE_KINDS",
     "PROBLEM_CODES",
+    "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
     "ROLES",
     "SCHEMA_REASONS",
@@ -100,7 +111,9 @@ __all__ = [
     "DeliveryPort",
     "DeliveryReport",
     "DemoPerson",
+    "DeployOutcome",
     "Difference",
+    "DraftView",
     "Engine",
     "EngineError",
     "ExpressionError",
@@ -120,9 +133,13 @@ __all__ = [
     "NotAllowed",
     "NotFound",
     "Notice",
+    "PendingView",
     "Problem",
+    "ProcessDetail",
+    "ProcessEvent",
     "ProcessFailed",
     "ProcessSource",
+    "ProcessSummary",
     "RecordCheck",
     "RecordingDelivery",
     "ReplayDiverged",
@@ -141,7 +158,9 @@ __all__ = [
     "Title",
     "UserView",
     "VersionAltered",
+    "VersionDetail",
     "VersionInfo",
+    "VersionSummary",
     "VersionView",
     "WaitingOn",
     "Worker",

@@ -13,10 +13,12 @@ from engine.usecases import (
     Commands,
     CorrectionCommands,
     Directory,
+    DraftLimits,
     FormPreview,
     Identity,
     LocalPasswords,
     Outbox,
+    ProcessAdmin,
     Queries,
 )
 
@@ -81,6 +83,10 @@ class Engine:
         self.verify_checkpoint = self.anchoring.verify_for
         self.case_file = self.anchoring.case_file
         self.case_file_for = self.anchoring.case_file_for
+        # Process owners' catalogue, drafts and deploys (auditors and admins read it).
+        self.processes = ProcessAdmin(self.uow, self.catalog, self.clock,
+                                      approval=settings.deploy_approval,
+                                      limits=DraftLimits(settings.max_diagram_bytes))
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
         self.preview_form = FormPreview(self.uow).preview_form
@@ -94,16 +100,17 @@ class Engine:
         """Create the tables directly (tests); deployments use Alembic migrations instead."""
         Base.metadata.create_all(self.db)
 
-    def deploy_process(self, name_or_path: str | Path, actor_id: int | None = None) -> VersionView:
+    def deploy_process(self, name_or_path: str | Path, actor_id: int | None = None,
+                       reason: str = "") -> VersionView:
         """Deploy a process folder (a name under the processes folder, or a path)."""
         path = Path(name_or_path)
         if not path.is_dir():
             path = self.settings.processes_dir / str(name_or_path)
-        return self.catalog.deploy(read_process_dir(path), actor_id)
+        return self.catalog.deploy(read_process_dir(path), actor_id, reason)
 
-    def deploy_all(self, actor_id: int | None = None) -> list[VersionView]:
+    def deploy_all(self, actor_id: int | None = None, reason: str = "") -> list[VersionView]:
         """Deploy every process folder; unchanged ones are left as they are."""
-        return [self.deploy_process(path, actor_id)
+        return [self.deploy_process(path, actor_id, reason)
                 for path in sorted(self.settings.processes_dir.iterdir())
                 if path.is_dir() and (path / f"{path.name}.bpmn").is_file()]
 

@@ -3,10 +3,18 @@
 Never touches the database."""
 
 from ._contract import Contract, NeededField, NeededTask, contract_problems
+from ._lanes import RULES as LANE_RULE_KINDS
 from ._lanes import LaneRule
-from ._process import LoadedProcess, ProcessSource, load_process, read_process_dir
+from ._process import (
+    LoadedProcess,
+    ProcessSource,
+    load_process,
+    parse_xml_safely,
+    read_process_dir,
+)
 
 __all__ = [
+    "LANE_RULE_KINDS",
     "Contract",
     "LaneRule",
     "LoadedProcess",
@@ -15,5 +23,6 @@ __all__ = [
     "ProcessSource",
     "contract_problems",
     "load_process",
+    "parse_xml_safely",
     "read_process_dir",
 ]
