@@ -13,8 +13,8 @@ from engine.usecases import (
     Commands,
     CorrectionCommands,
     Directory,
+    DraftEditor,
     DraftLimits,
-    FormPreview,
     Identity,
     LocalPasswords,
     Outbox,
@@ -89,7 +89,10 @@ class Engine:
                                       limits=DraftLimits(settings.max_diagram_bytes))
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
-        self.preview_form = FormPreview(self.uow).preview_form
+        # The draft editor's page and its form preview: process owners only.
+        self.editor = DraftEditor(self.uow, self.processes)
+        self.editable_draft = self.editor.editable_draft
+        self.preview_form = self.editor.preview_form
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -27,11 +27,13 @@ MAX_PREVIEW_BYTES = 256 * 1024
 @login_required
 def edit(process_id: str):
     """The modeler page for a process's draft (process owners only, as the engine decides)."""
-    draft = get_engine().processes.draft(me().id, process_id)
+    draft = get_engine().editable_draft(me().id, process_id)
     version = editor_bundle_version()
     bundle = url_for("vendor.editor_bundle", v=version) if version else None
+    # The draft's JSON endpoints sit beside this page (/processes/<id>/draft/...).
+    base = url_for("process_editor.edit", process_id=process_id).rsplit("/", 1)[0]
     return render_template("process_editor.html", draft=draft, process_id=process_id,
-                           bundle_url=bundle, words=json.dumps(editor_words()))
+                           draft_url=base, bundle_url=bundle, words=json.dumps(editor_words()))
 
 
 @bp.post("/<process_id>/draft/form-preview")

@@ -6,8 +6,8 @@ from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
-from ._form_preview import FormPreview
 from ._history import HISTORY_CODES
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
@@ -65,9 +65,9 @@ __all__ = [
     "DeliveryReport",
     "DeployOutcome",
     "Directory",
+    "DraftEditor",
     "DraftLimits",
     "DraftView",
-    "FormPreview",
     "HistoryEntry",
     "HistoryStep",
     "Identity",
