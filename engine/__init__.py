@@ -76,6 +76,7 @@ from .errors import (
 )
 from .settings import Settings
 from .text import storable
+from .usecases import may_change_processes, may_read_processes
 from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
@@ -169,6 +170,8 @@ __all__ = [
     "error_codes",
     "generate_key_pair",
     "load_process",
+    "may_change_processes",
+    "may_read_processes",
     "read_process_dir",
     "seed_demo",
     "stop_on_signals",

@@ -199,13 +199,15 @@ class ProcessAdmin(ProcessCatalogue):
         self.catalog.remember(view.version_id, loaded)
         return DeployOutcome(source.process_id, version=view)
 
-    def reject_deploy(self, user_id: int, pending_id: int, reason: str = "") -> None:
-        """A second process owner refuses a waiting deploy; the draft stays for fixing."""
+    def reject_deploy(self, user_id: int, pending_id: int, reason: str = "") -> str:
+        """A second process owner refuses a waiting deploy (the draft stays for fixing); returns
+        the process id."""
         text = reason.strip()[:2000] if isinstance(reason, str) else ""
         with self.uow.write() as session:
             pending = self._pending(session, user_id, pending_id)
             self._decide(session, pending, user_id, "rejected", "deploy_rejected",
                          {"reason": text})
+            return pending.process_id
 
     # ---- helpers -------------------------------------------------------------------------------
 
