@@ -28,7 +28,13 @@ COMPARE_BUNDLE := build/assets/compare.js
 $(COMPARE_BUNDLE): node_modules/.installed $(wildcard web/assets/compare/*.js)
 	npm run --silent build:compare -- --log-level=warning
 
-setup: $(VENV)/.installed node_modules/.installed $(COMPARE_BUNDLE)
+# The draft editor (bpmn-js's Modeler and our panels) bundled by esbuild into the git-ignored
+# build/ folder; rebuilt when a source or an npm package changes.
+EDITOR_BUNDLE := build/editor/modeler.js
+$(EDITOR_BUNDLE): node_modules/.installed $(wildcard web/assets/editor/*.js)
+	npm run --silent build:editor -- --log-level=warning
+
+setup: $(VENV)/.installed node_modules/.installed $(EDITOR_BUNDLE) $(COMPARE_BUNDLE)
 
 migrate: setup
 	$(BIN)/alembic upgrade head

@@ -13,6 +13,7 @@ from engine.usecases import (
     Commands,
     CorrectionCommands,
     Directory,
+    DraftEditor,
     DraftLimits,
     Identity,
     LocalPasswords,
@@ -24,7 +25,6 @@ from engine.usecases import (
 )
 
 from .clock import Clock, SystemClock
-from .errors import NotFound
 from .settings import Settings
 
 # Every title code an instance may carry: the kernel's and the plugged-in procedure's.
@@ -92,15 +92,16 @@ class Engine:
         self.moves = Moves(self.uow, self.catalog, self.clock)
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
+        # The draft editor's page and its form preview: process owners only.
+        self.editor = DraftEditor(self.uow, self.processes)
+        self.editable_draft = self.editor.editable_draft
+        self.preview_form = self.editor.preview_form
         self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source,
                              self.procedure)
 
     def _draft_source(self, user_id: int, process_id: str):
         """The files of a process's draft, from the process administration."""
-        processes = getattr(self, "processes", None)
-        if processes is None:  # no process administration wired in: there are no drafts
-            raise NotFound("draft.not_found")
-        return processes.draft(user_id, process_id).source
+        return self.processes.draft(user_id, process_id).source
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

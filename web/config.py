@@ -37,6 +37,8 @@ def base_config(instance_path: str, debug: bool, test_config: dict[str, Any]) ->
         "BPMN_JS_DIST": Path(os.environ.get("BPMN_JS_DIST")
                              or PROJECT_ROOT / "node_modules" / "bpmn-js" / "dist"),
         "ASSETS_BUILD_DIR": PROJECT_ROOT / "build" / "assets",  # `npm run build` writes here
+        "EDITOR_BUILD": Path(os.environ.get("KONTOFLODE_EDITOR_BUILD")
+                             or PROJECT_ROOT / "build" / "editor"),
     }
     config.update(test_config)
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]

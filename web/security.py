@@ -10,7 +10,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
 PERMISSIONS = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
                "accelerometer=(), gyroscope=(), magnetometer=()")
-CACHEABLE_ENDPOINTS = {"static", "vendor.bpmn_js", "vendor.bundle"}
+CACHEABLE_ENDPOINTS = {"static", "vendor.bpmn_js", "vendor.bundle", "vendor.editor_bundle"}
 
 
 def add_security_headers(response: Response) -> Response:

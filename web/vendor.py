@@ -1,7 +1,9 @@
 """bpmn-js served from the npm install (node_modules), never copied into the repo or a CDN;
-our own bundles (built with esbuild from npm packages at set-up, into build/assets) likewise."""
+our own bundles (built with esbuild from npm packages at set-up, into build/) likewise."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
 
@@ -10,6 +12,8 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 ALLOWED = ("bpmn-navigated-viewer.production.min.js", "assets/diagram-js.css",
            "assets/bpmn-js.css")
 ALLOWED_PREFIX = "assets/bpmn-font/"
+# The draft editor's bundle (`npm run build`, run by `make setup`): the one file of its folder.
+EDITOR_BUNDLE = "modeler.js"
 
 
 @bp.get("/bpmn-js/<path:filename>")
@@ -31,3 +35,18 @@ def bundle(filename: str):
     if filename not in BUNDLES:
         abort(404)
     return send_from_directory(current_app.config["ASSETS_BUILD_DIR"], filename, max_age=86400)
+
+
+@bp.get("/editor/modeler.js")
+def editor_bundle():
+    """The draft editor's bundle (404 when it has not been built)."""
+    return send_from_directory(current_app.config["EDITOR_BUILD"], EDITOR_BUNDLE, max_age=86400)
+
+
+def editor_bundle_version() -> str | None:
+    """A token that changes with every build (for the bundle's URL), or None when it is missing."""
+    path = Path(current_app.config["EDITOR_BUILD"]) / EDITOR_BUNDLE
+    try:
+        return str(int(path.stat().st_mtime))
+    except OSError:
+        return None

@@ -6,6 +6,7 @@ from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
 from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
@@ -68,6 +69,7 @@ __all__ = [
     "DeliveryReport",
     "DeployOutcome",
     "Directory",
+    "DraftEditor",
     "DraftLimits",
     "DraftView",
     "HistoryEntry",
