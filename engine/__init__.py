@@ -4,6 +4,7 @@ from engine.accounts import AccountFacets, AccountRow
 from engine.definitions import (
     COMPARED_ATTRIBUTES,
     FIELD_ATTRIBUTES,
+    LANE_RULE_KINDS,
     Change,
     ElementChange,
     FieldChange,
@@ -43,6 +44,7 @@ from engine.store import (
 )
 from engine.usecases import (
     HISTORY_CODES,
+    PROCESS_EVENT_KINDS,
     ROLES,
     AnswerItem,
     AnswerSection,
@@ -50,9 +52,15 @@ from engine.usecases import (
     CompletionResult,
     DeliveryPort,
     DeliveryReport,
+    DeployOutcome,
+    DraftView,
     HistoryEntry,
     HistoryStep,
     Notice,
+    PendingView,
+    ProcessDetail,
+    ProcessEvent,
+    ProcessSummary,
     RecordCheck,
     RecordingDelivery,
     RequestSummary,
@@ -64,8 +72,10 @@ from engine.usecases import (
     TimerSweep,
     Trial,
     UserView,
+    VersionDetail,
     VersionInfo,
     VersionRef,
+    VersionSummary,
     WaitingOn,
 )
 
@@ -94,6 +104,7 @@ from .errors import (
 )
 from .settings import Settings
 from .text import storable
+from .usecases import may_change_processes, may_read_processes
 from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
@@ -107,7 +118,9 @@ __all__ = [
     "FIELD_ATTRIBUTES",
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
+    "LANE_RULE_KINDS",
     "PROBLEM_CODES",
+    "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
     "ROLES",
     "SCHEMA_REASONS",
@@ -133,7 +146,9 @@ __all__ = [
     "DeliveryPort",
     "DeliveryReport",
     "DemoPerson",
+    "DeployOutcome",
     "Difference",
+    "DraftView",
     "DryRun",
     "ElementChange",
     "Engine",
@@ -159,9 +174,13 @@ __all__ = [
     "NotFound",
     "Notice",
     "PathStep",
+    "PendingView",
     "Problem",
+    "ProcessDetail",
+    "ProcessEvent",
     "ProcessFailed",
     "ProcessSource",
+    "ProcessSummary",
     "ReachedTimer",
     "RecordCheck",
     "RecordingDelivery",
@@ -183,8 +202,10 @@ __all__ = [
     "UserView",
     "VersionAltered",
     "VersionComparison",
+    "VersionDetail",
     "VersionInfo",
     "VersionRef",
+    "VersionSummary",
     "VersionView",
     "WaitingOn",
     "WaitingTask",
@@ -194,6 +215,8 @@ __all__ = [
     "error_codes",
     "generate_key_pair",
     "load_process",
+    "may_change_processes",
+    "may_read_processes",
     "read_process_dir",
     "seed_demo",
     "stop_on_signals",

@@ -13,15 +13,16 @@ from engine.usecases import (
     Commands,
     CorrectionCommands,
     Directory,
+    DraftLimits,
     Identity,
     LocalPasswords,
     Outbox,
+    ProcessAdmin,
     Queries,
     Trials,
 )
 
 from .clock import Clock, SystemClock
-from .errors import NotFound
 from .settings import Settings
 
 # Every title code an instance may carry: the kernel's and the plugged-in procedure's.
@@ -82,17 +83,17 @@ class Engine:
         self.verify_checkpoint = self.anchoring.verify_for
         self.case_file = self.anchoring.case_file
         self.case_file_for = self.anchoring.case_file_for
+        # Process owners' catalogue, drafts and deploys (auditors and admins read it).
+        self.processes = ProcessAdmin(self.uow, self.catalog, self.clock,
+                                      approval=settings.deploy_approval,
+                                      limits=DraftLimits(settings.max_diagram_bytes))
         self.outbox = Outbox(self.uow, self.clock)
         self.deliver_outbox = self.outbox.deliver_pending
-        self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source,
+        # Dry runs of the draft read its files through the process administration.
+        self.trials = Trials(self.uow, self.catalog, self.clock,
+                             lambda user_id, process_id: self.processes.draft(
+                                 user_id, process_id).source,
                              self.procedure)
-
-    def _draft_source(self, user_id: int, process_id: str):
-        """The files of a process's draft, from the process administration."""
-        processes = getattr(self, "processes", None)
-        if processes is None:  # no process administration wired in: there are no drafts
-            raise NotFound("draft.not_found")
-        return processes.draft(user_id, process_id).source
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""
@@ -103,16 +104,17 @@ class Engine:
         """Create the tables directly (tests); deployments use Alembic migrations instead."""
         Base.metadata.create_all(self.db)
 
-    def deploy_process(self, name_or_path: str | Path, actor_id: int | None = None) -> VersionView:
+    def deploy_process(self, name_or_path: str | Path, actor_id: int | None = None,
+                       reason: str = "") -> VersionView:
         """Deploy a process folder (a name under the processes folder, or a path)."""
         path = Path(name_or_path)
         if not path.is_dir():
             path = self.settings.processes_dir / str(name_or_path)
-        return self.catalog.deploy(read_process_dir(path), actor_id)
+        return self.catalog.deploy(read_process_dir(path), actor_id, reason)
 
-    def deploy_all(self, actor_id: int | None = None) -> list[VersionView]:
+    def deploy_all(self, actor_id: int | None = None, reason: str = "") -> list[VersionView]:
         """Deploy every process folder; unchanged ones are left as they are."""
-        return [self.deploy_process(path, actor_id)
+        return [self.deploy_process(path, actor_id, reason)
                 for path in sorted(self.settings.processes_dir.iterdir())
                 if path.is_dir() and (path / f"{path.name}.bpmn").is_file()]
 

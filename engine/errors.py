@@ -37,7 +37,7 @@ class NotFound(EngineError):
         "user.not_found": ("username",),  # username only when one was asked for by name
         "process.not_deployed": ("process_id",), "version.not_found": (),
         "history.no_such_event": ("seq",),  # a request's history has no event with this seq
-        "draft.not_found": (),  # the process has no draft to try
+        "draft.not_found": ("process_id",), "deploy.not_found": (),
     }
 
 
@@ -48,6 +48,7 @@ class NotAllowed(EngineError):
         "task.not_assignee": (), "request.not_involved": (), "register.communications_only": (),
         "requests.oversight_only": (), "record.auditors_only": (),
         "correction.admins_only": (), "process.owners_only": (), "process.readers_only": (),
+        "deploy.own_request": (),  # four eyes: the owner who asked cannot decide
     }
 
 
@@ -56,7 +57,12 @@ class Conflict(EngineError):
 
     codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": (),
                        "request.cancelled": (), "request.not_running": ("status",),
-                       "answer.superseded": ("title",)}
+                       "answer.superseded": ("title",),
+                       # a draft was saved by someone else since the editor loaded it
+                       "draft.changed": ("by", "at", "revision"),
+                       "draft.exists": ("by", "at", "revision"),  # one draft per process
+                       "deploy.pending_exists": ("by", "at"),  # one waiting deploy per process
+                       "deploy.decided": ("outcome",)}
 
 
 class TaskAlreadyDone(Conflict):
@@ -91,6 +97,14 @@ class InvalidInput(EngineError):
         "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
         "correction.no_change": ("field",), "correction.decision_field": ("field",),
         "dry_run.answers_malformed": ("index",),  # not a list of (task id, answer) pairs
+        "deploy.reason_required": (), "deploy.reason_too_long": ("limit",),
+        "deploy.unchanged": ("number",),  # the draft is the current version already
+        "draft.too_large": ("part", "size", "limit"),  # part: diagram, forms, lanes, form name
+        "draft.too_many_forms": ("count", "limit"),
+        "draft.bad_shape": ("part",),  # not text / not an object of forms / not an object
+        "draft.bad_form_name": ("name",),
+        "draft.not_storable": ("part",),
+        "process.bad_id": ("process_id",),
     }
 
 
@@ -201,6 +215,19 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "contract.field_missing": ("field", "form", "reason"),
     "contract.field_kind": ("field", "form", "reason", "kind", "expected"),
     "contract.choice_missing": ("field", "form", "reason", "choices"),
+    # an uploaded file or zip that cannot become a draft
+    "upload.too_large": ("size", "limit"),
+    "upload.unknown_kind": ("filename",),
+    "upload.not_a_zip": (),
+    "upload.too_many_members": ("count", "limit"),
+    "upload.member_too_large": ("member", "limit"),
+    "upload.unsafe_member": ("member",),
+    "upload.unexpected_member": ("member",),
+    "upload.no_diagram": (),
+    "upload.several_diagrams": ("files",),
+    "upload.not_text": ("encoding",),
+    "upload.no_process_id": (),
+    "upload.other_process": ("process_id", "expected"),
 }
 
 

@@ -23,6 +23,8 @@ class Settings:
     checkpoint_key: Path | None = None
     checkpoint_public_key: Path | None = None
     checkpoint_interval: int = 3600  # seconds between the worker's checkpoints
+    # Four eyes: a deploy waits until a second process owner approves it.
+    deploy_approval: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -43,8 +45,21 @@ class Settings:
             values["checkpoint_public_key"] = Path(env["KONTOFLODE_CHECKPOINT_PUBLIC_KEY"])
         if env.get("KONTOFLODE_CHECKPOINT_INTERVAL"):
             values["checkpoint_interval"] = _seconds(env["KONTOFLODE_CHECKPOINT_INTERVAL"])
+        if env.get("KONTOFLODE_DEPLOY_APPROVAL", "").strip():
+            values["deploy_approval"] = _flag("KONTOFLODE_DEPLOY_APPROVAL",
+                                              env["KONTOFLODE_DEPLOY_APPROVAL"])
         values.update(overrides)
         return cls(**values)
+
+
+def _flag(name: str, text: str) -> bool:
+    """An on/off setting (1/0, true/false, yes/no, on/off), or a ValueError that names it."""
+    word = text.strip().lower()
+    if word in {"1", "true", "yes", "on"}:
+        return True
+    if word in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be on or off (1 or 0), not {text!r}")
 
 
 def _seconds(text: str) -> int:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from engine import Engine, Settings
 
-from . import auth, process_trials, register, requests, tasks, vendor
+from . import auth, process_trials, processes, register, requests, tasks, vendor
 from .cli import init_cli
 from .config import base_config
 from .context import EXTENSION_KEY, init_context
@@ -27,10 +27,11 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(base_config(app.instance_path, app.debug, test_config))
     app.extensions[EXTENSION_KEY] = engine if engine is not None else Engine(Settings.from_env())
+    processes.init_processes(app)  # body limits first: the CSRF check reads the body
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)
-    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, vendor.bp,
+    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp, vendor.bp,
                       process_trials.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)

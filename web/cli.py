@@ -110,18 +110,20 @@ def check(paths):
 
 @cli.command()
 @click.argument("processes", nargs=-1)
-def deploy(processes):
+@click.option("--reason", default="", help="Why (recorded with each new version; without one "
+              "it shows as deployed from the command line).")
+def deploy(processes, reason):
     """Deploy processes, by folder or by name (default: all); unchanged ones stay as they are."""
-    _deploy(current_engine(), processes)
+    _deploy(current_engine(), processes, reason.strip())
 
 
-def _deploy(engine: Engine, processes=()) -> None:
-    versions = ([engine.deploy_process(p) for p in processes] if processes
-                else engine.deploy_all())
+def _deploy(engine: Engine, processes=(), reason: str = "") -> None:
+    versions = ([engine.deploy_process(p, reason=reason) for p in processes] if processes
+                else engine.deploy_all(reason=reason))
     for v in versions:
         state = ("new version" if v.created else "earlier version made current again"
                  if v.deployed else "unchanged")
-        click.echo(f"{v.process_id}: version {v.version_id} ({v.content_hash[:12]}), {state}")
+        click.echo(f"{v.process_id}: version {v.number} ({v.content_hash[:12]}), {state}")
 
 
 @cli.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from flask_login import current_user
 
-from engine import Engine, UserView
+from engine import Engine, UserView, may_change_processes, may_read_processes
 
 from .i18n import _
 
@@ -49,6 +49,8 @@ def navigation() -> dict:
         "inbox_count": get_engine().inbox_count(user.id),
         "show_register": may_see_register(user),
         "show_requests": may_start_requests(user),
+        "show_processes": may_read_processes(user),
+        "may_change_processes": may_change_processes(user),
     }}
 
 

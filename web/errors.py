@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from engine import (
     Conflict,
     DatabaseUnavailable,
+    InvalidDiagram,
     InvalidForm,
     InvalidInput,
     NotAllowed,
@@ -19,7 +20,7 @@ from engine import (
 )
 
 from .i18n import _
-from .wording import error_text
+from .wording import error_text, problem_text
 
 TITLES = {
     400: "The request could not be handled",
@@ -37,7 +38,6 @@ MESSAGES = {
     403: "You are signed in, but this page is not open to you.",
     404: "There is nothing at this address. The link may be old, or the item was removed.",
     405: "This address does not accept that kind of request.",
-    413: "The form you sent is larger than the limit of 1 MB. Shorten it and try again.",
     429: "There were too many attempts in a short time. Wait a minute and try again.",
     500: "The error has been logged. Try again in a moment; if it keeps happening, contact "
          "the service desk.",
@@ -54,6 +54,10 @@ def error_page(status: int, message: str | None = None, title: str | None = None
 
 
 def _http(error: HTTPException):
+    if error.code == 413:  # the limit of the route asked (an upload's is larger than a form's)
+        megabytes = round((request.max_content_length or 0) / (1024 * 1024), 1)
+        return error_page(413, _("What you sent is larger than the limit of {size} MB. Make "
+                                 "it smaller and try again.", size=f"{megabytes:g}"))
     return error_page(error.code or 500)
 
 
@@ -82,6 +86,13 @@ def _invalid_input(error: InvalidInput):
 
 def _unprocessable(error: ProcessFailed | InvalidForm):
     return error_page(422, error_text(error))
+
+
+def _invalid_diagram(error: InvalidDiagram):
+    # Pages that expect a refused diagram show its problems beside the form; elsewhere (an
+    # approval whose version no longer loads) the problems are listed here.
+    return error_page(422, error_text(error),
+                      hint="; ".join(problem_text(p) for p in error.problems[:20]))
 
 
 def _version_altered(error: VersionAltered):
@@ -127,5 +138,6 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(InvalidInput, _invalid_input)
     app.register_error_handler(ProcessFailed, _unprocessable)
     app.register_error_handler(InvalidForm, _unprocessable)
+    app.register_error_handler(InvalidDiagram, _invalid_diagram)
     app.register_error_handler(VersionAltered, _version_altered)
     app.register_error_handler(DatabaseUnavailable, _unavailable)

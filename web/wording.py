@@ -177,7 +177,6 @@ ERRORS: dict[str, Wording] = {
     "process.not_deployed": "The process '{process_id}' has not been deployed yet.",
     "version.not_found": "There is no such process version.",
     "history.no_such_event": "The request's history has no step {seq}.",
-    "draft.not_found": "This process has no draft to try. Open a draft first.",
     "checkpoint.not_found": "There is no such checkpoint.",
     "checkpoint.none_yet": "No checkpoint has been made yet.",
     "checkpoint.no_key": "No checkpoint key is configured: set KONTOFLODE_CHECKPOINT_KEY to "
@@ -246,6 +245,36 @@ ERRORS: dict[str, Wording] = {
     "expression.rejected": _refused("The diagram text was refused: {reason}."),
     "diagram.invalid": "The process definition was refused: {count} problems.",
     "form_definition.invalid": "The form '{form}' was refused: {count} problems.",
+    # process owners' drafts and deploys
+    "draft.not_found": "'{process_id}' has no open draft. Open one from a version first.",
+    "deploy.not_found": "There is no such deploy waiting for approval.",
+    "deploy.own_request": "You asked for this deploy, so another process owner must approve "
+                          "or reject it.",
+    "draft.changed": lambda p: _(
+        "{by} saved the draft at {at}, after you started editing it (it is at revision "
+        "{revision} now). Your changes were not saved: reload the draft to see theirs, then "
+        "make yours again.", by=shown(p["by"]), at=shown(p["at"]), revision=p["revision"]),
+    "draft.exists": "This process already has an open draft, last saved by {by} at {at}. Open "
+                    "that draft, or replace it deliberately.",
+    "deploy.pending_exists": "A deploy of this process asked for by {by} at {at} is waiting "
+                             "for approval; it must be approved or rejected first.",
+    "deploy.decided": lambda p: _("This deploy was approved already.")
+    if p["outcome"] == "approved" else _("This deploy was rejected already.")
+    if p["outcome"] == "rejected" else _("Another process owner decided this deploy first."),
+    "deploy.reason_required": "Give a reason for the new version: it is recorded with it.",
+    "deploy.reason_too_long": "The reason may be at most {limit} characters.",
+    "deploy.unchanged": "Nothing changed: the draft is the same as version {number}, the "
+                        "current one.",
+    "draft.too_large": "{part} is {size} bytes; the limit is {limit}.",
+    "draft.too_many_forms": "The draft has {count} forms; the limit is {limit}.",
+    "draft.bad_shape": "{part} is not in the expected shape (a diagram is text, forms and lane "
+                       "rules are JSON objects).",
+    "draft.bad_form_name": "'{name}' cannot be a form's file name: use letters, digits, _ . "
+                           "and - ending in .json.",
+    "draft.not_storable": "{part} contains a character that cannot be saved (a NUL or an "
+                          "invalid character).",
+    "process.bad_id": "'{process_id}' cannot be a process id: use letters, digits, _ and -, "
+                      "starting with a letter.",
 }
 
 # ---- form validation ---------------------------------------------------------------------------
@@ -474,6 +503,24 @@ PROBLEMS: dict[str, Wording] = {
     "lanes.role_missing": "Lane '{lane}' has rule 'role' but names no role.",
     "lanes.role_not_taken": "Lane '{lane}': only the 'role' rule takes a role.",
     "form.schema": _schema_problem,
+    "upload.too_large": "The file is {size} bytes; the limit is {limit}.",
+    "upload.unknown_kind": "'{filename}' is neither a .bpmn diagram nor a .zip of a process "
+                           "folder.",
+    "upload.not_a_zip": "The file is not a readable zip archive.",
+    "upload.too_many_members": "The zip holds {count} entries; a process folder has at most "
+                               "{limit}.",
+    "upload.member_too_large": "{member} is larger than {limit} bytes unpacked.",
+    "upload.unsafe_member": "'{member}' is not a plain file inside the folder (a link, an "
+                            "absolute path, '..' or an encrypted entry).",
+    "upload.unexpected_member": "'{member}' does not belong in a process folder (only the "
+                                "diagram, forms/*.json and lanes.json).",
+    "upload.no_diagram": "The zip holds no .bpmn diagram.",
+    "upload.several_diagrams": "The zip holds several diagrams ({files}); a process folder "
+                               "has one.",
+    "upload.not_text": "The file cannot be read as text in the encoding '{encoding}'.",
+    "upload.no_process_id": "Which process the diagram is cannot be told: name the file after "
+                            "its process id, or keep one process in it.",
+    "upload.other_process": "The file is the process '{process_id}', not '{expected}'.",
 }
 
 
@@ -563,6 +610,27 @@ def problem_text(problem: Problem) -> str:
     ) if part]
     what = _say(PROBLEMS, problem.code, problem.params)
     return f"{', '.join(where)}: {what}" if where else what
+
+
+PROCESS_EVENTS: dict[str, Wording] = {
+    "version_deployed": lambda p: _("Version {number} deployed: {reason}", number=p["number"],
+                                    reason=p["reason"]) if p.get("reason") else _(
+        "Version {number} deployed from the command line", number=p["number"]),
+    "draft_opened": "Draft opened",
+    "draft_saved": "Draft saved (revision {revision})",
+    "draft_uploaded": "File {filename} uploaded as the draft (revision {revision})",
+    "draft_discarded": "Draft discarded (revision {revision})",
+    "deploy_requested": "Deploy asked for, waiting for a second process owner: {reason}",
+    "deploy_approved": "Deploy approved",
+    "deploy_rejected": lambda p: _("Deploy rejected: {reason}", reason=p["reason"])
+    if p.get("reason") else _("Deploy rejected"),
+}
+
+
+def process_event_text(kind: str, params: Mapping[str, Any]) -> str:
+    """One event of a process's stream in words."""
+    return _say(PROCESS_EVENTS, kind, {**{k: "" for k in ("revision", "filename", "reason",
+                                                           "number")}, **params})
 
 
 def error_lines(error: EngineError) -> list[str]:

@@ -14,12 +14,20 @@ from ._compare import (
 )
 from ._contract import Contract, NeededField, NeededTask, contract_problems
 from ._elements import COMPARED_ATTRIBUTES, NODE_TAGS, DiagramElement, diagram_elements
+from ._lanes import RULES as LANE_RULE_KINDS
 from ._lanes import LaneRule
-from ._process import LoadedProcess, ProcessSource, load_process, read_process_dir
+from ._process import (
+    LoadedProcess,
+    ProcessSource,
+    load_process,
+    parse_xml_safely,
+    read_process_dir,
+)
 
 __all__ = [
     "COMPARED_ATTRIBUTES",
     "FIELD_ATTRIBUTES",
+    "LANE_RULE_KINDS",
     "NODE_TAGS",
     "Change",
     "Contract",
@@ -38,5 +46,6 @@ __all__ = [
     "contract_problems",
     "diagram_elements",
     "load_process",
+    "parse_xml_safely",
     "read_process_dir",
 ]

@@ -2,7 +2,7 @@
 the hash-chained event log, checkpoints over it and the catalog of deployed versions."""
 
 from ._assignment import Assignment, approver_of, assign
-from ._catalog import Catalog, VersionView
+from ._catalog import Catalog, VersionView, current_version_id
 from ._checkpoints import (
     StreamScan,
     checkpoint_document,
@@ -23,7 +23,7 @@ from ._corrections import (
     corrections_of,
     write_correction,
 )
-from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, verify_chain
+from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._models import (
     Base,
     Checkpoint,
@@ -31,6 +31,8 @@ from ._models import (
     Event,
     Instance,
     OutboxMessage,
+    PendingDeploy,
+    ProcessDraft,
     ProcessVersion,
     ReadyTask,
     Timer,
@@ -66,6 +68,8 @@ __all__ = [
     "NewEvent",
     "NewMessage",
     "OutboxMessage",
+    "PendingDeploy",
+    "ProcessDraft",
     "ProcessVersion",
     "ReadyTask",
     "StreamScan",
@@ -76,6 +80,7 @@ __all__ = [
     "User",
     "UserRole",
     "VersionView",
+    "append_events",
     "append_messages",
     "approver_of",
     "assign",
@@ -83,6 +88,7 @@ __all__ = [
     "claim_pending",
     "corrections_of",
     "count_events",
+    "current_version_id",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from engine.definitions import (
     Contract,
@@ -32,6 +32,7 @@ class VersionView:
     version_id: int
     created: bool
     deployed: bool
+    number: int = 0  # the version's number within its process
 
 
 class Catalog:
@@ -54,33 +55,50 @@ class Catalog:
         """Check a process folder and make it the version new instances start on."""
         return self.deploy(read_process_dir(path), actor_id)
 
-    def deploy(self, source: ProcessSource, actor_id: int | None = None) -> VersionView:
+    def deploy(self, source: ProcessSource, actor_id: int | None = None,
+               reason: str = "") -> VersionView:
         """Check a process source and deploy it; deploying the current version again is a no-op."""
         loaded = self.check(source)
-        now = self.clock.now()
         with self.uow.write() as session:
-            version = session.scalar(
-                select(ProcessVersion).where(ProcessVersion.content_hash == source.content_hash))
-            created = version is None
-            if created:
-                version = ProcessVersion(
-                    process_id=source.process_id, content_hash=source.content_hash,
-                    bpmn_xml=source.bpmn_xml, forms=source.forms, lanes=source.lanes,
-                    created_at=now)
-                session.add(version)
-                session.flush()
-            current = _current_version_id(session, source.process_id)
-            deployed = current != version.id
-            if deployed:
-                session.add(Deployment(process_id=source.process_id, version_id=version.id,
-                                       deployed_by=actor_id, deployed_at=now))
-                append_events(session, f"process:{source.process_id}", [NewEvent(
-                    "version_deployed", {"version_id": version.id, "created": created},
-                    actor_id=actor_id)], source.content_hash, now)
-            version_id = version.id
+            view = self.record_deploy(session, source, actor_id, reason)
+        self.remember(view.version_id, loaded)
+        return view
+
+    def record_deploy(self, session, source: ProcessSource, actor_id: int | None,
+                      reason: str, **event_params) -> VersionView:
+        """Store a checked source as a version and make it current, in the caller's transaction.
+
+        The `version_deployed` event in the process's stream carries the version's number, the
+        reason and any `event_params` (such as the approval it came from).
+        """
+        now = self.clock.now()
+        version = session.scalar(
+            select(ProcessVersion).where(ProcessVersion.content_hash == source.content_hash))
+        created = version is None
+        if created:
+            version = ProcessVersion(
+                process_id=source.process_id, content_hash=source.content_hash,
+                bpmn_xml=source.bpmn_xml, forms=source.forms, lanes=source.lanes,
+                created_at=now, number=_next_number(session, source.process_id))
+            session.add(version)
+            session.flush()
+        current = _current_version_id(session, source.process_id)
+        deployed = current != version.id
+        if deployed:
+            session.add(Deployment(process_id=source.process_id, version_id=version.id,
+                                   deployed_by=actor_id, deployed_at=now, reason=reason))
+            append_events(session, f"process:{source.process_id}", [NewEvent(
+                "version_deployed", {"version_id": version.id, "created": created,
+                                     "number": version.number, "reason": reason,
+                                     **event_params},
+                actor_id=actor_id)], source.content_hash, now)
+        return VersionView(source.process_id, source.content_hash, version.id, created, deployed,
+                           version.number)
+
+    def remember(self, version_id: int, loaded: LoadedProcess) -> None:
+        """Cache a version's parsed spec (after the transaction that stored it committed)."""
         with self._lock:
             self._by_version_id[version_id] = loaded
-        return VersionView(source.process_id, source.content_hash, version_id, created, deployed)
 
     def check(self, source: ProcessSource) -> LoadedProcess:
         """Load a process source as deploy would, with its contract; InvalidDiagram if refused."""
@@ -141,6 +159,19 @@ def _altered(row: ProcessVersion, source: ProcessSource) -> VersionAltered | Non
     if actual == row.content_hash:
         return None
     return VersionAltered(row.id, row.process_id, row.content_hash, actual)
+
+
+def _next_number(session, process_id: str) -> int:
+    """The number the process's next stored version gets (two racing writers: one fails on
+    the unique index and its transaction rolls back)."""
+    highest = session.scalar(select(func.max(ProcessVersion.number))
+                             .where(ProcessVersion.process_id == process_id))
+    return (highest or 0) + 1
+
+
+def current_version_id(session, process_id: str) -> int | None:
+    """The id of the version new instances of a process start on (None: never deployed)."""
+    return _current_version_id(session, process_id)
 
 
 def _current_version_id(session, process_id: str) -> int | None:

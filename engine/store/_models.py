@@ -82,6 +82,10 @@ class ProcessVersion(Base):
     forms: Mapped[dict[str, Any]]
     lanes: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+    # 1, 2, 3 … within the process, in the order versions were stored.
+    number: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        Index("uq_process_versions_number", "process_id", "number", unique=True),)
 
 
 class Deployment(Base):
@@ -93,7 +97,51 @@ class Deployment(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     deployed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[datetime]
+    # The deployer's own words; empty for deploys from the command line without one.
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     __table_args__ = (Index("ix_deployments_process_latest", "process_id", "id"),)
+
+
+class ProcessDraft(Base):
+    """The one shared draft of a process: files being edited, not yet deployed.
+
+    `revision` rises with every save; a save names the revision it started from, so two
+    owners editing at once get a conflict instead of overwriting each other.
+    """
+
+    __tablename__ = "process_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100), unique=True)
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    forms: Mapped[dict[str, Any]]
+    lanes: Mapped[dict[str, Any]]
+    revision: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime]
+
+
+class PendingDeploy(Base):
+    """A deploy waiting for a second process owner: the files as checked, and the outcome."""
+
+    __tablename__ = "pending_deploys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    forms: Mapped[dict[str, Any]]
+    lanes: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    draft_revision: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime]
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))  # approved, rejected
+    # A process page asks for its undecided requests.
+    __table_args__ = (Index("ix_pending_deploys_open", "process_id", "decided_at"),)
 
 
 class Instance(Base):
@@ -117,6 +165,8 @@ class Instance(Base):
         Index("ix_instances_started_by", "started_by", "process_id", "created_at"),
         Index("ix_instances_status", "status", "process_id"),
         Index("ix_instances_process_created", "process_id", "created_at"),
+        # The catalogue counts the requests on each version without reading their state.
+        Index("ix_instances_version_status", "version_id", "status"),
     )
 
 

@@ -6,6 +6,7 @@ from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
@@ -13,6 +14,18 @@ from ._process_access import (
     may_read_processes,
     require_process_owner,
     require_process_reader,
+)
+from ._process_admin import ProcessAdmin
+from ._process_views import (
+    PROCESS_EVENT_KINDS,
+    DeployOutcome,
+    DraftView,
+    PendingView,
+    ProcessDetail,
+    ProcessEvent,
+    ProcessSummary,
+    VersionDetail,
+    VersionSummary,
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
@@ -38,6 +51,7 @@ from ._views import (
 
 __all__ = [
     "HISTORY_CODES",
+    "PROCESS_EVENT_KINDS",
     "ROLES",
     "Anchoring",
     "AnswerItem",
@@ -49,7 +63,10 @@ __all__ = [
     "CorrectionCommands",
     "DeliveryPort",
     "DeliveryReport",
+    "DeployOutcome",
     "Directory",
+    "DraftLimits",
+    "DraftView",
     "HistoryEntry",
     "HistoryStep",
     "Identity",
@@ -57,7 +74,12 @@ __all__ = [
     "NoProcedure",
     "Notice",
     "Outbox",
+    "PendingView",
     "Procedure",
+    "ProcessAdmin",
+    "ProcessDetail",
+    "ProcessEvent",
+    "ProcessSummary",
     "ProjectionDifference",
     "Queries",
     "RecordCheck",
@@ -72,8 +94,10 @@ __all__ = [
     "Trial",
     "Trials",
     "UserView",
+    "VersionDetail",
     "VersionInfo",
     "VersionRef",
+    "VersionSummary",
     "WaitingOn",
     "load_user",
     "may_change_processes",

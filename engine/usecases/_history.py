@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
@@ -36,12 +36,10 @@ def version_info(session: Session, version_id: int) -> VersionInfo:
     version = session.get(ProcessVersion, version_id)
     if version is None:
         raise NotFound("version.not_found")
-    number = session.scalar(select(func.count()).select_from(ProcessVersion).where(
-        ProcessVersion.process_id == version.process_id, ProcessVersion.id <= version.id))
     first = session.execute(
         select(Deployment.deployed_at, User.name).outerjoin(User, User.id == Deployment.deployed_by)
         .where(Deployment.version_id == version.id).order_by(Deployment.id).limit(1)).first()
-    return VersionInfo(version.process_id, number, version.content_hash,
+    return VersionInfo(version.process_id, version.number, version.content_hash,
                        first.deployed_at if first else None, first.name if first else None)
 
 
