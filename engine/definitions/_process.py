@@ -21,6 +21,7 @@ from engine.errors import InvalidDiagram, Problem
 from engine.evidence import content_digest
 
 from ._contract import Contract, contract_problems
+from ._flow import flow_problems
 from ._lanes import LaneRule, parse_lane_rules
 from ._lint import lint_tree
 
@@ -140,7 +141,8 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
                  contract: Contract | None = None) -> LoadedProcess:
     """Check and parse a process version; raise InvalidDiagram listing every problem found.
 
-    With a contract, the version must also keep the tasks and fields its plug-in reads.
+    With a contract, the version must also keep the tasks and fields its plug-in reads, and
+    the data the plug-in gives an instance at start counts as set there.
     """
     filename = f"{source.process_id}.bpmn"
     tree = parse_xml_safely(source.bpmn_xml, max_bytes, filename)
@@ -150,6 +152,7 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
     lane_rules, lane_problems = parse_lane_rules(source.lanes)
     form_problems = _form_problems(source.forms)
     problems = lane_problems + form_problems + lint_tree(tree, source, filename, lane_rules)
+    problems += _flow_problems(tree, source, filename, contract.given if contract else ())
     if problems:
         raise InvalidDiagram(problems)
     spec, subprocess_specs = _spiff_parse(tree, source.process_id, filename)
@@ -162,6 +165,20 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
     if problems:
         raise InvalidDiagram(problems)
     return loaded
+
+
+def _flow_problems(tree: etree._ElementTree, source: ProcessSource, filename: str,
+                   given: tuple[str, ...]) -> list[Problem]:
+    """The flow checks (reachability, cycles, data) of every process in the file.
+
+    The plug-in's start data is given only to the process the folder is named after: it is
+    the one the plug-in starts.
+    """
+    problems: list[Problem] = []
+    for process in tree.getroot().iterfind("bpmn:process", NS):
+        named = process.get("id") == source.process_id
+        problems += flow_problems(process, source.forms, filename, given=given if named else ())
+    return problems
 
 
 def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
