@@ -196,6 +196,8 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "bpmn.loop_unbounded": ("bound", "limit"),  # bound: loopMaximum or loopCardinality
     "bpmn.loop_input_collection": (),
     "bpmn.loop_condition_refused": ("reason", "reason_params", "line"),
+    "bpmn.too_many_elements": ("count", "limit"),  # flow elements in one process
+    "bpmn.too_deep": (),  # the flow is too long a chain for the parser to follow
     "diagram.more_problems": ("count",),  # how many more problems were found than are listed
     "lanes.not_an_object": (),
     "lanes.rule_missing": ("lane", "rules"),

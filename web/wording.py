@@ -490,6 +490,8 @@ PROBLEMS: dict[str, Wording] = {
     "bpmn.loop_input_collection": "A multi-instance activity over a data collection is not "
                                   "supported; give a literal loopCardinality.",
     "bpmn.loop_condition_refused": _refused("The loop's condition is refused: {reason}."),
+    "bpmn.too_many_elements": "The process has {count} elements; at most {limit} are allowed.",
+    "bpmn.too_deep": "The flow is too long a chain of elements to be read.",
     "diagram.more_problems": "{count} more problems were found; fix those listed first.",
     "lanes.not_an_object": "lanes.json must be an object keyed by lane id.",
     "lanes.rule_missing": "Lane '{lane}' needs a rule, one of: {rules}.",
