@@ -173,6 +173,7 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "xml.too_large": ("size", "limit"),
     "xml.doctype": (),
     "xml.malformed": ("detail",),
+    "xml.encoding": ("encoding",),  # the file cannot be read in the encoding it declares
     "bpmn.invalid": ("detail",),
     "bpmn.refused": ("detail",),
     "bpmn.no_process": ("process_id",),

@@ -460,6 +460,8 @@ PROBLEMS: dict[str, Wording] = {
     "xml.too_large": "The diagram is {size} bytes; the limit is {limit}.",
     "xml.doctype": "DOCTYPE and entity declarations are not allowed in a diagram.",
     "xml.malformed": "The XML is not well-formed: {detail}.",
+    "xml.encoding": "The file cannot be read as {encoding}: save it as UTF-8, or declare the "
+                    "encoding it is saved in.",
     "bpmn.invalid": "Not valid BPMN: {detail}.",
     "bpmn.refused": "The diagram was refused: {detail}.",
     "bpmn.no_process": "The diagram has no process with id '{process_id}'.",

@@ -3,6 +3,7 @@
 Never touches the database."""
 
 from ._contract import Contract, NeededField, NeededTask, contract_problems
+from ._encoding import decode_diagram
 from ._lanes import LaneRule
 from ._process import LoadedProcess, ProcessSource, load_process, read_process_dir
 
@@ -14,6 +15,7 @@ __all__ = [
     "NeededTask",
     "ProcessSource",
     "contract_problems",
+    "decode_diagram",
     "load_process",
     "read_process_dir",
 ]

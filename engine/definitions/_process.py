@@ -22,6 +22,7 @@ from engine.errors import InvalidDiagram, Problem
 from engine.evidence import content_digest
 
 from ._contract import Contract, contract_problems
+from ._encoding import decode_diagram
 from ._lanes import LaneRule, parse_lane_rules
 from ._lint import lint_tree
 
@@ -98,7 +99,8 @@ def read_process_dir(path: Path) -> ProcessSource:
         problems.append(Problem("folder.no_lanes", file="lanes.json"))
     if problems:
         raise InvalidDiagram(problems)
-    return ProcessSource(process_id, bpmn_path.read_text(encoding="utf-8"), forms, lanes)
+    bpmn_xml = decode_diagram(bpmn_path.read_bytes(), bpmn_path.name)
+    return ProcessSource(process_id, bpmn_xml, forms, lanes)
 
 
 def _read_json(path: Path, problems: list[Problem]) -> Any:
@@ -111,8 +113,16 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
 
 
 def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> etree._ElementTree:
-    """Parse untrusted XML: no DTD, no entities, no network, bounded size; any DOCTYPE refused."""
-    data = text.encode("utf-8")
+    """Parse untrusted XML: no DTD, no entities, no network, bounded size; any DOCTYPE refused.
+
+    The text is parsed as the UTF-8 it is encoded to, whatever its declaration names.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text[:error.start].count("\n") + 1
+        raise InvalidDiagram([Problem("xml.encoding", {"encoding": "UTF-8"}, file=filename,
+                                      line=line)]) from None
     if len(data) > max_bytes:
         raise InvalidDiagram([Problem(
             "xml.too_large", {"size": len(data), "limit": max_bytes}, file=filename)])
@@ -121,7 +131,7 @@ def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> et
         raise InvalidDiagram([Problem("xml.doctype", file=filename, line=line)])
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_pis=True,
+        huge_tree=False, remove_pis=True, encoding="utf-8",
     )
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
