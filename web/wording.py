@@ -563,6 +563,8 @@ PROBLEMS: dict[str, Wording] = {
     "xml.too_large": "The diagram is {size} bytes; the limit is {limit}.",
     "xml.doctype": "DOCTYPE and entity declarations are not allowed in a diagram.",
     "xml.malformed": "The XML is not well-formed: {detail}.",
+    "xml.encoding": "The file cannot be read as {encoding}: save it as UTF-8, or declare the "
+                    "encoding it is saved in.",
     "bpmn.invalid": "Not valid BPMN: {detail}.",
     "bpmn.refused": "The diagram was refused: {detail}.",
     "bpmn.no_process": "The diagram has no process with id '{process_id}'.",
@@ -593,6 +595,8 @@ PROBLEMS: dict[str, Wording] = {
     "bpmn.loop_input_collection": "A multi-instance activity over a data collection is not "
                                   "supported; give a literal loopCardinality.",
     "bpmn.loop_condition_refused": _refused("The loop's condition is refused: {reason}."),
+    "bpmn.too_many_elements": "The process has {count} elements; at most {limit} are allowed.",
+    "bpmn.too_deep": "The flow is too long a chain of elements to be read.",
     "diagram.more_problems": "{count} more problems were found; fix those listed first.",
     "bpmn.no_start": "The process has no start event, so no request could start.",
     "bpmn.no_end": "The process has no end event, so no request could finish.",
