@@ -18,6 +18,7 @@ from engine.store import (
 )
 from engine.usecases import (
     HISTORY_CODES,
+    MOVE_PAGE_SIZE,
     ROLES,
     AnswerItem,
     AnswerSection,
@@ -80,6 +81,7 @@ __all__ = [
     "HISTORY_CODES",
     "INSTANCE_STATUSES",
     "MOVE_CODES",
+    "MOVE_PAGE_SIZE",
     "PROBLEM_CODES",
     "REPLAY_CODES",
     "ROLES",

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from engine import Engine, Settings
 
-from . import auth, register, requests, tasks, vendor
+from . import auth, process_moves, register, requests, tasks, vendor
 from .cli import init_cli
 from .config import base_config
 from .context import EXTENSION_KEY, init_context
@@ -30,7 +30,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)
-    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, vendor.bp):
+    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, vendor.bp,
+                      process_moves.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)
     init_context(app)
