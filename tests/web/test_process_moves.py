@@ -11,6 +11,15 @@ PROCESS = "social_media_account"
 
 
 @pytest.fixture
+def app(make_app, engine, tmp_path):
+    """The app with a diagram viewer in place, so pages link each version's diagram."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "bpmn-navigated-viewer.production.min.js").write_text("// viewer\n")
+    return make_app(engine=engine, BPMN_JS_DIST=dist)
+
+
+@pytest.fixture
 def moved_setup(engine, client_for):
     """A request waiting for approval on version 1, and version 2 deployed: (request, v2)."""
     request_id = submit_request(client_for("staff"))
@@ -108,3 +117,20 @@ def test_a_post_without_csrf_is_refused(client_for, moved_setup):
     refused = client_for("owner").post(f"/processes/{PROCESS}/moves", data={
         "to": str(v2), "instance_id": request_id, "reason": "x"})
     assert refused.status_code == 400
+
+
+def test_the_history_page_shows_each_steps_own_version(engine, client_for, moved_setup):
+    request_id, v2 = moved_setup
+    v1 = engine.moves.preview(engine.users.find("owner").id, PROCESS, v2)[0].from_version_id
+    post(client_for("owner"), f"/processes/{PROCESS}/moves",
+         {"to": str(v2), "instance_id": request_id, "reason": "Clearer title"})
+    staff = client_for("staff")
+    before = text(staff.get(f"/requests/{request_id}/history?step=4"))
+    after = text(staff.get(f"/requests/{request_id}/history?step=5"))
+    assert "Process version 1 of" in before and f"diagram.bpmn?version={v1}" in before
+    assert "Process version 2 of" in after and f"diagram.bpmn?version={v2}" in after
+    old = staff.get(f"/requests/{request_id}/diagram.bpmn?version={v1}").get_data(as_text=True)
+    new = staff.get(f"/requests/{request_id}/diagram.bpmn?version={v2}").get_data(as_text=True)
+    assert 'name="Approve the account"' in old and 'name="Approve the new account"' in new
+    review = engine.catalog.current("account_review")[0]
+    assert staff.get(f"/requests/{request_id}/diagram.bpmn?version={review}").status_code == 404
