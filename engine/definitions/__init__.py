@@ -14,8 +14,8 @@ from ._compare import (
 )
 from ._contract import Contract, NeededField, NeededTask, contract_problems
 from ._elements import COMPARED_ATTRIBUTES, NODE_TAGS, DiagramElement, diagram_elements
-from ._lanes import RULES as LANE_RULE_KINDS
 from ._encoding import decode_diagram
+from ._lanes import RULES as LANE_RULE_KINDS
 from ._lanes import LaneRule
 from ._process import (
     LoadedProcess,
@@ -45,8 +45,8 @@ __all__ = [
     "VersionComparison",
     "compare_sources",
     "contract_problems",
-    "diagram_elements",
     "decode_diagram",
+    "diagram_elements",
     "load_process",
     "parse_xml_safely",
     "read_process_dir",

@@ -22,8 +22,8 @@ from engine.errors import InvalidDiagram, Problem
 from engine.evidence import content_digest
 
 from ._contract import Contract, contract_problems
-from ._flow import flow_problems
 from ._encoding import decode_diagram
+from ._flow import flow_problems
 from ._lanes import LaneRule, parse_lane_rules
 from ._lint import lint_tree
 
