@@ -44,14 +44,14 @@ def form_preview(process_id: str):
     Nothing is stored: the engine checks the person may change processes and builds the form.
     """
     schema, trouble = _read_schema()
-    if trouble:
-        return jsonify(ok=False, problems=[trouble])
     try:
-        form = get_engine().preview_form(me().id, schema)
+        # The engine decides who may preview before anything about the body is said.
+        form = get_engine().preview_form(me().id, None if trouble else schema)
     except NotAllowed as error:
         return jsonify(ok=False, error=error_text(error)), 403
     except FormDefinitionError as error:
-        return jsonify(ok=False, problems=[problem_text(p) for p in error.problems])
+        return jsonify(ok=False, problems=[trouble] if trouble else
+                       [problem_text(p) for p in error.problems])
     views, _summary = build_form(form.fields, initial_values(form.fields, {}))
     html = render_template("_form_preview.html", form=form, fields=views)
     return jsonify(ok=True, html=html)
