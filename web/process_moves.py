@@ -19,14 +19,27 @@ MAX_ID_DIGITS = 9
 @bp.get("/<process_id>/moves")
 @login_required
 def preview(process_id: str):
-    """Each running request on an older version: can it move to `to`, why not, what maps."""
-    return _page(process_id, _version_arg(request.args.get("to")), _page_arg())
+    """Each running request on an older version: can it move to `to`, why not, what maps.
+
+    Without `to`, the version new requests start on now: the usual place to move to.
+    """
+    raw = request.args.get("to")
+    to = _version_arg(raw) if raw is not None else _current_version(process_id)
+    return _page(process_id, to, _page_arg())
+
+
+def _current_version(process_id: str) -> int:
+    current = get_engine().processes.process(me().id, process_id).current
+    if current is None:
+        raise PageNotFound()
+    return current.version_id
 
 
 @bp.post("/<process_id>/moves")
 @login_required
 def move(process_id: str):
     """Move one request (`instance_id`) or all that can (`all`), with a reason."""
+    get_engine().moves.numbers(me().id, process_id)  # only owners learn what the form lacks
     to = _version_arg(request.form.get("to"))
     reason = request.form.get("reason", "")
     target = request.form.get("instance_id", "")

@@ -96,7 +96,15 @@ def test_signed_out_people_are_sent_to_sign_in(client, moved_setup):
     assert client.get(f"/processes/{PROCESS}/moves?to={v2}").status_code in (302, 401)
 
 
-@pytest.mark.parametrize("query", ["", "?to=", "?to=abc", "?to=99999", "?to=1&page=0",
+def test_without_a_version_the_preview_offers_the_current_one(engine, client_for, moved_setup):
+    _request_id, v2 = moved_setup
+    assert engine.catalog.current(PROCESS)[0] == v2
+    page = client_for("owner").get(f"/processes/{PROCESS}/moves")
+    assert page.status_code == 200
+    assert f'name="to" value="{v2}"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", ["?to=", "?to=abc", "?to=99999", "?to=1&page=0",
                                    "?to=1234567890123"])
 def test_bad_versions_are_not_found_never_a_500(client_for, moved_setup, query):
     assert client_for("owner").get(f"/processes/{PROCESS}/moves{query}").status_code == 404
