@@ -10,6 +10,7 @@ from pathlib import Path
 from SpiffWorkflow.util.task import TaskState
 
 from engine import FixedClock, ProcessSource, load_process, read_process_dir
+from engine.accounts import CONTRACTS
 from engine.runtime import (
     compare,
     complete_user_task,
@@ -27,7 +28,8 @@ START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def load(source):
-    return load_process(source, 2_000_000)
+    """A version loaded as deploy loads it: with its contract (and the data given at start)."""
+    return load_process(source, 2_000_000, CONTRACTS.get(source.process_id))
 
 
 V1 = load(read_process_dir(PROCESSES / "social_media_account"))
