@@ -48,6 +48,19 @@ def test_check_lists_every_problem_of_a_broken_process(engine, tmp_path):
     assert "plan_moderation" in result.output
 
 
+def test_check_refuses_a_condition_value_the_form_never_gives(engine, tmp_path):
+    target = tmp_path / "social_media_account"
+    shutil.copytree(engine.settings.processes_dir / "social_media_account", target)
+    diagram = target / "social_media_account.bpmn"
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        'manager_decision == "approve"', 'manager_decision == "approved"'), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", str(target)])
+    assert result.exit_code == 1
+    assert "refused, 1 problem(s)" in result.output
+    assert "flow_approved_to_registration_form" in result.output and "(Approved)" in result.output
+    assert '"approved"' in result.output and '"approve", "reject"' in result.output
+
+
 def test_check_refuses_a_missing_folder(tmp_path):
     assert CliRunner().invoke(cli, ["check", str(tmp_path / "nothing")]).exit_code == 2
 
