@@ -248,7 +248,6 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "upload.unexpected_member": ("member",),
     "upload.no_diagram": (),
     "upload.several_diagrams": ("files",),
-    "upload.not_text": ("encoding",),
     "upload.no_process_id": (),
     "upload.other_process": ("process_id", "expected"),
 }

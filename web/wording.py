@@ -628,7 +628,6 @@ PROBLEMS: dict[str, Wording] = {
     "upload.no_diagram": "The zip holds no .bpmn diagram.",
     "upload.several_diagrams": "The zip holds several diagrams ({files}); a process folder "
                                "has one.",
-    "upload.not_text": "The file cannot be read as text in the encoding '{encoding}'.",
     "upload.no_process_id": "Which process the diagram is cannot be told: name the file after "
                             "its process id, or keep one process in it.",
     "upload.other_process": "The file is the process '{process_id}', not '{expected}'.",

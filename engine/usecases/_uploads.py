@@ -9,23 +9,20 @@ folder). The diagram goes through the engine's hardened XML parser; nothing is e
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
-import re
 import stat
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from engine.definitions import parse_xml_safely
+from engine.definitions import decode_diagram, parse_xml_safely
 from engine.errors import InvalidDiagram, Problem
 
 from ._drafts import FORM_NAME, PROCESS_ID, DraftLimits
 
 MAX_MEMBERS = 200
 NS_BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-DECLARED = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 CHUNK = 64 * 1024
 
 
@@ -47,37 +44,12 @@ def read_upload(filename: str, data: bytes, limits: DraftLimits) -> UploadedFile
     lower = name.lower()
     if lower.endswith(".bpmn") or lower.endswith(".xml"):
         stem = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0]
-        xml = decode_xml(data, name)
+        xml = decode_diagram(data, name)
         return UploadedFiles(_process_id(xml, stem, limits, name), xml, None, None)
     if lower.endswith(".zip"):
         return _read_zip(data, limits, name)
     _refuse("upload.unknown_kind", {"filename": name[:200]}, None)
     raise AssertionError("unreachable")
-
-
-def decode_xml(data: bytes, filename: str) -> str:
-    """XML bytes as text, in the encoding its byte order mark or declaration names.
-
-    The text is stored as UTF-8, so a declaration of another encoding is rewritten to say so.
-    """
-    encoding = "utf-8"
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            encoding = name
-            break
-    else:
-        declared = DECLARED.match(data)
-        if declared:
-            encoding = declared.group(1).decode("ascii").lower()
-    try:
-        text = data.decode(encoding)
-    except (LookupError, UnicodeDecodeError):
-        _refuse("upload.not_text", {"encoding": encoding}, filename)
-    if encoding not in ("utf-8", "utf8"):
-        text = re.sub(r"""\A(\ufeff?<\?xml[^>]*?encoding\s*=\s*["'])[A-Za-z0-9._-]+""",
-                      r"\1UTF-8", text.lstrip("\ufeff"), count=1)
-    return text
 
 
 def _process_id(xml: str, stem: str, limits: DraftLimits, filename: str) -> str:
@@ -129,7 +101,7 @@ def _read_zip(data: bytes, limits: DraftLimits, filename: str) -> UploadedFiles:
         raise InvalidDiagram(problems)
     budget = _Budget(limits.upload_bytes * 4)
     diagram = diagrams[0]
-    xml = decode_xml(budget.read(archive, inner[diagram], limits.diagram_bytes), diagram)
+    xml = decode_diagram(budget.read(archive, inner[diagram], limits.diagram_bytes), diagram)
     process_id = _process_id(xml, diagram[:-len(".bpmn")], limits, diagram)
     forms = {}
     for path in sorted(p for p in inner if p.startswith("forms/")):

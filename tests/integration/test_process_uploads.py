@@ -162,7 +162,7 @@ EXTERNAL = b"""<?xml version="1.0"?>
     ("p.bpmn", EXTERNAL, "xml.doctype"),
     ("p.bpmn", b"<a>" * 100_000 + b"</a>" * 100_000, "xml.malformed"),
     ("p.bpmn", b"not xml at all", "xml.malformed"),
-    ("p.bpmn", b"<x>caf\xe9 \xfa</x>", "upload.not_text"),
+    ("p.bpmn", b"<x>caf\xe9 \xfa</x>", "xml.encoding"),
     ("p.bpmn", b"x" * (20 * 1024 * 1024), "upload.too_large"),
     ("p.zip", b"PK\x03\x04 this is not a zip", "upload.not_a_zip"),
     ("p.exe", b"MZ", "upload.unknown_kind"),
