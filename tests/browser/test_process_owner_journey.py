@@ -125,6 +125,7 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(olle.locator(f".djs-element.has-problem[data-element-id={FLOW}]")).to_have_count(1)
     expect(olle.locator(".problem-badge")).not_to_have_count(0)
     olle.locator(".page-head").evaluate("head => head.scrollIntoView()")
+    olle.locator(".editor-properties").evaluate("aside => { aside.scrollTop = 0; }")
     olle.screenshot(path=str(SHOTS / "journey-modeler.png"))  # the README's modeler picture
 
     # Fix it from the problem list; Check is clean; save.
@@ -184,7 +185,7 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     new_version = engine.catalog.current(PROCESS)[0]
     assert new_version != old_version
 
-    olle.get_by_role("link", name="Processes").first.click()
+    olle.get_by_role("navigation", name="Main").get_by_role("link", name="Processes").click()
     row = olle.get_by_role("row").filter(has=olle.get_by_role("link", name=PROCESS_NAME))
     expect(row.get_by_role("cell").nth(1)).to_have_text("version 2")
     expect(row.get_by_role("cell").nth(2)).to_have_text("2")
