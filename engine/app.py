@@ -96,12 +96,11 @@ class Engine:
         self.editor = DraftEditor(self.uow, self.processes)
         self.editable_draft = self.editor.editable_draft
         self.preview_form = self.editor.preview_form
-        self.trials = Trials(self.uow, self.catalog, self.clock, self._draft_source,
+        # Dry runs of the draft read its files through the process administration.
+        self.trials = Trials(self.uow, self.catalog, self.clock,
+                             lambda user_id, process_id: self.processes.draft(
+                                 user_id, process_id).source,
                              self.procedure)
-
-    def _draft_source(self, user_id: int, process_id: str):
-        """The files of a process's draft, from the process administration."""
-        return self.processes.draft(user_id, process_id).source
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

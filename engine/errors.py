@@ -97,6 +97,7 @@ class InvalidInput(EngineError):
         "correction.already_assigned": ("username",),
         "correction.not_a_request": (), "correction.not_an_answer": ("field", "title"),
         "correction.no_change": ("field",), "correction.decision_field": ("field",),
+        "dry_run.answers_malformed": ("index",),  # not a list of (task id, answer) pairs
         "deploy.reason_required": (), "deploy.reason_too_long": ("limit",),
         "deploy.unchanged": ("number",),  # the draft is the current version already
         "draft.too_large": ("part", "size", "limit"),  # part: diagram, forms, lanes, form name
@@ -106,7 +107,6 @@ class InvalidInput(EngineError):
         "draft.not_storable": ("part",),
         "process.bad_id": ("process_id",),
         "move.reason_required": (), "move.other_process": (),
-        "dry_run.answers_malformed": ("index",),  # not a list of (task id, answer) pairs
     }
 
 

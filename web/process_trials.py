@@ -21,7 +21,14 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine import DRY_RUN_MAX_ANSWERS, InvalidDiagram, InvalidInput, Trial
+from engine import (
+    DRY_RUN_MAX_ANSWERS,
+    InvalidDiagram,
+    InvalidInput,
+    NotAllowed,
+    Trial,
+    may_change_processes,
+)
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -98,6 +105,10 @@ def _xml(xml: str) -> Response:
 def _trial_page(run, here: str, xml_url: str):
     if request.method == "GET":
         return _show(run([]), [], here, xml_url)
+    # Every answer is authorized by the engine; a post that carries none (start over, a form
+    # that cannot be read) is refused here by the same rule: forms under /processes are owners'.
+    if not may_change_processes(me()):
+        raise NotAllowed("process.owners_only")
     if request.form.get("start_over"):
         return redirect(here, code=303)
     answers, unreadable = read_answers(request.form.get("answers", "[]"))
@@ -208,28 +219,37 @@ def _last_answer(answers: list, task) -> dict:
 @bp.get("/<process_id>/compare")
 @login_required
 def compare(process_id: str):
-    """Two versions side by side: changed elements coloured and listed, forms and lanes."""
-    a, b = request.args.get("a", ""), request.args.get("b", "")
-    if not (a.isdigit() and b.isdigit() and len(a) < 12 and len(b) < 12):
+    """Two versions side by side: changed elements coloured and listed, forms and lanes.
+
+    Without `a` it compares `b` (else the newest version) with the version before it.
+    """
+    trials = get_engine().trials
+    versions = trials.versions(me().id, process_id)  # authorizes first
+    if not versions:
         abort(404)
-    comparison = get_engine().trials.compare(me().id, process_id, int(a), int(b))
-    versions = get_engine().trials.versions(me().id, process_id)
+    a, b = _chosen(request.args.get("a"), request.args.get("b"), versions)
+    comparison = trials.compare(me().id, process_id, a, b)
     return render_template(
         "process_compare.html", process_id=process_id, c=comparison, versions=versions,
         diagram=diagram_available(), bundle=_bundle_version("compare.js"),
-        a_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(a)),
-        b_url=url_for("trials.version_diagram", process_id=process_id, version_id=int(b)))
+        a_url=url_for("trials.version_diagram", process_id=process_id, version_id=a),
+        b_url=url_for("trials.version_diagram", process_id=process_id, version_id=b))
 
 
-@bp.get("/<process_id>/versions/<int:version_id>/compare-previous")
-@login_required
-def compare_previous(process_id: str, version_id: int):
-    """Compare a version with the one deployed before it (a link for the version page)."""
-    before = get_engine().trials.previous_version(me().id, process_id, version_id)
-    if before is None:
+def _chosen(a: str | None, b: str | None, versions: list) -> tuple[int, int]:
+    """The version ids asked for. Only `b`: it and the version before it (the version page's
+    "compare with the previous version"); neither: the newest and the one before it."""
+    if a is None:
+        if b is None:
+            b = str(versions[-1].version_id)
+        ids = [v.version_id for v in versions]
+        if not (b.isdigit() and len(b) < 12 and int(b) in ids):
+            abort(404)
+        index = ids.index(int(b))
+        return ids[max(index - 1, 0)], int(b)
+    if not (a and b and a.isdigit() and b.isdigit() and len(a) < 12 and len(b) < 12):
         abort(404)
-    return redirect(url_for("trials.compare", process_id=process_id, a=before.version_id,
-                            b=version_id))
+    return int(a), int(b)
 
 
 def _bundle_version(name: str) -> str | None:

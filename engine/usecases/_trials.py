@@ -3,9 +3,9 @@
 A dry run reads the version (or the draft) in one short read transaction, then runs in memory:
 it writes nothing, starts no request, appends no event and sends no message.
 
-Who may: process owners dry-run drafts and versions; auditors and admins, who may read every
-version, may also dry-run deployed versions (read-only by nature) and compare versions, but never
-see a draft through here (drafts are process owners' work in progress).
+Who may: whoever may read processes (process owners, auditors, admins) sees where a dry run of
+a version or of the draft starts, and compares versions; only process owners answer its steps,
+since trying a change is part of making one (and every form sent under /processes is theirs).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.definitions import LoadedProcess, ProcessSource, VersionComparison, compare_sources
@@ -63,17 +63,19 @@ class Trials:
 
     def try_version(self, user_id: int, process_id: str, version_id: int,
                     answers: Sequence[tuple[str, Mapping[str, Any]]]) -> Trial:
-        """Dry-run a deployed version with these answers (readers of processes may)."""
+        """Dry-run a deployed version with these answers (with none: readers of processes may)."""
         checked = _checked_answers(answers)
         with self.uow.read() as session:
-            require_process_reader(session, user_id)
+            _require_trier(session, user_id, checked)
             ref = _version_ref(session, process_id, version_id)
         return Trial(process_id, ref, self._run(self.catalog.get(version_id), checked))
 
     def try_draft(self, user_id: int, process_id: str,
                   answers: Sequence[tuple[str, Mapping[str, Any]]]) -> Trial:
-        """Dry-run the process's draft (process owners only); InvalidDiagram if it fails Check."""
+        """Dry-run the process's draft; InvalidDiagram if it fails Check (who: as try_version)."""
         checked = _checked_answers(answers)
+        with self.uow.read() as session:
+            _require_trier(session, user_id, checked)
         return Trial(process_id, None, self._run(self.draft_process(user_id, process_id), checked))
 
     def _run(self, process: LoadedProcess, answers: list) -> DryRun:
@@ -87,11 +89,11 @@ class Trials:
         return self.catalog.check(self.draft_source(user_id, process_id))
 
     def draft_source(self, user_id: int, process_id: str) -> ProcessSource:
-        """The draft's files (process owners only)."""
+        """The draft's files (readers of processes may, as the process administration says)."""
         with self.uow.read() as session:
-            require_process_owner(session, user_id)
+            require_process_reader(session, user_id)
         if self.drafts is None:
-            raise NotFound("draft.not_found")
+            raise NotFound("draft.not_found", process_id=process_id)
         return self.drafts(user_id, process_id)
 
     def version_diagram(self, user_id: int, process_id: str, version_id: int) -> str:
@@ -105,18 +107,19 @@ class Trials:
         """Every deployed version of a process, oldest first (readers of processes may)."""
         with self.uow.read() as session:
             require_process_reader(session, user_id)
-            ids = session.scalars(select(ProcessVersion.id).where(
-                ProcessVersion.process_id == process_id).order_by(ProcessVersion.id)).all()
-        return [VersionRef(version_id, number) for number, version_id in enumerate(ids, 1)]
+            rows = session.execute(select(ProcessVersion.id, ProcessVersion.number).where(
+                ProcessVersion.process_id == process_id).order_by(ProcessVersion.number)).all()
+        return [VersionRef(version_id, number) for version_id, number in rows]
 
     def previous_version(self, user_id: int, process_id: str,
                          version_id: int) -> VersionRef | None:
-        """The version deployed before this one, if there is one."""
+        """The version numbered before this one, if there is one."""
         with self.uow.read() as session:
             require_process_reader(session, user_id)
             ref = _version_ref(session, process_id, version_id)
-            before = session.scalar(select(func.max(ProcessVersion.id)).where(
-                ProcessVersion.process_id == process_id, ProcessVersion.id < version_id))
+            before = session.scalar(select(ProcessVersion.id).where(
+                ProcessVersion.process_id == process_id,
+                ProcessVersion.number == ref.number - 1))
         return VersionRef(before, ref.number - 1) if before is not None else None
 
     def compare(self, user_id: int, process_id: str, a_version_id: int,
@@ -135,14 +138,20 @@ class Trials:
         return comparison
 
 
+def _require_trier(session, user_id: int, answers: list) -> None:
+    """Readers may see a run's start; answering its steps is for process owners."""
+    if answers:
+        require_process_owner(session, user_id)
+    else:
+        require_process_reader(session, user_id)
+
+
 def _version_ref(session, process_id: str, version_id: int) -> VersionRef:
     """The version with its number; NotFound unless it is a version of this process."""
     row = session.get(ProcessVersion, version_id) if isinstance(version_id, int) else None
     if row is None or row.process_id != process_id:
         raise NotFound("version.not_found")
-    number = session.scalar(select(func.count(ProcessVersion.id)).where(
-        ProcessVersion.process_id == process_id, ProcessVersion.id <= version_id))
-    return VersionRef(version_id, number)
+    return VersionRef(version_id, row.number)
 
 
 def _checked_answers(answers: Any) -> list[tuple[str, dict[str, Any]]]:

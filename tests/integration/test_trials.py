@@ -35,16 +35,23 @@ def test_a_dry_run_writes_nothing(engine, owner, org):
     assert rows(engine) == before
 
 
-def test_only_readers_of_processes_may_try_or_compare(engine, org):
+def test_readers_see_where_a_run_starts_and_only_owners_answer(engine, org):
     version_id = engine.catalog.current("social_media_account")[0]
+    auditor = engine.users.create("alva", "Alva Auditor", "alva@ki.se", PASSWORD, ["auditor"])
     with pytest.raises(NotAllowed) as refused:
         engine.trials.try_version(org.staff.id, "social_media_account", version_id, [])
     assert refused.value.code == "process.readers_only"
     with pytest.raises(NotAllowed):
         engine.trials.compare(org.manager.id, "social_media_account", version_id, version_id)
+    start = engine.trials.try_version(auditor.id, "social_media_account", version_id, [])
+    assert [w.name for w in start.run.waiting] == ["confirm_guidelines"]
+    with pytest.raises(NotAllowed) as refused:
+        engine.trials.try_version(auditor.id, "social_media_account", version_id,
+                                  [("confirm_guidelines", GUIDELINES)])
+    assert refused.value.code == "process.owners_only"
     with pytest.raises(NotAllowed) as refused:
         engine.trials.try_draft(org.comms.id, "social_media_account", [])
-    assert refused.value.code == "process.owners_only"
+    assert refused.value.code == "process.readers_only"
 
 
 def test_malformed_answers_are_refused_with_a_code(engine, owner):
@@ -71,7 +78,7 @@ def test_versions_are_numbered_within_their_process(engine, owner):
         engine.trials.compare(owner.id, "social_media_account", first, review)
 
 
-def test_without_a_process_administration_there_is_no_draft(engine, owner):
+def test_without_an_open_draft_there_is_nothing_to_try(engine, owner):
     with pytest.raises(NotFound) as missing:
         engine.trials.try_draft(owner.id, "social_media_account", [])
     assert missing.value.code == "draft.not_found"

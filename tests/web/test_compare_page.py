@@ -52,10 +52,11 @@ def test_the_same_version_says_so(engine, client, login_as):
 def test_compare_with_the_previous_version(engine, client, login_as):
     a, b = deploy_changed(engine)
     login_as("admin")
-    response = client.get(f"/processes/social_media_account/versions/{b}/compare-previous")
-    assert response.status_code == 302 and response.headers["Location"].endswith(url(a, b))
-    first = client.get(f"/processes/social_media_account/versions/{a}/compare-previous")
-    assert first.status_code == 404  # the first version has none before it
+    page = text(client.get(f"/processes/social_media_account/compare?b={b}"))
+    assert "Version 2 compared with Version 1" in page
+    first = text(client.get(f"/processes/social_media_account/compare?b={a}"))
+    assert "The two versions are the same" in first  # the first has none before it
+    assert client.get("/processes/social_media_account/compare?b=99999").status_code == 404
 
 
 @pytest.mark.parametrize(("who", "status"), [
@@ -66,12 +67,22 @@ def test_who_may_compare(engine, client, login_as, who, status):
     a, b = deploy_changed(engine)
     login_as(who)
     assert client.get(url(a, b)).status_code == status
-    assert client.get(f"/processes/social_media_account/versions/{b}/compare-previous"
-                      ).status_code == (302 if status == 200 else status)
+    assert client.get(f"/processes/social_media_account/compare?b={b}").status_code == status
+
+
+def test_without_versions_named_the_newest_change_is_shown(engine, client, login_as):
+    deploy_changed(engine)
+    login_as("owner")
+    page = text(client.get("/processes/social_media_account/compare"))
+    assert "Version 2 compared with Version 1" in page and 'data-element="plan_moderation"' in page
+    only = text(client.get("/processes/account_review/compare"))
+    assert "The two versions are the same" in only
+    assert client.get("/processes/nothing/compare").status_code == 404
 
 
 @pytest.mark.parametrize("query", [
-    "", "?a=1", "?a=x&b=1", "?a=1&b=-1", "?a=99999&b=1", "?a=1&b=" + "9" * 40,
+    "?a=1", "?a=x&b=1", "?b=x", "?b=" + "9" * 40, "?a=&b=", "?a=1&b=-1", "?a=99999&b=1",
+    "?a=1&b=" + "9" * 40,
     "?a=%00&b=1",
 ])
 def test_bad_versions_are_not_found(engine, client, login_as, query):

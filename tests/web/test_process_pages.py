@@ -141,3 +141,12 @@ def test_the_command_line_deploys_with_a_reason_and_shows_the_number(app, engine
     assert result.exit_code == 0 and f"{SMA}: version 2" in result.output
     newest = engine.processes.process(demo["owner"].id, SMA).versions[0]
     assert (newest.number, newest.reason) == (2, "Shorter step name")
+
+
+def test_every_kind_of_process_event_has_words():
+    from engine import PROCESS_EVENT_KINDS
+    from web import wording
+    for kind, params in PROCESS_EVENT_KINDS.items():
+        assert kind in wording.PROCESS_EVENTS, kind
+        words = wording.process_event_text(kind, {name: "Sample" for name in params})
+        assert words and "{" not in words, kind

@@ -249,16 +249,18 @@ def test_firing_a_timer_that_does_not_wait_is_refused(engine, client, login_as):
     assert "is not waiting at this point" in text(response)
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("owner", 200), ("auditor", 200), ("admin", 200), ("staff", 403), ("manager", 403),
-    ("comms1", 403),
+@pytest.mark.parametrize(("who", "sees", "answers"), [
+    ("owner", 200, 200), ("auditor", 200, 403), ("admin", 200, 403), ("staff", 403, 403),
+    ("manager", 403, 403), ("comms1", 403, 403),
 ])
-def test_who_may_dry_run_a_version(engine, client, login_as, who, status):
+def test_who_may_dry_run_a_version(engine, client, login_as, who, sees, answers):
     login_as(who)
     url = try_url(engine)
-    assert client.get(url).status_code == status
-    assert answer(client, url, "confirm_guidelines", GUIDELINES).status_code == status
-    assert client.get(f"{url}/diagram.bpmn").status_code == status
+    assert client.get(url).status_code == sees
+    assert client.get(f"{url}/diagram.bpmn").status_code == sees
+    assert answer(client, url, "confirm_guidelines", GUIDELINES).status_code == answers
+    assert post(client, url, {"start_over": "1"}).status_code == (303 if answers == 200
+                                                                   else 403)
 
 
 def test_signed_out_people_are_sent_to_sign_in(engine, client):
@@ -274,41 +276,39 @@ def test_a_version_of_another_process_or_none_is_not_found(engine, client, login
     assert client.get("/processes/nothing/versions/1/try").status_code == 404
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("owner", 404), ("auditor", 403), ("admin", 403), ("staff", 403),
+@pytest.mark.parametrize(("who", "sees", "answers"), [
+    ("owner", 404, 404), ("auditor", 404, 403), ("admin", 404, 403), ("staff", 403, 403),
 ])
-def test_the_draft_is_for_owners_and_says_when_there_is_none(engine, client, login_as, who,
-                                                            status):
+def test_the_draft_says_when_there_is_none(engine, client, login_as, who, sees, answers):
     login_as(who)
     url = "/processes/social_media_account/draft/try"
     response = client.get(url)
-    assert response.status_code == status
-    if status == 404:
-        assert "no draft to try" in text(response)
-    assert answer(client, url, "confirm_guidelines", GUIDELINES).status_code == status
-    assert client.get(f"{url}/diagram.bpmn").status_code == status
+    assert response.status_code == sees
+    if sees == 404:
+        assert "has no open draft" in text(response)
+    assert answer(client, url, "confirm_guidelines", GUIDELINES).status_code == answers
+    assert client.get(f"{url}/diagram.bpmn").status_code == sees
 
 
-def test_the_draft_is_tried_and_a_broken_one_shows_its_problems(engine, client, login_as):
+def test_the_draft_is_tried_and_a_broken_one_shows_its_problems(engine, client, login_as,
+                                                                demo):
+    owner = demo["owner"]
     source = engine.catalog.current("social_media_account")[1].source
-    drafts = {"source": source}
-
-    class Draft:
-        def __init__(self, src):
-            self.source = src
-
-    class Processes:
-        def draft(self, user_id, process_id):
-            return Draft(drafts["source"])
-
-    engine.processes = Processes()  # what the process administration gives: the draft's files
+    draft = engine.processes.open_draft(owner.id, "social_media_account")
+    renamed = source.bpmn_xml.replace('name="Plan daily moderation"', 'name="Plan moderation"')
+    draft = engine.processes.save_draft(owner.id, "social_media_account", draft.revision,
+                                        bpmn_xml=renamed)
     login_as("owner")
     url = "/processes/social_media_account/draft/try"
+    before = counts(engine)
     response, _ = walk(client, url, REJECTION_PATH)
+    page = text(response)
     assert diagram_attribute(response, "data-current") == ["define_account"]
-    assert "Try the draft" in text(response)
-    drafts["source"] = replace(source, bpmn_xml=source.bpmn_xml.replace(
-        'manager_decision == "approve"', '__import__("os")'))
+    assert "Try the draft" in page and "Plan moderation" in page  # the draft's own names
+    assert counts(engine) == before
+    engine.processes.save_draft(owner.id, "social_media_account", draft.revision,
+                                bpmn_xml=source.bpmn_xml.replace(
+                                    'manager_decision == "approve"', '__import__("os")'))
     response = client.get(url)
     page = text(response)
     assert response.status_code == 422
