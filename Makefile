@@ -77,6 +77,7 @@ bench: setup
 	$(BIN)/python -m bench.bench_review_cycles
 	$(BIN)/python -m bench.bench_inbox
 	$(BIN)/python -m bench.bench_checkpoint
+	$(BIN)/python -m bench.bench_check
 	BENCH_DATABASE_URL= $(BIN)/python -m bench.bench_http
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 		echo "== bench_http on PostgreSQL: $$BENCH_DATABASE_URL"; \

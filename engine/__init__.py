@@ -47,6 +47,7 @@ from engine.store import (
 )
 from engine.usecases import (
     HISTORY_CODES,
+    MOVE_PAGE_SIZE,
     PROCESS_EVENT_KINDS,
     ROLES,
     AnswerItem,
@@ -126,6 +127,7 @@ __all__ = [
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
     "MOVE_CODES",
+    "MOVE_PAGE_SIZE",
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",

@@ -192,6 +192,7 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "xml.too_large": ("size", "limit"),
     "xml.doctype": (),
     "xml.malformed": ("detail",),
+    "xml.encoding": ("encoding",),  # the file cannot be read in the encoding it declares
     "bpmn.invalid": ("detail",),
     "bpmn.refused": ("detail",),
     "bpmn.no_process": ("process_id",),
@@ -215,7 +216,18 @@ PROBLEM_CODES: dict[str, tuple[str, ...]] = {
     "bpmn.loop_unbounded": ("bound", "limit"),  # bound: loopMaximum or loopCardinality
     "bpmn.loop_input_collection": (),
     "bpmn.loop_condition_refused": ("reason", "reason_params", "line"),
+    "bpmn.too_many_elements": ("count", "limit"),  # flow elements in one process
+    "bpmn.too_deep": (),  # the flow is too long a chain for the parser to follow
     "diagram.more_problems": ("count",),  # how many more problems were found than are listed
+    "bpmn.no_start": (),
+    "bpmn.no_end": (),
+    "bpmn.unreachable": (),
+    "bpmn.dead_end": (),
+    "bpmn.cycle_without_person": ("elements", "size"),
+    "bpmn.field_not_asked": ("field", "asked_by"),
+    "bpmn.value_not_a_choice": ("field", "value", "values"),
+    "bpmn.value_not_of_kind": ("field", "value", "kinds"),
+    "bpmn.value_out_of_range": ("field", "value", "minimum", "maximum"),
     "lanes.not_an_object": (),
     "lanes.rule_missing": ("lane", "rules"),
     "lanes.unknown_keys": ("lane", "keys"),

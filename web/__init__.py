@@ -12,6 +12,7 @@ from engine import Engine, Settings
 from . import (
     auth,
     process_editor,
+    process_moves,
     process_trials,
     processes,
     register,
@@ -41,7 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     limiter.init_app(app)
     auth.init_auth(app)
     for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
-                      process_editor.bp, process_trials.bp, vendor.bp):
+                      process_editor.bp, process_trials.bp, process_moves.bp,
+                      vendor.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)
     init_context(app)

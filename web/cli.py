@@ -574,3 +574,6 @@ def init_cli(app: Flask) -> None:
     """Mount the `kontoflode` commands, the very same objects, on `flask --app web`."""
     for command in cli.commands.values():
         app.cli.add_command(command)
+
+
+from . import cli_moves  # noqa: E402,F401  (its commands join the group above)

@@ -174,7 +174,10 @@ def case_file(instance_id: str):
 @login_required
 def diagram(instance_id: str):
     """The BPMN XML of the request's process version, fetched by the diagram script."""
-    xml = get_engine().request_diagram(me().id, instance_id)
+    raw = request.args.get("version", "")
+    if raw and (not raw.isdigit() or len(raw) > 9):
+        raise PageNotFound()
+    xml = get_engine().request_diagram(me().id, instance_id, int(raw) if raw else None)
     response = Response(xml, mimetype="application/xml")
     # Opened directly, it downloads rather than renders as a document of this site.
     response.headers["Content-Disposition"] = "attachment; filename=process.bpmn"

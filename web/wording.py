@@ -487,6 +487,68 @@ def _contract(text: str) -> Callable[[Mapping[str, Any]], str]:
     return word
 
 
+# The kinds of form field a condition's literal is compared with, in words.
+FIELD_KINDS = {
+    "string": "text", "text": "text", "email": "email address", "uri": "web address",
+    "date": "date", "boolean": "yes/no", "confirm": "confirmation", "integer": "whole number",
+    "number": "number", "list": "list", "group": "list of entries", "choice": "choice",
+}
+
+
+def _literal(value: Any) -> str:
+    """A value as a condition would write it: "approve", True, 3."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _literals(values: Any) -> str:
+    return ", ".join(_literal(v) for v in values) if isinstance(values, list) else shown(values)
+
+
+def _compared(p: Mapping[str, Any]) -> dict[str, str]:
+    return {"field": shown(p.get("field")), "value": _literal(p.get("value"))}
+
+
+def _not_a_choice(p: Mapping[str, Any]) -> str:
+    return _("The condition compares '{field}' with {value}, which its form never gives: it can "
+             "only be {values}.", **_compared(p), values=_literals(p.get("values")))
+
+
+def _not_of_kind(p: Mapping[str, Any]) -> str:
+    kinds = p.get("kinds") if isinstance(p.get("kinds"), list) else [p.get("kinds")]
+    named = " or ".join(_(FIELD_KINDS.get(str(k), str(k))) for k in kinds)
+    return _("The condition compares '{field}' with {value}, but '{field}' is a {kinds} field "
+             "and never holds that value.", **_compared(p), kinds=named)
+
+
+def _out_of_range(p: Mapping[str, Any]) -> str:
+    low, high = p.get("minimum"), p.get("maximum")
+    if low is not None and high is not None:
+        bounds = _("from {low} to {high}", low=shown(low), high=shown(high))
+    elif low is not None:
+        bounds = _("at least {low}", low=shown(low))
+    else:
+        bounds = _("at most {high}", high=shown(high))
+    return _("The condition compares '{field}' with {value}, but its form only accepts numbers "
+             "{bounds}.", **_compared(p), bounds=bounds)
+
+
+def _not_asked(p: Mapping[str, Any]) -> str:
+    said = _("'{field}' is read here, but a path reaches this point without a form asking it "
+             "(or a script setting it).", field=shown(p.get("field")))
+    if p.get("asked_by"):
+        return said + " " + _("It is asked in: {tasks}.", tasks=shown(p.get("asked_by")))
+    return said + " " + _("No form in the process asks it.")
+
+
+def _cycle(p: Mapping[str, Any]) -> str:
+    said = _("These elements form a loop with no user task or timer in it, so a request would "
+             "go round it forever: {elements}.", elements=shown(p.get("elements")))
+    size, named = p.get("size"), p.get("elements")
+    if isinstance(size, int) and isinstance(named, list) and size > len(named):
+        said += " " + _("({size} elements in all.)", size=size)
+    return said
+
+
 PROBLEMS: dict[str, Wording] = {
     "contract.task_missing": _contract("The procedure needs the task '{task}', which this "
                                        "version does not have."),
@@ -501,6 +563,8 @@ PROBLEMS: dict[str, Wording] = {
     "xml.too_large": "The diagram is {size} bytes; the limit is {limit}.",
     "xml.doctype": "DOCTYPE and entity declarations are not allowed in a diagram.",
     "xml.malformed": "The XML is not well-formed: {detail}.",
+    "xml.encoding": "The file cannot be read as {encoding}: save it as UTF-8, or declare the "
+                    "encoding it is saved in.",
     "bpmn.invalid": "Not valid BPMN: {detail}.",
     "bpmn.refused": "The diagram was refused: {detail}.",
     "bpmn.no_process": "The diagram has no process with id '{process_id}'.",
@@ -531,7 +595,19 @@ PROBLEMS: dict[str, Wording] = {
     "bpmn.loop_input_collection": "A multi-instance activity over a data collection is not "
                                   "supported; give a literal loopCardinality.",
     "bpmn.loop_condition_refused": _refused("The loop's condition is refused: {reason}."),
+    "bpmn.too_many_elements": "The process has {count} elements; at most {limit} are allowed.",
+    "bpmn.too_deep": "The flow is too long a chain of elements to be read.",
     "diagram.more_problems": "{count} more problems were found; fix those listed first.",
+    "bpmn.no_start": "The process has no start event, so no request could start.",
+    "bpmn.no_end": "The process has no end event, so no request could finish.",
+    "bpmn.unreachable": "No path from a start event reaches this element.",
+    "bpmn.dead_end": "No path from this element reaches an end event: a request that gets here "
+                     "would never finish.",
+    "bpmn.cycle_without_person": _cycle,
+    "bpmn.field_not_asked": _not_asked,
+    "bpmn.value_not_a_choice": _not_a_choice,
+    "bpmn.value_not_of_kind": _not_of_kind,
+    "bpmn.value_out_of_range": _out_of_range,
     "lanes.not_an_object": "lanes.json must be an object keyed by lane id.",
     "lanes.rule_missing": "Lane '{lane}' needs a rule, one of: {rules}.",
     "lanes.unknown_keys": "Lane '{lane}' has unknown keys: {keys}.",

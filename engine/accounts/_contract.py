@@ -58,6 +58,9 @@ REQUEST_CONTRACT = Contract(
     ),
 )
 
+# What the plug-in gives each review it starts (see `_lifecycle`): its timers read the first two.
+REVIEW_SEED = ("review_due_at", "review_grace", "channel", "account_name")
+
 REVIEW_CONTRACT = Contract(
     REVIEW_PROCESS,
     tasks=tuple(NeededTask(task, "review_status")
@@ -65,6 +68,7 @@ REVIEW_CONTRACT = Contract(
     fields=tuple(NeededField("review_decision", task, ("choice",),
                              "review_decision", choices=("close",))
                  for task in REVIEW_TASKS),
+    given=REVIEW_SEED,
 )
 
 CONTRACTS = {c.process_id: c for c in (REQUEST_CONTRACT, REVIEW_CONTRACT)}

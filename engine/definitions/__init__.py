@@ -14,6 +14,7 @@ from ._compare import (
 )
 from ._contract import Contract, NeededField, NeededTask, contract_problems
 from ._elements import COMPARED_ATTRIBUTES, NODE_TAGS, DiagramElement, diagram_elements
+from ._encoding import decode_diagram
 from ._lanes import RULES as LANE_RULE_KINDS
 from ._lanes import LaneRule
 from ._process import (
@@ -44,6 +45,7 @@ __all__ = [
     "VersionComparison",
     "compare_sources",
     "contract_problems",
+    "decode_diagram",
     "diagram_elements",
     "load_process",
     "parse_xml_safely",

@@ -43,6 +43,7 @@ class Contract:
     process_id: str
     tasks: tuple[NeededTask, ...] = ()
     fields: tuple[NeededField, ...] = ()
+    given: tuple[str, ...] = ()  # data names the plug-in gives each instance it starts
 
 
 def contract_problems(process: LoadedProcess, contract: Contract) -> list[Problem]:

@@ -36,6 +36,11 @@ TIMER_EVENTS = {"intermediateCatchEvent", "boundaryEvent"}
 # nor an engine step ever completes: a request reaching one would hang there.
 NEVER_COMPLETED = {"task", "manualTask", "receiveTask", "sendTask", "businessRuleTask",
                    "callActivity"}
+# SpiffWorkflow's parser follows the flow recursively, about two frames per element; a process
+# of this many elements (far more than a procedure needs) stays well within Python's stack.
+MAX_FLOW_NODES = 300
+NOT_NODES = {"sequenceFlow", "laneSet", "textAnnotation", "association", "documentation",
+             "extensionElements"}
 EQUALS_LITERAL = re.compile(r"""^\s*([A-Za-z][A-Za-z0-9_]*)\s*==\s*(['"])(.*?)\2\s*$""")
 
 
@@ -90,11 +95,15 @@ class _Checker:
 
     def run(self) -> None:
         """Apply every rule."""
+        nodes = 0
         for element in self.process:
             if not isinstance(element.tag, str):
                 continue
+            nodes += etree.QName(element).localname not in NOT_NODES
             self._check_supported(element)
             check_loops(element, self.add, self.add_refused)
+        if nodes > MAX_FLOW_NODES:
+            self.add(self.process, "bpmn.too_many_elements", count=nodes, limit=MAX_FLOW_NODES)
         for flow in self.flows:
             self._check_flow(flow)
         for lane in self.process.iterfind(".//bpmn:lane", NS):

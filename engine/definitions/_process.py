@@ -6,6 +6,7 @@ Loading collects every problem it can find and raises them together as `InvalidD
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +22,16 @@ from engine.errors import InvalidDiagram, Problem
 from engine.evidence import content_digest
 
 from ._contract import Contract, contract_problems
+from ._encoding import decode_diagram
+from ._flow import flow_problems
 from ._lanes import LaneRule, parse_lane_rules
 from ._lint import lint_tree
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 FORM_PROPERTY = "formJsonSchemaFilename"
+MAX_PROBLEMS = 200  # listed per refusal; the rest are counted in one diagram.more_problems
+XSD_ERRORS_PLACED = 100  # up to this many schema errors are given their line and element
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,8 @@ def read_process_dir(path: Path) -> ProcessSource:
         problems.append(Problem("folder.no_lanes", file="lanes.json"))
     if problems:
         raise InvalidDiagram(problems)
-    return ProcessSource(process_id, bpmn_path.read_text(encoding="utf-8"), forms, lanes)
+    bpmn_xml = decode_diagram(bpmn_path.read_bytes(), bpmn_path.name)
+    return ProcessSource(process_id, bpmn_xml, forms, lanes)
 
 
 def _read_json(path: Path, problems: list[Problem]) -> Any:
@@ -108,8 +114,16 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
 
 
 def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> etree._ElementTree:
-    """Parse untrusted XML: no DTD, no entities, no network, bounded size; any DOCTYPE refused."""
-    data = text.encode("utf-8")
+    """Parse untrusted XML: no DTD, no entities, no network, bounded size; any DOCTYPE refused.
+
+    The text is parsed as the UTF-8 it is encoded to, whatever its declaration names.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text[:error.start].count("\n") + 1
+        raise InvalidDiagram([Problem("xml.encoding", {"encoding": "UTF-8"}, file=filename,
+                                      line=line)]) from None
     if len(data) > max_bytes:
         raise InvalidDiagram([Problem(
             "xml.too_large", {"size": len(data), "limit": max_bytes}, file=filename)])
@@ -118,7 +132,7 @@ def parse_xml_safely(text: str, max_bytes: int, filename: str = "diagram") -> et
         raise InvalidDiagram([Problem("xml.doctype", file=filename, line=line)])
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-        huge_tree=False, remove_pis=True,
+        huge_tree=False, remove_pis=True, encoding="utf-8",
     )
     try:
         tree = etree.ElementTree(etree.fromstring(data, parser))
@@ -140,18 +154,20 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
                  contract: Contract | None = None) -> LoadedProcess:
     """Check and parse a process version; raise InvalidDiagram listing every problem found.
 
-    With a contract, the version must also keep the tasks and fields its plug-in reads.
+    With a contract, the version must also keep the tasks and fields its plug-in reads, and
+    the data the plug-in gives an instance at start counts as set there.
     """
     filename = f"{source.process_id}.bpmn"
     tree = parse_xml_safely(source.bpmn_xml, max_bytes, filename)
     problems = _xsd_problems(tree, filename)
     if problems:
-        raise InvalidDiagram(problems)
+        raise refusal(problems)
     lane_rules, lane_problems = parse_lane_rules(source.lanes)
     form_problems = _form_problems(source.forms)
     problems = lane_problems + form_problems + lint_tree(tree, source, filename, lane_rules)
+    problems += _flow_problems(tree, source, filename, contract.given if contract else ())
     if problems:
-        raise InvalidDiagram(problems)
+        raise refusal(problems)
     spec, subprocess_specs = _spiff_parse(tree, source.process_id, filename)
     loaded = LoadedProcess(
         source=source, spec=spec, subprocess_specs=subprocess_specs,
@@ -160,27 +176,71 @@ def load_process(source: ProcessSource, max_bytes: int = 2_000_000,
     )
     problems = contract_problems(loaded, contract) if contract else []
     if problems:
-        raise InvalidDiagram(problems)
+        raise refusal(problems)
     return loaded
+
+
+def _flow_problems(tree: etree._ElementTree, source: ProcessSource, filename: str,
+                   given: tuple[str, ...]) -> list[Problem]:
+    """The flow checks (reachability, cycles, data) of every process in the file.
+
+    The plug-in's start data is given only to the process the folder is named after: it is
+    the one the plug-in starts.
+    """
+    problems: list[Problem] = []
+    for process in tree.getroot().iterfind("bpmn:process", NS):
+        named = process.get("id") == source.process_id
+        problems += flow_problems(process, source.forms, filename, given=given if named else ())
+    return problems
+def refusal(problems: list[Problem]) -> InvalidDiagram:
+    """InvalidDiagram with the first MAX_PROBLEMS problems and a count of the others."""
+    if len(problems) <= MAX_PROBLEMS:
+        return InvalidDiagram(problems)
+    more = Problem("diagram.more_problems", {"count": len(problems) - MAX_PROBLEMS},
+                   file=problems[MAX_PROBLEMS].file)
+    return InvalidDiagram([*problems[:MAX_PROBLEMS], more])
 
 
 def _xsd_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
     VALIDATOR.preprocess(tree)
     schema = VALIDATOR.validator
-    if schema.validate(tree):
+    # Validating the tree names each error's line, but lxml works out a path for every error
+    # by counting the element's siblings: with thousands of errors among thousands of siblings
+    # that is quadratic (a 2 MB file took over a minute). Validating while parsing is linear but
+    # knows no lines; the tree is validated only when there are few errors to place.
+    messages = _streamed_errors(tree, schema)
+    if not messages:
         return []
+    if len(messages) > XSD_ERRORS_PLACED:
+        return [Problem("bpmn.invalid", {"detail": message}, file=filename)
+                for message in messages]
+    schema.validate(tree)
+    ids = _ids_by_line(tree)
     return [
         Problem("bpmn.invalid", {"detail": error.message}, file=filename, line=error.line,
-                element_id=_id_at_line(tree, error.line))
+                element_id=ids.get(error.line))
         for error in schema.error_log
     ]
 
 
-def _id_at_line(tree: etree._ElementTree, line: int) -> str | None:
+def _streamed_errors(tree: etree._ElementTree, schema: etree.XMLSchema) -> list[str]:
+    """The schema's messages for the tree, found while parsing it again (linear, no lines)."""
+    parser = etree.XMLParser(schema=schema, resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    with contextlib.suppress(etree.XMLSyntaxError):  # every error is in the parser's log
+        etree.fromstring(etree.tostring(tree), parser)
+    return [error.message for error in parser.error_log
+            if error.domain_name == "SCHEMASV"]
+
+
+def _ids_by_line(tree: etree._ElementTree) -> dict[int, str]:
+    """The first element id on each line, found in one walk of the tree."""
+    ids: dict[int, str] = {}
     for element in tree.iter():
-        if element.sourceline == line and element.get("id"):
-            return element.get("id")
-    return None
+        element_id = element.get("id") if isinstance(element.tag, str) else None
+        if element_id and element.sourceline not in ids:
+            ids[element.sourceline] = element_id
+    return ids
 
 
 def _form_problems(forms: dict[str, Any]) -> list[Problem]:
@@ -201,9 +261,14 @@ def _spiff_parse(tree: etree._ElementTree, process_id: str, filename: str):
         element_id = getattr(error, "id", None) or None
         line = error.line_number or _line_of_id(tree, element_id)
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if "RecursionError" in detail:  # SpiffWorkflow wraps the error it met
+            raise InvalidDiagram([Problem("bpmn.too_deep", element_id=element_id, line=line,
+                                          file=filename)]) from None
         raise InvalidDiagram([Problem(
             "bpmn.refused", {"detail": detail}, element_id=element_id,
             element_name=getattr(error, "name", None) or None, line=line, file=filename)]) from None
+    except RecursionError:
+        raise InvalidDiagram([Problem("bpmn.too_deep", file=filename)]) from None
 
 
 def _line_of_id(tree: etree._ElementTree, element_id: str | None) -> int | None:

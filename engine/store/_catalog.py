@@ -143,7 +143,9 @@ class Catalog:
             altered = _altered(row, source)
             if altered is not None:
                 raise altered
-        loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4))
+        # With its contract, as it was deployed: the data the plug-in gives at start counts.
+        loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4),
+                              self.contracts.get(source.process_id))
         with self._lock:
             self._by_version_id[version_id] = loaded
         return loaded

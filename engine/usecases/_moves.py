@@ -99,6 +99,12 @@ class Moves:
                 plan.mapping, row.lock_version))
         return candidates
 
+    def numbers(self, user_id: int, process_id: str) -> dict[int, int]:
+        """Each version id of a process with its number, for process owners."""
+        with self.uow.read() as session:
+            require_process_owner(session, user_id)
+            return version_numbers(session, process_id)
+
     def move(self, user_id: int, instance_id: str, to_version_id: int, reason: str,
              expected_lock: int | None = None) -> MoveOutcome:
         """Move one request; Conflict if it changed since `expected_lock` or moved already."""

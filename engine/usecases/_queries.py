@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from engine.errors import NotAllowed
+from engine.errors import NotAllowed, NotFound
 from engine.runtime import restore
 from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTask, User
 from engine.text import check_search
@@ -20,7 +20,7 @@ from engine.text import check_search
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._answers import answer_sections
 from ._directory import load_user
-from ._history import request_history, revision_note
+from ._history import request_history, revision_note, versions_in_log
 from ._procedure import Procedure
 from ._projections import current_data
 from ._views import RequestSummary, RequestView, TaskSummary, TaskView, UserView
@@ -140,11 +140,17 @@ class Queries:
             account_cycles=tuple(_request_summary(i) for i in same_account if i is not opening),
         )
 
-    def request_diagram(self, user_id: int, instance_id: str) -> str:
-        """The BPMN XML of the version a request runs on (same access as the request)."""
+    def request_diagram(self, user_id: int, instance_id: str,
+                        version_id: int | None = None) -> str:
+        """The BPMN XML of the version a request runs on, or of one it ran on before a move
+        (same access as the request)."""
         with self.uow.read() as session:
             instance, _ = visible_instance(session, user_id, instance_id)
-            return session.get(ProcessVersion, instance.version_id).bpmn_xml
+            if version_id is None:
+                version_id = instance.version_id
+            elif version_id not in versions_in_log(session, instance):
+                raise NotFound("version.not_found")
+            return session.get(ProcessVersion, version_id).bpmn_xml
 
 
 def _request_summary(instance: Instance, requester_name: str = "") -> RequestSummary:

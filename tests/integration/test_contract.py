@@ -7,8 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from engine import InvalidDiagram, check_process_dir
+from engine.accounts import CONTRACTS
+from engine.store import Event, Instance
+from tests.integration.test_procedure import register
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 
@@ -80,3 +84,13 @@ def test_a_missing_approval_task_is_named(tmp_path):
         check_process_dir(folder)
     assert ("contract.task_missing", "manager_approval") in {
         (p.code, p.element_id) for p in refused.value.problems}
+
+
+def test_a_review_starts_with_exactly_the_data_its_contract_says_is_given(engine, org):
+    register(engine, org)
+    with engine.uow.read() as session:
+        review_id = session.scalar(select(Instance.id).where(
+            Instance.process_id == "account_review"))
+        started = session.scalar(select(Event).where(
+            Event.stream == review_id, Event.kind == "instance_started"))
+    assert set(started.payload["data"]) == set(CONTRACTS["account_review"].given)

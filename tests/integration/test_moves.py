@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
 
 from engine import Conflict, InvalidInput, NotAllowed, check_case_file
 from engine.store import Event, Instance
+from tests.integration.test_case_export import verify_offline
 from tests.integration.test_procedure import do, only_task, request_until_approval
 from tests.support.people import APPROVE, GUIDELINES, PASSWORD, REGISTER, REGISTRATION
 from tests.support.versions import renamed_approval, renamed_goals_field, without_guidelines
+from web.cli import cli
 
 REASON = "The approval step has a clearer title."
 
@@ -264,3 +268,38 @@ def test_editing_a_move_or_the_version_id_is_reported(engine, people):
     assert not check.chain.intact and check.chain.reason == "chain.altered"
     assert not check.replay.matches
     assert not check_case_file(engine.case_file(request_id)).holds
+
+
+def test_the_command_line_moves_and_a_case_file_with_a_move_verifies_offline(
+        engine, people, anchored, keys, tmp_path):
+    org = people
+    request_id = request_until_approval(engine, org)
+    waiting = engine.start_request(org.staff.id).instance_id
+    v2 = deploy(engine, renamed_goals_field(engine))
+    runner = CliRunner()
+    preview = runner.invoke(cli, ["move", "preview", "social_media_account", "--to", str(v2),
+                                  "--as", "owner"], obj=engine)
+    assert preview.exit_code == 0, preview.output
+    assert f"{waiting}  version 1" in preview.output and "can move" in preview.output
+    assert "never gave" in preview.output
+    refused = runner.invoke(cli, ["move", "one", request_id, "--to", str(v2), "--reason", "x",
+                                  "--as", "owner"], obj=engine)
+    assert refused.exit_code == 1 and "was not moved" in refused.output
+    moved = runner.invoke(cli, ["move", "all", "social_media_account", "--to", str(v2),
+                                "--reason", "New field name", "--as", "owner"], obj=engine)
+    assert moved.exit_code == 0 and "Moved 1, not moved 1." in moved.output
+    not_owner = runner.invoke(cli, ["move", "all", "social_media_account", "--to", str(v2),
+                                    "--reason", "x", "--as", "staff"], obj=engine)
+    assert not_owner.exit_code == 1
+
+    anchored.create_checkpoint()
+    path = tmp_path / "case.json"
+    exported = runner.invoke(cli, ["export", waiting, str(path)], obj=anchored)
+    assert exported.exit_code == 0, exported.output
+    result = verify_offline(path, "--public-key", str(keys[1]))
+    assert result.exit_code == 0, result.output
+    assert f"{waiting}: HOLDS" in result.output
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert len(document["versions"]) == 2
+    del document["versions"][0]  # the version it left: the move names it, so it is missed
+    assert not check_case_file(document).holds

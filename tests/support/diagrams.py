@@ -63,3 +63,30 @@ def probe(elements: list[tuple[str, str]], extra: str = "", process_id: str = "p
     xml = HEAD + process_xml(process_id, elements, flows=flows) + extra + "</bpmn:definitions>\n"
     return ProcessSource(process_id, xml, {"answer.json": FORM},
                          {"lane_requester": {"rule": "initiator"}})
+
+
+# ---- large diagrams (the check benchmark and its tests) ----------------------------------------
+
+BIG_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'id="d" targetNamespace="http://example.org/bench">\n'
+        '<bpmn:process id="bench" isExecutable="true">\n')
+BIG_TAIL = "</bpmn:process>\n</bpmn:definitions>\n"
+BIG_LANES = {"lane_requester": {"rule": "initiator"}}
+
+
+def many_problems(count: int = 40_000) -> ProcessSource:
+    """A diagram where each of `count` elements breaks the schema (an unknown attribute)."""
+    body = "".join(f'<bpmn:startEvent id="e{i}" wrong="{i}" />\n' for i in range(count))
+    return ProcessSource("bench", BIG_HEAD + body + BIG_TAIL, {}, BIG_LANES)
+
+
+def many_gateways(count: int = 11_500) -> ProcessSource:
+    """A valid chain start -> `count` exclusive gateways -> end."""
+    nodes = ['<bpmn:startEvent id="g0" />\n']
+    nodes += [f'<bpmn:exclusiveGateway id="g{i}" />\n' for i in range(1, count + 1)]
+    nodes.append(f'<bpmn:endEvent id="g{count + 1}" />\n')
+    flows = [f'<bpmn:sequenceFlow id="f{i}" sourceRef="g{i}" targetRef="g{i + 1}" />\n'
+             for i in range(count + 1)]
+    return ProcessSource("bench", BIG_HEAD + "".join(nodes + flows) + BIG_TAIL, {},
+                         BIG_LANES)

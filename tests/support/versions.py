@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 from engine import ProcessSource, read_process_dir
 
 
 def request_source(engine) -> ProcessSource:
-    """The request process as its folder holds it."""
-    return read_process_dir(engine.settings.processes_dir / "social_media_account")
+    """The request process as its folder holds it (`engine`: an engine, or the processes folder)."""
+    folder = engine if isinstance(engine, Path) else engine.settings.processes_dir
+    return read_process_dir(folder / "social_media_account")
 
 
 def renamed_approval(engine, title: str = "Approve the new account",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import InvalidDiagram, Problem, load_process, read_process_dir
+from engine.accounts import CONTRACTS
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 REQUEST = read_process_dir(PROCESSES / "social_media_account")
@@ -18,7 +19,7 @@ REVIEW = read_process_dir(PROCESSES / "account_review")
 def refused(source) -> list:
     """The problems a source is refused with."""
     with pytest.raises(InvalidDiagram) as caught:
-        load_process(source)
+        load_process(source, contract=CONTRACTS.get(source.process_id))
     assert caught.value.problems, "a refusal lists its problems"
     return caught.value.problems
 
@@ -36,7 +37,7 @@ def line_of(source, text: str) -> int:
 
 def test_the_shipped_processes_load_with_a_form_and_lane_for_every_user_task():
     for source in (REQUEST, REVIEW):
-        loaded = load_process(source)
+        loaded = load_process(source, contract=CONTRACTS[source.process_id])
         assert loaded.user_tasks
         for info in loaded.user_tasks.values():
             assert info.form.fields, info.name
@@ -205,4 +206,5 @@ def test_xsd_errors_name_the_line():
 def test_the_answers_that_steer_the_flow_are_known():
     assert load_process(REQUEST).decision_fields == {"manager_decision",
                                                      "communications_decision"}
-    assert load_process(REVIEW).decision_fields == {"review_decision"}
+    assert load_process(REVIEW, contract=CONTRACTS["account_review"]).decision_fields == {
+        "review_decision"}

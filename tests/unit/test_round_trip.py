@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import FixedClock, load_process, read_process_dir
+from engine import FixedClock, check_process_dir
 from engine.runtime import (
     complete_user_task,
     fire_timers,
@@ -31,8 +31,8 @@ from tests.support.people import (
 )
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
-REQUEST = load_process(read_process_dir(PROCESSES / "social_media_account"))
-REVIEW = load_process(read_process_dir(PROCESSES / "account_review"))
+REQUEST = check_process_dir(PROCESSES / "social_media_account")
+REVIEW = check_process_dir(PROCESSES / "account_review")  # its plug-in gives it data at start
 REQUEST_PATH = [
     ("confirm_guidelines", GUIDELINES), ("define_account", ACCOUNT),
     ("plan_moderation", MODERATION), ("manager_approval", REJECT),

@@ -17,10 +17,11 @@ def test_flask_mounts_the_very_same_commands(app):
         assert app.cli.get_command(None, name) is command, name
     assert set(cli.commands) == {"check", "deploy", "worker", "verify", "replay", "users",
                                  "demo", "create-schema", "checkpoint", "export",
-                                 "verify-export", "correct"}
+                                 "verify-export", "correct", "move"}
     assert set(cli.commands["users"].commands) == {"create", "update", "signout", "list"}
     assert set(cli.commands["checkpoint"].commands) == {"keygen", "create", "export", "verify"}
     assert set(cli.commands["correct"].commands) == {"reassign", "cancel", "answer"}
+    assert set(cli.commands["move"].commands) == {"preview", "one", "all"}
 
 
 def test_users_list_under_flask_uses_the_apps_engine(app, engine):
