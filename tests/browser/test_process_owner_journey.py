@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SHOTS
-from tests.browser.test_modeler import BUNDLE, FLOW, PYTHON_CALL, TYPO, refused
+from tests.browser.test_modeler import BUNDLE, FLOW, TYPO, refused
 from tests.browser.test_trials import GUIDELINES, MODERATION, REJECT, counts, fill, marked
 from tests.support import people as answers
 
@@ -70,8 +70,8 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     if not BUNDLE.exists():
         pytest.skip("the editor bundle is not built: run make setup")
     engine = server.engine
-    # The typo the flow checks refuse, naming the values; a Python call where they have not landed.
-    broken = TYPO if refused(TYPO, tmp_path) else PYTHON_CALL
+    # The typo that used to turn every approval into a rejection: the flow checks refuse it.
+    assert refused(TYPO, tmp_path)
     old_version = engine.catalog.current(PROCESS)[0]
     old_request = older_request(server)
 
@@ -108,7 +108,7 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     olle.click(f".djs-element[data-element-id={FLOW}_label]")
     condition = panel.get_by_label("Condition")
     expect(condition).to_have_value(APPROVE)
-    condition.fill(broken)
+    condition.fill(TYPO)
     condition.press("Tab")
     olle.get_by_role("button", name="Check").click()
     listed = olle.get_by_test_id("problems").locator(f"li[data-element={FLOW}]")
@@ -116,12 +116,9 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(listed).to_contain_text(re.compile(r"line \d+"))
     expect(listed).to_contain_text(f"{FLOW}")
     expect(listed).to_contain_text("(Approved)")  # the flow's name
-    if broken == TYPO:
-        expect(listed).to_contain_text("'manager_decision'")
-        expect(listed).to_contain_text('"approved"')
-        expect(listed).to_contain_text('"approve", "reject"')
-    else:
-        expect(listed).to_contain_text("function calls are not allowed")
+    expect(listed).to_contain_text("'manager_decision'")  # the field, the typo, the values
+    expect(listed).to_contain_text('with "approved", which its form never gives')
+    expect(listed).to_contain_text('it can only be "approve", "reject"')
     expect(olle.locator(f".djs-element.has-problem[data-element-id={FLOW}]")).to_have_count(1)
     expect(olle.locator(".problem-badge")).not_to_have_count(0)
     olle.locator(".page-head").evaluate("head => head.scrollIntoView()")
@@ -131,7 +128,7 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     # Fix it from the problem list; Check is clean; save.
     olle.click("body")  # away from the canvas, so the click below is what selects
     listed.get_by_role("button").click()
-    expect(panel.get_by_label("Condition")).to_have_value(broken)
+    expect(panel.get_by_label("Condition")).to_have_value(TYPO)
     panel.get_by_label("Condition").fill(APPROVE)
     panel.get_by_label("Condition").press("Tab")
     olle.get_by_role("button", name="Check").click()
@@ -181,6 +178,9 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(newest).to_contain_text(DEPLOY_REASON)
     first = rows.filter(has=olle.get_by_role("link", name="version 1", exact=True))
     expect(first.locator("td").nth(5)).to_have_text("1")  # Sara's older request runs on it
+    activity = olle.get_by_role("region", name="What happened")
+    expect(activity.locator("li").first).to_contain_text(
+        f"Olle Process Owner: Version 2 deployed: {DEPLOY_REASON}")  # an event of the process
     shot(olle, "owner-deployed")
     new_version = engine.catalog.current(PROCESS)[0]
     assert new_version != old_version
@@ -253,6 +253,9 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(olle.locator(f"input[name=instance_id][value='{old_request}']")).to_have_count(0)
 
     assert f"Process version 2 of {PROCESS}" in version_line(alva, old_request)
+    expect(alva.locator(".step-now h2")).to_contain_text(
+        f"Olle Process Owner moved the request from version 1 to version 2. "
+        f"Reason: {MOVE_REASON}")
     maja.goto("/inbox")
     moved = maja.get_by_role("row").filter(has=maja.get_by_role("link", name=NEW_NAME,
                                                                  exact=True))
