@@ -38,6 +38,7 @@ def line_of(source, text: str) -> int:
     ("timeDuration", '"P" + "9999" + "Y"', "timer_too_long"),
     ("timeDate", '"next tuesday"', "timer_not_date"),
     ("timeDate", '"3000-01-01T00:00"', "timer_date_out_of_range"),
+    ("timeDate", '"1899-12-31T23:00"', "timer_date_out_of_range"),
     ("timeDate", '"P12M"', "timer_not_date"),
 ])
 def test_a_literal_timer_value_is_parsed_when_the_diagram_is_checked(kind, text, reason):

@@ -14,7 +14,9 @@ from typing import Any
 from ._language import ExpressionError
 
 MAX_TIMER_DAYS = 3_660  # ten years of 366 days
-TIMER_YEARS = (1900, 2200)
+# Forms take dates up to 2200 (forms/_fields.py), and a timer may fall one review interval
+# after such a date; the bound keeps dates sane, SpiffWorkflow does not step through them.
+TIMER_YEARS = (1900, 2300)
 TIMER_KINDS = ("timeDuration", "timeDate")
 
 _DURATION = re.compile(
