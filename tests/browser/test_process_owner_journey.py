@@ -135,7 +135,10 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
 
     # --- The dry run of the draft: a rejection goes back to the description ---------------------
     before = counts(engine)
-    olle.goto(f"/processes/{PROCESS}/draft/try")
+    olle.get_by_role("navigation", name="Main").get_by_role("link", name="Processes").click()
+    olle.get_by_role("link", name=PROCESS_NAME).click()
+    olle.get_by_role("link", name="Open the draft").click()
+    olle.get_by_role("link", name="Try the draft").click()
     expect(olle.get_by_role("heading", level=1)).to_have_text(f"Try the draft of {PROCESS}")
     heading = olle.locator("form[data-trial-form] h2")
     expect(heading).to_have_text("Confirm the social media guidelines")
@@ -188,7 +191,11 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
 
     # --- The compare page: the renamed step coloured on both sides and listed, the form too -----
     olle.set_viewport_size({"width": 1400, "height": 900})
-    olle.goto(f"/processes/{PROCESS}/compare?a={old_version}&b={new_version}")
+    olle.get_by_role("link", name=PROCESS_NAME).click()
+    olle.get_by_role("link", name="version 2", exact=True).click()
+    olle.get_by_role("link", name="Compare with the version before").click()
+    expect(olle.get_by_role("heading", level=1)).to_have_text("Version 2 compared with Version 1")
+    assert f"b={new_version}" in olle.url
     olle.wait_for_selector("#compare[data-diff-ready='true']")
     for side in "ab":
         expect(olle.locator(f"#compare [data-side='{side}'] .djs-element.diff-changed"
@@ -228,7 +235,7 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(waiting).to_have_count(1)  # the older request still asks in version 1's words
 
     # --- Olle moves the older request; Alva's record check finds it sound -----------------------
-    olle.goto(f"/processes/{PROCESS}/moves?to={new_version}")
+    olle.goto(f"/processes/{PROCESS}/moves?to={new_version}")  # the preview, by its address
     expect(olle.get_by_role("heading", level=1)).to_have_text(
         "Move running requests to version 2")
     candidate = olle.locator("tbody tr").filter(
