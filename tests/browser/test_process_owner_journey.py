@@ -235,7 +235,10 @@ def test_an_owner_changes_deploys_compares_and_moves_a_request(people, server, s
     expect(waiting).to_have_count(1)  # the older request still asks in version 1's words
 
     # --- Olle moves the older request; Alva's record check finds it sound -----------------------
-    olle.goto(f"/processes/{PROCESS}/moves?to={new_version}")  # the preview, by its address
+    olle.get_by_role("navigation", name="Main").get_by_role("link", name="Processes").click()
+    olle.get_by_role("link", name=PROCESS_NAME).click()
+    olle.get_by_role("link", name="Move running requests to version 2").click()
+    assert olle.url.endswith(f"/processes/{PROCESS}/moves?to={new_version}")
     expect(olle.get_by_role("heading", level=1)).to_have_text(
         "Move running requests to version 2")
     candidate = olle.locator("tbody tr").filter(
