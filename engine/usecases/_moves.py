@@ -177,10 +177,10 @@ class Moves:
 
 
 def version_numbers(session: Session, process_id: str) -> dict[int, int]:
-    """Each version id of a process with its number (1, 2, … in the order they were stored)."""
-    ids = session.scalars(select(ProcessVersion.id).where(
-        ProcessVersion.process_id == process_id).order_by(ProcessVersion.id)).all()
-    return {version_id: number for number, version_id in enumerate(ids, start=1)}
+    """Each version id of a process with its number, as the catalogue stores it."""
+    rows = session.execute(select(ProcessVersion.id, ProcessVersion.number).where(
+        ProcessVersion.process_id == process_id)).all()
+    return dict(rows)
 
 
 def _older_running(process_id: str, to_version_id: int):
