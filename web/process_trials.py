@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     redirect,
@@ -63,7 +62,7 @@ def try_version(process_id: str, version_id: int):
     def run(answers):
         return get_engine().trials.try_version(me().id, process_id, version_id, answers)
     here = url_for("trials.try_version", process_id=process_id, version_id=version_id)
-    xml_url = url_for("trials.version_diagram", process_id=process_id, version_id=version_id)
+    xml_url = url_for("processes.version_diagram", process_id=process_id, version_id=version_id)
     return _trial_page(run, here, xml_url)
 
 
@@ -74,32 +73,12 @@ def try_draft(process_id: str):
     def run(answers):
         return get_engine().trials.try_draft(me().id, process_id, answers)
     here = url_for("trials.try_draft", process_id=process_id)
-    xml_url = url_for("trials.draft_diagram", process_id=process_id)
+    xml_url = url_for("processes.draft_diagram", process_id=process_id)
     try:
         return _trial_page(run, here, xml_url)
     except InvalidDiagram as refused:
         return render_template("process_try_refused.html", process_id=process_id,
                                problems=[problem_text(p) for p in refused.problems]), 422
-
-
-@bp.get("/<process_id>/versions/<int:version_id>/try/diagram.bpmn")
-@login_required
-def version_diagram(process_id: str, version_id: int):
-    """A version's BPMN XML for the dry-run and compare pages' viewers."""
-    return _xml(get_engine().trials.version_diagram(me().id, process_id, version_id))
-
-
-@bp.get("/<process_id>/draft/try/diagram.bpmn")
-@login_required
-def draft_diagram(process_id: str):
-    """The draft's BPMN XML for the dry-run page's viewer (process owners)."""
-    return _xml(get_engine().trials.draft_source(me().id, process_id).bpmn_xml)
-
-
-def _xml(xml: str) -> Response:
-    response = Response(xml, mimetype="application/xml")
-    response.headers["Content-Disposition"] = "attachment; filename=process.bpmn"
-    return response
 
 
 def _trial_page(run, here: str, xml_url: str):
@@ -232,8 +211,8 @@ def compare(process_id: str):
     return render_template(
         "process_compare.html", process_id=process_id, c=comparison, versions=versions,
         diagram=diagram_available(), bundle=_bundle_version("compare.js"),
-        a_url=url_for("trials.version_diagram", process_id=process_id, version_id=a),
-        b_url=url_for("trials.version_diagram", process_id=process_id, version_id=b))
+        a_url=url_for("processes.version_diagram", process_id=process_id, version_id=a),
+        b_url=url_for("processes.version_diagram", process_id=process_id, version_id=b))
 
 
 def _chosen(a: str | None, b: str | None, versions: list) -> tuple[int, int]:

@@ -96,13 +96,6 @@ class Trials:
             raise NotFound("draft.not_found", process_id=process_id)
         return self.drafts(user_id, process_id)
 
-    def version_diagram(self, user_id: int, process_id: str, version_id: int) -> str:
-        """A deployed version's BPMN XML, as deployed (readers of processes may)."""
-        with self.uow.read() as session:
-            require_process_reader(session, user_id)
-            _version_ref(session, process_id, version_id)
-        return self.catalog.get(version_id).source.bpmn_xml
-
     def versions(self, user_id: int, process_id: str) -> list[VersionRef]:
         """Every deployed version of a process, oldest first (readers of processes may)."""
         with self.uow.read() as session:

@@ -39,7 +39,7 @@ def test_the_changes_are_listed_in_words(engine, client, login_as):
     assert "Proposed account name or handle" in page and "Name of the account" in page
     assert 'data-lane="lane_communications"' in page and "role: admin" in page
     assert "Added: green with a solid border" in page  # the legend says it in words
-    assert f'data-a-url="/processes/social_media_account/versions/{a}/try/diagram.bpmn"' in page
+    assert f'data-a-url="/processes/social_media_account/versions/{a}/diagram.bpmn"' in page
 
 
 def test_the_same_version_says_so(engine, client, login_as):
