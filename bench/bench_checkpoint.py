@@ -31,7 +31,6 @@ from bench.common import fresh_engine, print_table
 from engine import Engine, generate_key_pair
 from engine.evidence import GENESIS, event_digest
 from engine.store import Event, Instance, ReadyTask
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import (
     ACCOUNT,
     APPROVE,
@@ -40,6 +39,7 @@ from tests.support.people import (
     REGISTER,
     REGISTRATION,
 )
+from tests.support.walk import do, register, request_until_approval
 
 
 def seed_requests(engine, org) -> list[str]:

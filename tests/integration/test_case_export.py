@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from engine import Engine, check_case_file
 from tests.integration.conftest import write_keys
-from tests.integration.test_procedure import do, request_until_approval
 from tests.support.people import APPROVE
+from tests.support.walk import do, request_until_approval
 from web.cli import cli
 
 # If verify-export tried to reach a database it would fail on this one.

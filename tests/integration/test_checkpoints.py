@@ -15,8 +15,8 @@ from engine.evidence import event_digest
 from engine.store import Checkpoint, Event, Instance, OutboxMessage, ReadyTask, Timer
 from engine.worker import MakeCheckpoints
 from tests.integration.conftest import write_keys
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import APPROVE
+from tests.support.walk import do, register, request_until_approval
 from web.cli import cli
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from engine import DEMO_PEOPLE, Engine, FixedClock, Settings
 from engine.store import Instance
 from tests.integration.test_contract import renamed_field_copy
-from tests.integration.test_procedure import register
 from tests.support.databases import create_tables, fresh_database_url
+from tests.support.walk import register
 from web.cli import cli
 
 

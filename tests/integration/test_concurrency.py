@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from engine import Conflict, Engine, FixedClock, Settings, TaskAlreadyDone
 from engine.store import Event, Instance
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import ACCOUNT, APPROVE, GUIDELINES, MODERATION, REJECT
+from tests.support.walk import do, register, request_until_approval
 
 
 class GatedUnitOfWork:

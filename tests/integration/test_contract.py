@@ -12,7 +12,7 @@ from sqlalchemy import select
 from engine import InvalidDiagram, check_process_dir
 from engine.accounts import CONTRACTS
 from engine.store import Event, Instance
-from tests.integration.test_procedure import register
+from tests.support.walk import register
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 

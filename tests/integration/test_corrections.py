@@ -20,9 +20,9 @@ from engine import (
 from engine.runtime import replay_events, restore
 from engine.runtime._advance import snapshot_of
 from engine.store import Event, Instance, ReadyTask, Timer, Transition, write_transition
-from tests.integration.test_procedure import do, only_task, register, request_until_approval
 from tests.integration.test_tamper import record
 from tests.support.people import APPROVE, PASSWORD, REGISTER, REGISTRATION
+from tests.support.walk import do, only_task, register, request_until_approval
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from engine import NotAllowed, NotFound
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import ACCOUNT, MODERATION, PASSWORD, REJECT
+from tests.support.walk import do, register, request_until_approval
 
 REVISED = "Share the lab's research with the public, students and funders."
 

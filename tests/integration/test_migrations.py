@@ -15,9 +15,9 @@ from sqlalchemy import inspect, text
 
 from engine import Engine, FixedClock, Settings
 from engine.store import Base, CurrentStep, make_db_engine
-from tests.integration.test_procedure import register
 from tests.support.databases import fresh_database_url
 from tests.support.people import make_org
+from tests.support.walk import register
 
 ROOT = Path(__file__).resolve().parents[2]
 

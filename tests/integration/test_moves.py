@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 from engine import Conflict, InvalidInput, NotAllowed, check_case_file
 from engine.store import Event, Instance
 from tests.integration.test_case_export import verify_offline
-from tests.integration.test_procedure import do, only_task, request_until_approval
 from tests.support.people import APPROVE, GUIDELINES, PASSWORD, REGISTER, REGISTRATION
 from tests.support.versions import renamed_approval, renamed_goals_field, without_guidelines
+from tests.support.walk import do, only_task, request_until_approval
 from web.cli import cli
 
 REASON = "The approval step has a clearer title."

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from engine import Conflict, Engine, Settings
 from engine.store import Instance, OutboxMessage
 from tests.integration.test_concurrency import GatedUnitOfWork, race
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import APPROVE, REJECT
+from tests.support.walk import do, register, request_until_approval
 
 
 def messages(engine, **where) -> list[OutboxMessage]:

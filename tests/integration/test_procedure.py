@@ -19,41 +19,12 @@ from tests.support.people import (
     REJECT,
     SEND_BACK,
 )
+from tests.support.walk import do, only_task, register, request_until_approval
 
 
 def a_year_after(day):
     """The same calendar day a year later (12 calendar months, as the timer counts)."""
     return day.replace(year=day.year + 1)
-
-
-def only_task(engine, user, name):
-    """The one ready task of that name in the user's inbox."""
-    tasks = [t for t in engine.inbox(user.id) if t.task_name == name]
-    assert len(tasks) == 1, f"{user.username} should have one '{name}' task: {tasks}"
-    return tasks[0]
-
-
-def do(engine, user, name, data):
-    """Complete the user's task of that name."""
-    return engine.complete_task(user.id, only_task(engine, user, name).id, data)
-
-
-def request_until_approval(engine, org):
-    """Start a request and fill in the requester's first three steps."""
-    request_id = engine.start_request(org.staff.id).instance_id
-    do(engine, org.staff, "confirm_guidelines", GUIDELINES)
-    do(engine, org.staff, "define_account", ACCOUNT)
-    do(engine, org.staff, "plan_moderation", MODERATION)
-    return request_id
-
-
-def register(engine, org):
-    """Drive a request all the way to a registered account; return the request id."""
-    request_id = request_until_approval(engine, org)
-    do(engine, org.manager, "manager_approval", APPROVE)
-    do(engine, org.staff, "registration_form", REGISTRATION)
-    do(engine, org.comms, "register_account", REGISTER)
-    return request_id
 
 
 def test_happy_path_ends_with_the_account_in_the_register(engine, org):

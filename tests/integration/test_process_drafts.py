@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from engine import Conflict, Engine, InvalidDiagram, InvalidInput, NotAllowed, NotFound
 from engine.store import Event, Instance
-from tests.integration.test_procedure import request_until_approval
 from tests.support.people import PASSWORD, make_org
+from tests.support.walk import request_until_approval
 
 SMA = "social_media_account"
 APPROVE_FLOW = 'manager_decision == "approve"'

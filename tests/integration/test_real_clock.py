@@ -15,8 +15,8 @@ from sqlalchemy import select
 from engine import Engine, FixedClock, Settings, SystemClock
 from engine.store import Event, Instance
 from tests.integration.test_concurrency import race
-from tests.integration.test_procedure import register
 from tests.support.people import make_org
+from tests.support.walk import register
 
 # Monthly reviews from January 2026 are long due by the real clock; each then waits an hour on
 # its owner, with an "overdue" deadline set from the instant the "due" timer fired.

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from engine.store import Instance
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import ACCOUNT, KEEP, MODERATION, REJECT
+from tests.support.walk import do, register, request_until_approval
 
 
 def test_a_request_replays_to_its_stored_state_at_every_stage(engine, org, clock):

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from engine import Conflict, Engine, NotAllowed, Settings, VersionAltered
-from tests.integration.test_procedure import register, request_until_approval
 from tests.support.people import APPROVE, PASSWORD
+from tests.support.walk import register, request_until_approval
 
 
 def fresh_engine_on(database_url, clock) -> Engine:

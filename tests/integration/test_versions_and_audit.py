@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 
 from engine import InvalidDiagram
 from engine.store import GENESIS, Deployment, Event, Instance, ProcessVersion
-from tests.integration.test_procedure import do, register, request_until_approval
 from tests.support.people import APPROVE, GUIDELINES, KEEP
+from tests.support.walk import do, register, request_until_approval
 
 
 def copy_process(engine, tmp_path, edit):

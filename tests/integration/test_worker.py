@@ -11,7 +11,7 @@ from engine import Worker
 from engine.store import Instance
 from engine.worker import DeliverOutbox, FireTimers
 from tests.integration.test_outbox import CollectingPort, messages
-from tests.integration.test_procedure import register
+from tests.support.walk import register
 
 
 def test_a_failing_instance_is_logged_and_fired_on_the_next_tick(engine, org, clock, caplog):
