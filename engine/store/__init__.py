@@ -40,6 +40,7 @@ from ._models import (
     UserRole,
 )
 from ._outbox import NewMessage, append_messages, claim_pending
+from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._titles import KERNEL_TITLE_CODES, Title
 from ._transitions import Transition, write_transition
@@ -52,6 +53,7 @@ __all__ = [
     "GENESIS",
     "INSTANCE_STATUSES",
     "KERNEL_TITLE_CODES",
+    "NO_VERSION",
     "REQUEST_CANCELLED",
     "STEP_CODES",
     "TASK_REASSIGNED",
@@ -82,6 +84,7 @@ __all__ = [
     "VersionView",
     "append_events",
     "append_messages",
+    "append_person_events",
     "approver_of",
     "assign",
     "checkpoint_document",
@@ -93,6 +96,8 @@ __all__ = [
     "latest_checkpoint_time",
     "latest_covering",
     "make_db_engine",
+    "person_events",
+    "person_stream",
     "save_checkpoint",
     "scan_streams",
     "stream_heads",
