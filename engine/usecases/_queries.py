@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from engine.errors import NotAllowed, NotFound
@@ -18,12 +18,13 @@ from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTa
 from engine.text import check_search
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
+from ._actionable import actionable_by
 from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note, versions_in_log
 from ._procedure import Procedure
 from ._projections import current_data
-from ._views import RequestSummary, RequestView, TaskSummary, TaskView, UserView
+from ._views import RequestSummary, RequestView, TaskSummary, TaskView
 
 
 class Queries:
@@ -43,7 +44,8 @@ class Queries:
             rows = session.execute(
                 select(ReadyTask, requester.name)
                 .join(requester, requester.id == ReadyTask.requester_id)
-                .where(_actionable_by(user)).order_by(ReadyTask.created_at, ReadyTask.id)
+                .where(actionable_by(session, user, self.clock.now()))
+                .order_by(ReadyTask.created_at, ReadyTask.id)
             ).all()
         now = self.clock.now()
         return [_summary(task, name, now, user.name) for task, name in rows]
@@ -53,7 +55,7 @@ class Queries:
         with self.uow.read() as session:
             user = load_user(session, user_id)
             return session.scalar(select(func.count()).select_from(ReadyTask)
-                                  .where(_actionable_by(user)))
+                                  .where(actionable_by(session, user, self.clock.now())))
 
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
@@ -157,13 +159,6 @@ def _request_summary(instance: Instance, requester_name: str = "") -> RequestSum
     return RequestSummary(instance.id, instance.title, instance.status,
                           CurrentStep.from_column(instance.current_step), instance.created_at,
                           instance.updated_at, requester_name, instance.process_id)
-
-
-def _actionable_by(user: UserView):
-    role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
-    if not user.roles:
-        return ReadyTask.assignee_id == user.id
-    return or_(ReadyTask.assignee_id == user.id, role_clause)
 
 
 def _summary(task: ReadyTask, requester_name: str, now: datetime,

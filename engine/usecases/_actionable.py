@@ -1,0 +1,24 @@
+"""Which inbox rows a person may act on: the one filter every inbox query shares.
+
+The rows only find candidates quickly; acting on a task is still decided from the record
+(`authorized_task`). Kept in one place so the inbox, its counts and its pages agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_
+from sqlalchemy.orm import Session
+
+from engine.store import ReadyTask
+
+from ._views import UserView
+
+
+def actionable_by(session: Session, user: UserView, now: datetime):
+    """A WHERE clause on ReadyTask: the tasks `user` may act on at `now`."""
+    if not user.roles:
+        return ReadyTask.assignee_id == user.id
+    role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
+    return or_(ReadyTask.assignee_id == user.id, role_clause)
