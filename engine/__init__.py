@@ -48,6 +48,7 @@ from engine.store import (
 from engine.usecases import (
     HISTORY_CODES,
     MOVE_PAGE_SIZE,
+    PEOPLE_PAGE_SIZE,
     PROCESS_EVENT_KINDS,
     ROLES,
     AnswerItem,
@@ -65,6 +66,11 @@ from engine.usecases import (
     MoveReport,
     Notice,
     PendingView,
+    PeoplePage,
+    PersonChange,
+    PersonDetail,
+    PersonEntry,
+    PersonFields,
     ProcessDetail,
     ProcessEvent,
     ProcessSummary,
@@ -111,7 +117,7 @@ from .errors import (
 )
 from .settings import Settings
 from .text import storable
-from .usecases import may_change_processes, may_read_processes
+from .usecases import may_administer, may_change_processes, may_read_processes
 from .worker import FireTimers, Job, MakeCheckpoints, Worker, stop_on_signals
 
 __all__ = [
@@ -128,6 +134,7 @@ __all__ = [
     "LANE_RULE_KINDS",
     "MOVE_CODES",
     "MOVE_PAGE_SIZE",
+    "PEOPLE_PAGE_SIZE",
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
@@ -188,6 +195,11 @@ __all__ = [
     "Notice",
     "PathStep",
     "PendingView",
+    "PeoplePage",
+    "PersonChange",
+    "PersonDetail",
+    "PersonEntry",
+    "PersonFields",
     "Problem",
     "ProcessDetail",
     "ProcessEvent",
@@ -229,6 +241,7 @@ __all__ = [
     "error_codes",
     "generate_key_pair",
     "load_process",
+    "may_administer",
     "may_change_processes",
     "may_read_processes",
     "read_process_dir",

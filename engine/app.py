@@ -19,6 +19,7 @@ from engine.usecases import (
     LocalPasswords,
     Moves,
     Outbox,
+    PeopleAdmin,
     ProcessAdmin,
     Queries,
     Trials,
@@ -51,6 +52,8 @@ class Engine:
         self.procedure = AccountProcedure(self.catalog, settings)
         self.users = Directory(self.uow, self.clock)
         self.identity = identity or LocalPasswords(self.uow)
+        # Admins' pages of people: each change recorded on the person's stream.
+        self.people = PeopleAdmin(self.uow, self.clock)
         self.commands = Commands(self.uow, self.catalog, self.clock, self.procedure)
         self.queries = Queries(self.uow, self.catalog, self.clock, self.procedure)
         # The use cases, flat on the engine for callers.

@@ -49,6 +49,7 @@ class NotAllowed(EngineError):
         "requests.oversight_only": (), "record.auditors_only": (),
         "correction.admins_only": (), "process.owners_only": (), "process.readers_only": (),
         "deploy.own_request": (),  # four eyes: the owner who asked cannot decide
+        "people.admins_only": (),
     }
 
 
@@ -63,7 +64,10 @@ class Conflict(EngineError):
                        "draft.exists": ("by", "at", "revision"),  # one draft per process
                        "deploy.pending_exists": ("by", "at"),  # one waiting deploy per process
                        "deploy.decided": ("outcome",),
-                       "move.already_moved": ("version_id",)}
+                       "move.already_moved": ("version_id",),
+                       # people: another admin changed the person since the page was loaded
+                       "person.changed": ("revision",),
+                       "person.own_admin": ()}  # an admin cannot lock themselves out
 
 
 class TaskAlreadyDone(Conflict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from flask_login import current_user
 
-from engine import Engine, UserView, may_change_processes, may_read_processes
+from engine import Engine, UserView, may_administer, may_change_processes, may_read_processes
 
 from .i18n import _
 
@@ -50,6 +50,7 @@ def navigation() -> dict:
         "show_register": may_see_register(user),
         "show_requests": may_start_requests(user),
         "show_processes": may_read_processes(user),
+        "show_admin": may_administer(user),
         "may_change_processes": may_change_processes(user),
     }}
 

@@ -262,6 +262,12 @@ ERRORS: dict[str, Wording] = {
     "move.reason_required": "Give a reason: every move is recorded with one.",
     "move.other_process": "That version belongs to another process.",
     "move.already_moved": "The request is on that version already: nothing was moved again.",
+    # people (admin pages)
+    "people.admins_only": "Only an administrator may manage people.",
+    "person.changed": "Someone else changed this person while you were editing. The page now "
+                      "shows their change; make yours again if it is still needed.",
+    "person.own_admin": "You cannot take away your own admin role or your own sign-in: ask "
+                        "another administrator.",
     "expression.rejected": _refused("The diagram text was refused: {reason}."),
     "diagram.invalid": "The process definition was refused: {count} problems.",
     "form_definition.invalid": "The form '{form}' was refused: {count} problems.",

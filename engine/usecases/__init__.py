@@ -5,12 +5,20 @@ from ._auditing import Auditing
 from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
-from ._directory import Directory, Identity, LocalPasswords, load_user
+from ._directory import Directory, Identity, LocalPasswords, PersonChange, PersonFields, load_user
 from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
 from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
 from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
+from ._people_admin import (
+    PEOPLE_PAGE_SIZE,
+    PeopleAdmin,
+    PeoplePage,
+    PersonDetail,
+    PersonEntry,
+    may_administer,
+)
 from ._procedure import NoProcedure, Procedure
 from ._process_access import (
     may_change_processes,
@@ -55,6 +63,7 @@ from ._views import (
 __all__ = [
     "HISTORY_CODES",
     "MOVE_PAGE_SIZE",
+    "PEOPLE_PAGE_SIZE",
     "PROCESS_EVENT_KINDS",
     "ROLES",
     "Anchoring",
@@ -84,6 +93,12 @@ __all__ = [
     "Notice",
     "Outbox",
     "PendingView",
+    "PeopleAdmin",
+    "PeoplePage",
+    "PersonChange",
+    "PersonDetail",
+    "PersonEntry",
+    "PersonFields",
     "Procedure",
     "ProcessAdmin",
     "ProcessDetail",
@@ -109,6 +124,7 @@ __all__ = [
     "VersionSummary",
     "WaitingOn",
     "load_user",
+    "may_administer",
     "may_change_processes",
     "may_read_processes",
     "projection_differences",

@@ -44,6 +44,13 @@ def rewrite_and_rehash(engine, stream, seq, payload):
                 prev=prev)
 
 
+def people_streams(engine) -> tuple[int, int]:
+    """How many person streams there are, and their events (each person's change log)."""
+    with engine.uow.read() as session:
+        rows = session.execute(select(Event.stream).where(Event.stream.like("person:%"))).all()
+    return len({row.stream for row in rows}), len(rows)
+
+
 def finding_of(verdict, stream):
     """The one finding about a stream."""
     [finding] = [f for f in verdict.findings if f.stream == stream]
@@ -53,16 +60,20 @@ def finding_of(verdict, stream):
 def test_an_untouched_log_holds_and_growth_after_the_checkpoint_is_fine(anchored, org):
     request_id = request_until_approval(anchored, org)
     document = anchored.create_checkpoint()
-    assert document["statement"]["streams"] == 3  # two deploy streams and the request
-    assert document["statement"]["events"] == 2 + 4
+    people, people_events = people_streams(anchored)
+    assert people == len(org.__dataclass_fields__)  # each person's change log is a stream
+    # two deploy streams, the request and the people
+    assert document["statement"]["streams"] == 3 + people
+    assert document["statement"]["events"] == 2 + 4 + people_events
     verdict = anchored.anchoring.verify()
-    assert verdict.holds and (verdict.covered, verdict.intact, verdict.grown) == (3, 3, 0)
+    assert verdict.holds and (verdict.covered, verdict.intact, verdict.grown) == (
+        3 + people, 3 + people, 0)
 
     new_request = anchored.start_request(org.outsider.id).instance_id
     do(anchored, org.manager, "manager_approval", APPROVE)
     verdict = anchored.anchoring.verify()
     assert verdict.holds, verdict
-    assert (verdict.intact, verdict.grown, verdict.new_streams) == (2, 1, 1)
+    assert (verdict.intact, verdict.grown, verdict.new_streams) == (2 + people, 1, 1)
     assert request_id in {h[0] for h in document["heads"]}
     assert new_request not in {h[0] for h in document["heads"]}
 
@@ -80,7 +91,7 @@ def test_a_rewritten_and_rehashed_chain_is_caught_by_the_checkpoint(anchored, or
     finding = finding_of(verdict, request_id)
     assert (finding.status, finding.covered_seq, finding.broken) == ("rewritten", 4, None)
     assert finding.covered_hash == covered.hash != finding.now_hash
-    assert len(verdict.findings) == 1 and verdict.intact == 2
+    assert len(verdict.findings) == 1 and verdict.intact == 2 + people_streams(anchored)[0]
 
 
 def test_an_edit_without_rehashing_is_a_broken_chain(anchored, org):
@@ -116,27 +127,30 @@ def test_deleting_a_whole_request_is_caught(anchored, org):
     verdict = anchored.anchoring.verify()
     finding = finding_of(verdict, request_id)
     assert (finding.status, finding.covered_seq, finding.now_seq) == ("missing", 4, 0)
-    assert not verdict.holds and verdict.intact == 2
+    assert not verdict.holds and verdict.intact == 2 + people_streams(anchored)[0]
 
 
 def test_an_emptied_events_table_is_reported_stream_by_stream(anchored, org):
     request_until_approval(anchored, org)
     anchored.create_checkpoint()
+    people = people_streams(anchored)[0]
     with anchored.uow.write() as session:
         session.execute(delete(Event))
     verdict = anchored.anchoring.verify()
     assert verdict.events_now == 0 and verdict.error is None
     assert {f.status for f in verdict.findings} == {"missing"}
-    assert len(verdict.findings) == verdict.covered == 3
+    assert len(verdict.findings) == verdict.covered == 3 + people
 
 
 def test_a_dropped_events_table_gives_a_verdict_not_a_traceback(anchored, org):
     request_until_approval(anchored, org)
     anchored.create_checkpoint()
+    people = people_streams(anchored)[0]
     with anchored.db.begin() as connection:
         connection.execute(text("DROP TABLE events"))
     verdict = anchored.anchoring.verify()
-    assert (verdict.error, verdict.covered, verdict.holds) == ("events_unreadable", 3, False)
+    assert (verdict.error, verdict.covered, verdict.holds) == (
+        "events_unreadable", 3 + people, False)
     result = CliRunner().invoke(cli, ["checkpoint", "verify"], obj=anchored)
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -215,7 +229,8 @@ def test_the_command_line_makes_exports_and_checks_checkpoints(anchored, org, ke
     request_id = request_until_approval(anchored, org)
     made = run("checkpoint", "create", "--out", str(tmp_path / "made.json"))
     assert made.exit_code == 0, made.output
-    assert "Checkpoint 1: 3 streams, 6 events" in made.output
+    people, people_events = people_streams(anchored)
+    assert f"Checkpoint 1: {3 + people} streams, {6 + people_events} events" in made.output
     exported = run("checkpoint", "export", "1", str(tmp_path / "one.json"))
     assert exported.exit_code == 0, exported.output
     assert json.loads((tmp_path / "one.json").read_text()) == json.loads(
