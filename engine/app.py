@@ -22,6 +22,7 @@ from engine.usecases import (
     PeopleAdmin,
     ProcessAdmin,
     Queries,
+    TaskDrafts,
     Trials,
 )
 
@@ -63,6 +64,10 @@ class Engine:
         self.inbox = self.queries.inbox
         self.inbox_count = self.queries.inbox_count
         self.get_task = self.queries.get_task
+        self.task_drafts = TaskDrafts(self.uow, self.catalog, self.clock)
+        self.save_draft = self.task_drafts.save_draft
+        self.load_draft = self.task_drafts.load_draft
+        self.discard_draft = self.task_drafts.discard_draft
         self.my_requests = self.queries.my_requests
         self.all_requests = self.queries.all_requests
         self.get_request = self.queries.get_request

@@ -28,8 +28,11 @@ def inbox():
 @login_required
 def show(task_id: str):
     """A task's instructions, earlier answers and form, prefilled."""
-    task = get_engine().get_task(me().id, task_id)
-    return _render(task, initial_values(task.form.fields, task.values))
+    engine = get_engine()
+    task = engine.get_task(me().id, task_id)
+    draft = engine.load_draft(me().id, task_id)
+    values = {**task.values, **draft.data} if draft else task.values  # the draft wins
+    return _render(task, initial_values(task.form.fields, values), draft=draft)
 
 
 @bp.post("/tasks/<task_id>")
@@ -40,6 +43,8 @@ def submit(task_id: str):
     if request.form.get("add_row") or request.form.get("remove_row"):
         task = engine.get_task(me().id, task_id)
         return _render(task, _row_change(task))
+    if request.form.get("save_draft") or request.form.get("discard_draft"):
+        return _draft_action(engine, task_id)
     # One engine call reads the submission with the task's own form fields, authorizes and
     # writes; the full task (earlier answers and all) is loaded only to show the form again.
     typed: dict = {}
@@ -76,6 +81,16 @@ def done(task_id: str):
     return render_template("task_done.html", result=result, steps=steps)
 
 
+def _draft_action(engine, task_id: str):
+    """Save the half-filled form as the person's draft (or discard it) and show the page again."""
+    if request.form.get("discard_draft"):
+        engine.discard_draft(me().id, task_id)
+    else:
+        task = engine.get_task(me().id, task_id)
+        engine.save_draft(me().id, task_id, parse_form(task.form.fields, request.form))
+    return redirect(url_for("tasks.show", task_id=task_id), code=303)
+
+
 def _already_submitted(task_id: str, error: TaskAlreadyDone):
     """The person's own second submission (a double click): show what the first one did."""
     first = session.get(DONE_KEY)
@@ -102,6 +117,8 @@ def _row_change(task: TaskView) -> dict:
     return data
 
 
-def _render(task: TaskView, values: dict, messages: dict | None = None) -> str:
+def _render(task: TaskView, values: dict, messages: dict | None = None, draft=None) -> str:
     fields, summary = build_form(task.form.fields, values, messages)
-    return render_template("task.html", task=task, fields=fields, summary=summary)
+    if draft is None and messages is None:
+        draft = get_engine().load_draft(me().id, task.id)
+    return render_template("task.html", task=task, fields=fields, summary=summary, draft=draft)

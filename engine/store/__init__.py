@@ -42,6 +42,7 @@ from ._models import (
 from ._outbox import NewMessage, append_messages, claim_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
+from ._task_drafts import TaskDraft, drop_task_drafts
 from ._titles import KERNEL_TITLE_CODES, Title
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
@@ -75,6 +76,7 @@ __all__ = [
     "ProcessVersion",
     "ReadyTask",
     "StreamScan",
+    "TaskDraft",
     "Timer",
     "Title",
     "Transition",
@@ -92,6 +94,7 @@ __all__ = [
     "corrections_of",
     "count_events",
     "current_version_id",
+    "drop_task_drafts",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",

@@ -22,6 +22,7 @@ from ._events import NewEvent, append_events
 from ._models import Instance, ReadyTask, Timer
 from ._outbox import NewMessage, append_messages
 from ._steps import CurrentStep
+from ._task_drafts import drop_task_drafts
 from ._titles import Title
 
 
@@ -124,6 +125,8 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
     # A task still ready keeps the person an admin reassigned it to (the log says who).
     reassigned = corrections_of(session, step.instance_id).reassigned if kept else {}
     newly_ready: list[str] = []
+    # A task no longer ready (completed, or moved on) takes its drafts with it.
+    drop_task_drafts(session, set(kept) - {ready.task_id for ready in step.snapshot.ready})
     for ready in step.snapshot.ready:
         if ready.task_id in reassigned:
             target = Assignment(reassigned[ready.task_id], None)

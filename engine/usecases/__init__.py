@@ -40,6 +40,8 @@ from ._process_views import (
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
+from ._task_drafts import DraftView as TaskDraftView
+from ._task_drafts import TaskDrafts
 from ._trials import Trial, Trials, VersionRef
 from ._views import (
     ROLES,
@@ -112,6 +114,8 @@ __all__ = [
     "RequestView",
     "StartResult",
     "StreamFinding",
+    "TaskDraftView",
+    "TaskDrafts",
     "TaskSummary",
     "TaskView",
     "TimerSweep",

@@ -32,6 +32,7 @@ from engine.store import (
     append_messages,
     assign,
     corrections_of,
+    drop_task_drafts,
     write_correction,
 )
 
@@ -115,7 +116,10 @@ class CorrectionCommands:
             write_correction(session, instance, [event], process.content_hash, self.clock.now(),
                              status="cancelled",
                              current_step=CurrentStep("cancelled").to_column())
-            for table in (ReadyTask.__table__, Timer.__table__):
+            tasks = ReadyTask.__table__
+            drop_task_drafts(session, session.scalars(
+                select(tasks.c.id).where(tasks.c.instance_id == instance.id)).all())
+            for table in (tasks, Timer.__table__):
                 session.execute(table.delete().where(table.c.instance_id == instance.id))
 
     def correct_answer(self, user_id: int, task_id: str, field: str, value: Any,
