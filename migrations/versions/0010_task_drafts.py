@@ -1,6 +1,6 @@
 """task drafts: a person's half-filled form of a ready task, kept until it moves on
 
-Revision ID: 0014
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03 10:00:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-12-03 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
