@@ -42,7 +42,7 @@ from ._models import (
 from ._outbox import NewMessage, append_messages, claim_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
-from ._task_drafts import TaskDraft, drop_task_drafts
+from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
 from ._titles import KERNEL_TITLE_CODES, Title
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
@@ -101,6 +101,7 @@ __all__ = [
     "make_db_engine",
     "person_events",
     "person_stream",
+    "put_task_draft",
     "save_checkpoint",
     "scan_streams",
     "stream_heads",

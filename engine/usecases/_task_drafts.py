@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from engine.store import TaskDraft
+from engine.store import TaskDraft, put_task_draft
 
 from ._access import authorized_task
 
@@ -35,11 +35,7 @@ class TaskDrafts:
             fields = loaded.process.user_tasks[loaded.task_name].form.fields
             kept = clean_draft(fields, data)
             now = self.clock.now()
-            draft = session.get(TaskDraft, (task_id, user_id))
-            if draft is None:
-                session.add(TaskDraft(task_id=task_id, user_id=user_id, data=kept, saved_at=now))
-            else:
-                draft.data, draft.saved_at = kept, now
+            put_task_draft(session, task_id, user_id, kept, now)
         return DraftView(kept, now)
 
     def load_draft(self, user_id: int, task_id: str) -> DraftView | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import select
 
 from engine.store import TaskDraft
@@ -104,3 +106,29 @@ def test_unknown_fields_are_dropped_and_long_text_capped(client_for, engine, dem
     assert set(draft.data) == {"account_name", "target_audiences"}
     assert len(draft.data["account_name"]) == 10_000
     assert draft.data["target_audiences"] == ["a"] * 50
+
+
+def test_two_saves_at_once_both_land_and_the_later_one_is_kept(client_for, engine, demo):
+    staff = client_for("staff")
+    task_id = _at_define_account(staff)
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def save(name: str) -> None:
+        start.wait()
+        try:
+            engine.save_draft(demo["staff"].id, task_id, {"account_name": name})
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=save, args=(name,)) for name in ("First", "Second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    [draft] = _drafts(engine)
+    assert draft.data["account_name"] in {"First", "Second"}
+    engine.save_draft(demo["staff"].id, task_id, {"account_name": "Third"})
+    [draft] = _drafts(engine)
+    assert draft.data == {"account_name": "Third"}
