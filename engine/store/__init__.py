@@ -23,6 +23,7 @@ from ._corrections import (
     corrections_of,
     write_correction,
 )
+from ._cover import CoverPeriod, covered_by, local_day, substitute_of
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._models import (
     Base,
@@ -62,6 +63,7 @@ __all__ = [
     "Catalog",
     "ChainCheck",
     "Checkpoint",
+    "CoverPeriod",
     "Corrections",
     "CurrentStep",
     "Deployment",
@@ -91,16 +93,19 @@ __all__ = [
     "claim_pending",
     "corrections_of",
     "count_events",
+    "covered_by",
     "current_version_id",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "local_day",
     "make_db_engine",
     "person_events",
     "person_stream",
     "save_checkpoint",
     "scan_streams",
     "stream_heads",
+    "substitute_of",
     "verify_chain",
     "write_correction",
     "write_transition",
