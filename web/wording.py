@@ -295,6 +295,16 @@ ERRORS: dict[str, Wording] = {
                           "invalid character).",
     "process.bad_id": "'{process_id}' cannot be a process id: use letters, digits, _ and -, "
                       "starting with a letter.",
+    # Holiday cover.
+    "cover.not_found": "There is no such cover period.",
+    "cover.not_yours": "Only the person themselves or an administrator may change their cover.",
+    "cover.self": "You cannot be your own substitute.",
+    "cover.substitute_inactive": "{username} is not an active user and cannot be a substitute.",
+    "cover.bad_range": "The last day must not be before the first day.",
+    "cover.too_long": "A cover period may be at most {limit} days long.",
+    "cover.overlap": "Another cover period already holds from {start} to {end}.",
+    "cover.substitute_away": "{username} is away then and has a substitute themselves.",
+    "cover.already_over": "That cover period is already over.",
 }
 
 # ---- form validation ---------------------------------------------------------------------------
