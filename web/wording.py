@@ -352,6 +352,15 @@ def _task_completed(p: Mapping[str, Any]) -> str:
     return _("{who} completed '{title}'", who=who, title=p["title"])
 
 
+def _task_completed_for(p: Mapping[str, Any]) -> str:
+    """Holiday cover: 'Approved by X for Y' in the history's own words."""
+    if p.get("decision"):
+        return _("{who} for {for_} completed '{title}': {decision}", who=p["actor"],
+                 for_=p["for"], title=p["title"], decision=shown(p["decision"]))
+    return _("{who} for {for_} completed '{title}'", who=p["actor"], for_=p["for"],
+             title=p["title"])
+
+
 def _reassigned(p: Mapping[str, Any]) -> str:
     return _("{who} reassigned '{title}' from {before} to {after}. Reason: {reason}",
              who=p.get("actor") or _("An administrator"), title=p["title"],
@@ -374,6 +383,7 @@ HISTORY: dict[str, Wording] = {
     "history.started": "{actor} started the request",
     "history.started_automatically": "The review cycle started",
     "history.task_completed": _task_completed,
+    "history.task_completed_for": _task_completed_for,  # holiday cover
     "history.timer_fired": "Timer '{timer}' fired",
     "history.completed": "The process reached its end",
     "history.task_reassigned": _reassigned,
