@@ -12,6 +12,7 @@ from engine.usecases import (
     Auditing,
     Commands,
     CorrectionCommands,
+    CoverCommands,
     Directory,
     DraftEditor,
     DraftLimits,
@@ -88,6 +89,11 @@ class Engine:
         self.reassign_task = self.corrections.reassign_task
         self.cancel_request = self.corrections.cancel_request
         self.correct_answer = self.corrections.correct_answer
+        # Holiday cover: substitutes for a range of days.
+        self.cover = CoverCommands(self.uow, self.clock)
+        self.set_cover = self.cover.set_cover
+        self.end_cover = self.cover.end_cover
+        self.cover_periods = self.cover.periods
         self.anchoring = Anchoring(self.uow, self.clock, settings)
         self.create_checkpoint = self.anchoring.create
         self.verify_checkpoint = self.anchoring.verify_for

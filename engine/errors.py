@@ -38,6 +38,8 @@ class NotFound(EngineError):
         "process.not_deployed": ("process_id",), "version.not_found": (),
         "history.no_such_event": ("seq",),  # a request's history has no event with this seq
         "draft.not_found": ("process_id",), "deploy.not_found": (),
+        # holiday cover
+        "cover.not_found": (),
     }
 
 
@@ -50,6 +52,8 @@ class NotAllowed(EngineError):
         "correction.admins_only": (), "process.owners_only": (), "process.readers_only": (),
         "deploy.own_request": (),  # four eyes: the owner who asked cannot decide
         "people.admins_only": (),
+        # holiday cover: only the person themselves or an admin names a substitute
+        "cover.not_yours": (),
     }
 
 
@@ -111,6 +115,10 @@ class InvalidInput(EngineError):
         "draft.not_storable": ("part",),
         "process.bad_id": ("process_id",),
         "move.reason_required": (), "move.other_process": (),
+        # holiday cover
+        "cover.self": (), "cover.substitute_inactive": ("username",),
+        "cover.bad_range": (), "cover.too_long": ("limit",), "cover.overlap": ("start", "end"),
+        "cover.substitute_away": ("username",), "cover.already_over": (),
     }
 
 

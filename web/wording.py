@@ -301,6 +301,16 @@ ERRORS: dict[str, Wording] = {
                           "invalid character).",
     "process.bad_id": "'{process_id}' cannot be a process id: use letters, digits, _ and -, "
                       "starting with a letter.",
+    # Holiday cover.
+    "cover.not_found": "There is no such cover period.",
+    "cover.not_yours": "Only the person themselves or an administrator may change their cover.",
+    "cover.self": "You cannot be your own substitute.",
+    "cover.substitute_inactive": "{username} is not an active user and cannot be a substitute.",
+    "cover.bad_range": "The last day must not be before the first day.",
+    "cover.too_long": "A cover period may be at most {limit} days long.",
+    "cover.overlap": "Another cover period already holds from {start} to {end}.",
+    "cover.substitute_away": "{username} is away then and has a substitute themselves.",
+    "cover.already_over": "That cover period is already over.",
 }
 
 # ---- form validation ---------------------------------------------------------------------------
@@ -348,6 +358,15 @@ def _task_completed(p: Mapping[str, Any]) -> str:
     return _("{who} completed '{title}'", who=who, title=p["title"])
 
 
+def _task_completed_for(p: Mapping[str, Any]) -> str:
+    """Holiday cover: 'Approved by X for Y' in the history's own words."""
+    if p.get("decision"):
+        return _("{who} for {for_} completed '{title}': {decision}", who=p["actor"],
+                 for_=p["for"], title=p["title"], decision=shown(p["decision"]))
+    return _("{who} for {for_} completed '{title}'", who=p["actor"], for_=p["for"],
+             title=p["title"])
+
+
 def _reassigned(p: Mapping[str, Any]) -> str:
     return _("{who} reassigned '{title}' from {before} to {after}. Reason: {reason}",
              who=p.get("actor") or _("An administrator"), title=p["title"],
@@ -370,6 +389,7 @@ HISTORY: dict[str, Wording] = {
     "history.started": "{actor} started the request",
     "history.started_automatically": "The review cycle started",
     "history.task_completed": _task_completed,
+    "history.task_completed_for": _task_completed_for,  # holiday cover
     "history.timer_fired": "Timer '{timer}' fired",
     "history.completed": "The process reached its end",
     "history.task_reassigned": _reassigned,

@@ -23,6 +23,7 @@ from ._corrections import (
     corrections_of,
     write_correction,
 )
+from ._cover import CoverPeriod, covered_by, local_day, substitute_of
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._models import (
     Base,
@@ -64,6 +65,7 @@ __all__ = [
     "ChainCheck",
     "Checkpoint",
     "Corrections",
+    "CoverPeriod",
     "CurrentStep",
     "Deployment",
     "Event",
@@ -93,11 +95,13 @@ __all__ = [
     "claim_pending",
     "corrections_of",
     "count_events",
+    "covered_by",
     "current_version_id",
     "drop_task_drafts",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "local_day",
     "make_db_engine",
     "person_events",
     "person_stream",
@@ -105,6 +109,7 @@ __all__ = [
     "save_checkpoint",
     "scan_streams",
     "stream_heads",
+    "substitute_of",
     "verify_chain",
     "write_correction",
     "write_transition",

@@ -4,6 +4,7 @@ from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._auditing import Auditing
 from ._commands import Commands
 from ._corrections import CorrectionCommands
+from ._cover import CoverCommands, CoverView
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
 from ._directory import Directory, Identity, LocalPasswords, PersonChange, PersonFields, load_user
 from ._draft_editor import DraftEditor
@@ -76,6 +77,8 @@ __all__ = [
     "Commands",
     "CompletionResult",
     "CorrectionCommands",
+    "CoverCommands",
+    "CoverView",
     "DeliveryPort",
     "DeliveryReport",
     "DeployOutcome",

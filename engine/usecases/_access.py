@@ -11,7 +11,16 @@ from sqlalchemy.orm import Session
 from engine.definitions import LaneRule, LoadedProcess
 from engine.errors import Conflict, NotAllowed, NotFound, TaskAlreadyDone
 from engine.runtime import ready_task_name, restore
-from engine.store import Event, Instance, ReadyTask, User, approver_of, corrections_of
+from engine.store import (
+    Event,
+    Instance,
+    ReadyTask,
+    User,
+    approver_of,
+    corrections_of,
+    local_day,
+    substitute_of,
+)
 
 from ._directory import load_user
 from ._views import UserView, WaitingOn
@@ -31,9 +40,11 @@ class Authorized:
     process: LoadedProcess
     workflow: Any  # the restored workflow, for the command to advance
     task_name: str  # the task's name in the stored state (the inbox row may say otherwise)
+    on_behalf_of: int | None = None  # the person the user covers for on this task, if any
 
 
-def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Authorized:
+def authorized_task(session: Session, catalog, user_id: int, task_id: str,
+                    now=None) -> Authorized:
     """Load a task with its instance and state, and decide whether the user may act on it.
 
     The inbox row only finds the instance; the decision comes from the stored state (the task
@@ -62,10 +73,24 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str) -> Au
         raise Conflict("request.cancelled")
     rule = process.lane_rules[process.user_tasks[task_name].lane_id]
     holder = corrections.reassigned.get(task_id)
-    if not (may_act_by_rule(session, user, instance, rule) if holder is None
+    if (may_act_by_rule(session, user, instance, rule) if holder is None
             else may_act_as_reassigned(user, instance, rule, holder)):
+        return Authorized(user, task, instance, process, workflow, task_name)
+    covered = covered_person(session, instance, rule, holder) if now is not None else None
+    if covered is None or user.id == instance.started_by \
+            or substitute_of(session, covered, local_day(now)) != user.id:
         raise NotAllowed("task.not_assignee")
-    return Authorized(user, task, instance, process, workflow, task_name)
+    return Authorized(user, task, instance, process, workflow, task_name, on_behalf_of=covered)
+
+
+def covered_person(session: Session, instance: Instance, rule: LaneRule,
+                   holder: int | None) -> int | None:
+    """The one person a task waits on, whom a substitute may cover (none for lanes/own tasks)."""
+    if holder is not None:
+        return None if holder == instance.started_by else holder
+    if rule.kind == "manager_of_initiator":
+        return approver_of(session, instance.started_by)
+    return None
 
 
 def may_act_as_reassigned(user: UserView, instance: Instance, rule: LaneRule,

@@ -79,7 +79,8 @@ class Commands:
         returns them (so the web reads its form data with the form the engine checks).
         """
         with self.uow.read() as session:
-            loaded = authorized_task(session, self.catalog, user_id, task_id)
+            loaded = authorized_task(session, self.catalog, user_id, task_id,
+                                     self.clock.now())
         instance, process = loaded.instance, loaded.process
         info = process.user_tasks[loaded.task_name]
         data = submission(info.form.fields) if callable(submission) else submission
@@ -93,7 +94,8 @@ class Commands:
             title=self.procedure.title(instance.process_id, snapshot.data, instance.title),
             expected_lock=instance.lock_version,
             account_id=instance.account_id,
-            events=[NewEvent("task_completed", {"title": info.title, "data": cleaned},
+            events=[NewEvent("task_completed", {"title": info.title, "data": cleaned,
+                                                **_behalf(loaded.on_behalf_of)},
                              actor_id=user_id, task_id=task_id, task_name=loaded.task_name)],
         )
         follow_up = self.procedure.plan(instance, snapshot, now)
@@ -204,3 +206,8 @@ def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, Wait
         .where(ReadyTask.instance_id == instance_id).order_by(ReadyTask.created_at)
     ).all()
     return [(task.task_title, who_acts(task, name, user_id), task.id) for task, name in rows]
+
+
+def _behalf(covered: int | None) -> dict:
+    """The completion's `on_behalf_of` when a substitute acted for the covered person."""
+    return {} if covered is None else {"on_behalf_of": covered}

@@ -34,6 +34,7 @@ def history_of(session: Session, catalog,
         .where(Event.stream == instance.id).order_by(Event.seq)
     ).all()
     events = [event for event, _ in rows]
+    behalf = _behalf_names(session, events)
     process = catalog.get(first_version(events, instance))
     entries = []
     for event, name in rows:
@@ -41,7 +42,7 @@ def history_of(session: Session, catalog,
             # A tampered move: the record check says so; the wording keeps the last version.
             with suppress(EngineError):
                 process = catalog.get(event.payload.get("to_version_id"))
-        entries.append(_entry(process, event, name))
+        entries.append(_entry(process, event, name, behalf))
     return entries, events
 
 
@@ -89,6 +90,8 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.started_automatically": (),
     # actor (None: the system), the step's title, the decision's values (labels or booleans)
     "history.task_completed": ("actor", "title", "decision"),
+    # holiday cover: the same, by a substitute for the covered person
+    "history.task_completed_for": ("actor", "title", "decision", "for"),
     "history.timer_fired": ("timer",),
     "history.completed": (),
     # an admin's corrections: who, the reason they gave, and what changed
@@ -101,11 +104,24 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _entry(process: LoadedProcess, event: Event, actor: str | None) -> HistoryEntry:
+def _behalf_names(session: Session, events: list[Event]) -> dict[int, str]:
+    """The names of the people substitutes completed steps for (holiday cover)."""
+    ids = {e.payload.get("on_behalf_of") for e in events if e.kind == "task_completed"} - {None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def _entry(process: LoadedProcess, event: Event, actor: str | None,
+           behalf: dict[int, str] | None = None) -> HistoryEntry:
     details = None
     if event.kind == "task_completed":
         details = answer_section(process, event.task_name, event.payload.get("data", {}))
     code, params = _what(process, event, actor)
+    covered = event.payload.get("on_behalf_of") if event.kind == "task_completed" else None
+    if covered is not None:  # holiday cover: a substitute acted for the covered person
+        code, params = "history.task_completed_for", {
+            **params, "for": (behalf or {}).get(covered, str(covered))}
     return HistoryEntry(event.seq, event.kind, event.created_at, actor, event.task_name,
                         event.payload.get("title"), code, params, details, event.task_id)
 

@@ -60,7 +60,8 @@ class Queries:
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
         with self.uow.read() as session:
-            loaded = authorized_task(session, self.catalog, user_id, task_id)
+            loaded = authorized_task(session, self.catalog, user_id, task_id,
+                                     self.clock.now())
             task, instance, process = loaded.task, loaded.instance, loaded.process
             requester_name = session.get(User, instance.started_by).name
             previous = revision_note(session, process, instance.id, loaded.task_name)
