@@ -39,7 +39,7 @@ from ._models import (
     User,
     UserRole,
 )
-from ._outbox import NewMessage, append_messages, claim_pending
+from ._outbox import NewMessage, append_messages, claim_pending, finish_leased, lease_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._titles import KERNEL_TITLE_CODES, Title
@@ -92,9 +92,11 @@ __all__ = [
     "corrections_of",
     "count_events",
     "current_version_id",
+    "finish_leased",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "lease_pending",
     "make_db_engine",
     "person_events",
     "person_stream",
