@@ -40,7 +40,7 @@ from ._models import (
     User,
     UserRole,
 )
-from ._outbox import NewMessage, append_messages, claim_pending
+from ._outbox import NewMessage, append_messages, finish_leased, lease_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
@@ -92,15 +92,16 @@ __all__ = [
     "approver_of",
     "assign",
     "checkpoint_document",
-    "claim_pending",
     "corrections_of",
     "count_events",
     "covered_by",
     "current_version_id",
     "drop_task_drafts",
+    "finish_leased",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "lease_pending",
     "local_day",
     "make_db_engine",
     "person_events",

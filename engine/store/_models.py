@@ -238,6 +238,13 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     delivered_at: Mapped[datetime | None]
     delivered_by: Mapped[str | None] = mapped_column(String(80))
+    # Delivery leases: a worker claims a row in one short write, sends outside it, and marks
+    # it delivered in a second write that checks the lease is still its own.
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    next_attempt_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    skipped_at: Mapped[datetime | None]
     # The worker asks for undelivered rows in id order.
     __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from engine.store import OutboxMessage, claim_pending
+from sqlalchemy import select
+
+from engine.store import Event, OutboxMessage, corrections_of, finish_leased, lease_pending
 
 logger = logging.getLogger("kontoflode.outbox")
 
@@ -49,33 +51,65 @@ class DeliveryReport:
     failed: int
 
 
-class Outbox:
-    """Claims pending messages and hands them to a delivery port."""
+REQUEST_WITHDRAWN = "request_withdrawn"
 
-    def __init__(self, uow, clock, max_attempts: int = 5):
+
+def backoff(attempts: int) -> timedelta:
+    """Wait after the n-th failed attempt: 1, 2, 4, 8 … minutes, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+class Outbox:
+    """Leases pending messages, hands them to a delivery port outside any transaction."""
+
+    def __init__(self, uow, clock, max_attempts: int = 5,
+                 lease: timedelta = timedelta(minutes=10)):
         self.uow = uow
         self.clock = clock
         self.max_attempts = max_attempts
+        self.lease = lease
 
     def deliver_pending(self, port: DeliveryPort, worker: str,
                         limit: int = 100) -> DeliveryReport:
-        """Deliver up to `limit` messages, oldest first; a failing one is retried later."""
+        """Deliver up to `limit` due messages, oldest first; a failing one waits and retries."""
         delivered = failed = 0
-        # Claim, deliver and mark in one write: no other worker can take the same rows.
-        with self.uow.write() as session:
-            for row in claim_pending(session, limit, self.max_attempts):
-                row.attempts += 1
-                try:
-                    port.deliver(_message(row))
-                except Exception as error:
-                    logger.exception("delivering message %s failed (attempt %s)",
-                                     row.id, row.attempts)
-                    row.last_error = f"{type(error).__name__}: {error}"[:2000]
-                    failed += 1
-                else:
-                    row.delivered_at, row.delivered_by = self.clock.now(), worker
-                    delivered += 1
+        now = self.clock.now()
+        with self.uow.write() as session:  # short write: lease the rows
+            leased = [(_message(row), row.claimed_at, row.attempts, _ended(session, row))
+                      for row in lease_pending(session, worker, now, limit,
+                                               self.max_attempts, self.lease)]
+        for message, claimed_at, attempts, ended in leased:
+            if ended:
+                with self.uow.write() as session:
+                    finish_leased(session, message.id, worker, claimed_at,
+                                  skipped_at=self.clock.now())
+                continue
+            try:
+                port.deliver(message)  # outside any transaction
+            except Exception as error:
+                logger.exception("delivering message %s failed (attempt %s)",
+                                 message.id, attempts)
+                at = self.clock.now()
+                given_up = at if attempts >= self.max_attempts else None
+                with self.uow.write() as session:
+                    finish_leased(session, message.id, worker, claimed_at,
+                                  last_error=f"{type(error).__name__}: {error}"[:2000],
+                                  next_attempt_at=at + backoff(attempts), failed_at=given_up)
+                failed += 1
+            else:
+                with self.uow.write() as session:
+                    if finish_leased(session, message.id, worker, claimed_at,
+                                     delivered_at=self.clock.now(), delivered_by=worker):
+                        delivered += 1
         return DeliveryReport(delivered, failed)
+
+
+def _ended(session, row: OutboxMessage) -> bool:
+    """Whether the row's request was cancelled or withdrawn (its mail is no longer sent)."""
+    if corrections_of(session, row.instance_id).cancelled:
+        return True
+    return session.scalar(select(Event.seq).where(
+        Event.stream == row.instance_id, Event.kind == REQUEST_WITHDRAWN).limit(1)) is not None
 
 
 def _message(row: OutboxMessage) -> Notice:

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import Conflict, Engine, Settings
-from engine.store import Instance, OutboxMessage
+from engine.store import Instance, NewEvent, OutboxMessage, append_events
 from tests.integration.test_concurrency import GatedUnitOfWork, race
 from tests.support.people import APPROVE, REJECT
 from tests.support.walk import do, register, request_until_approval
@@ -109,12 +109,14 @@ def test_every_step_that_readies_a_task_wrote_its_message(engine, org, clock):
     assert len({m.params["task_id"] for m in ready}) == 7
 
 
-def test_delivery_marks_each_message_once_and_retries_failures(engine, org):
+def test_delivery_marks_each_message_once_and_retries_failures(engine, org, clock):
     register(engine, org)
     pending = messages(engine)
     port = CollectingPort(fail_kinds={"account_registered"})
     report = engine.deliver_outbox(port, "worker-a")
     assert report.failed == 1 and report.delivered == len(pending) - 1
+    assert engine.deliver_outbox(CollectingPort(), "worker-b").delivered == 0, "backing off"
+    clock.advance(timedelta(minutes=1))
     assert engine.deliver_outbox(CollectingPort(), "worker-b").delivered == 1
     assert engine.deliver_outbox(CollectingPort(), "worker-b").delivered == 0
     retried = messages(engine, kind="account_registered")[0]
@@ -122,14 +124,42 @@ def test_delivery_marks_each_message_once_and_retries_failures(engine, org):
     assert "mail server down" in retried.last_error
 
 
-def test_a_message_that_keeps_failing_stops_being_tried(engine, org):
+def test_a_message_that_keeps_failing_backs_off_then_stops_being_tried(engine, org, clock):
     engine.start_request(org.staff.id)
     port = CollectingPort(fail_kinds={"task_ready"})
+    waits = []
     for _ in range(engine.outbox.max_attempts + 2):
         engine.deliver_outbox(port, "worker-a")
-    [message] = messages(engine)
+        [message] = messages(engine)
+        if message.next_attempt_at:
+            waits.append(message.next_attempt_at - clock.now())
+        clock.advance(timedelta(hours=1))
+    assert waits[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert message.attempts == engine.outbox.max_attempts
-    assert message.delivered_at is None
+    assert message.delivered_at is None and message.failed_at is not None
+
+
+def test_a_stale_lease_is_taken_again(engine, org, clock):
+    engine.start_request(org.staff.id)
+    with engine.uow.write() as session:
+        [row] = session.scalars(select(OutboxMessage)).all()
+        row.claimed_at, row.claimed_by, row.attempts = clock.now(), "crashed", 1
+    assert engine.deliver_outbox(CollectingPort(), "worker-b").delivered == 0
+    clock.advance(engine.outbox.lease)
+    assert engine.deliver_outbox(CollectingPort(), "worker-b").delivered == 1
+    [message] = messages(engine)
+    assert (message.delivered_by, message.attempts, message.claimed_by) == ("worker-b", 2, None)
+
+
+def test_mail_of_a_cancelled_request_is_skipped_not_sent(engine, org):
+    request_id = engine.start_request(org.staff.id).instance_id
+    with engine.uow.write() as session:
+        append_events(session, request_id, [NewEvent("request_cancelled", {})], "",
+                      engine.clock.now())
+    port = CollectingPort()
+    engine.deliver_outbox(port, "worker-a")
+    [message] = messages(engine, instance_id=request_id)
+    assert port.delivered == [] and message.skipped_at is not None
 
 
 @pytest.mark.parametrize("workers", [2, 3])
