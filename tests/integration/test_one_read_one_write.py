@@ -12,7 +12,8 @@ def test_a_completion_is_one_read_and_one_write(engine, org):
     statements, transactions = counter.measure(
         lambda: submit(engine, org.staff.id, started.first_task_id, GUIDELINES))
     assert transactions == 2
-    assert statements <= 12
+    # 13: the write also deletes the drafts of the task it completed (task_drafts).
+    assert statements <= 13
 
 
 def test_starting_returns_the_first_task_without_an_inbox_scan(engine, org):
