@@ -21,6 +21,7 @@ from ._corrections import (
     TASK_REASSIGNED,
     Corrections,
     corrections_of,
+    ended_requests,
     write_correction,
 )
 from ._cover import CoverPeriod, covered_by, local_day, substitute_of
@@ -97,6 +98,7 @@ __all__ = [
     "covered_by",
     "current_version_id",
     "drop_task_drafts",
+    "ended_requests",
     "finish_leased",
     "latest_checkpoint",
     "latest_checkpoint_time",

@@ -20,7 +20,10 @@ from ._models import Event, Instance
 
 TASK_REASSIGNED = "task_reassigned"
 REQUEST_CANCELLED = "request_cancelled"
+REQUEST_WITHDRAWN = "request_withdrawn"  # by the requester (no writer yet: issue 9, item 6)
 ANSWER_CORRECTED = "answer_corrected"
+# A request with one of these in its log has ended: nothing more is done or sent for it.
+ENDING_KINDS = (REQUEST_CANCELLED, REQUEST_WITHDRAWN)
 CORRECTION_KINDS = (TASK_REASSIGNED, REQUEST_CANCELLED, ANSWER_CORRECTED)
 
 
@@ -41,6 +44,14 @@ def corrections_of(session: Session, instance_id: str) -> Corrections:
     ).all()
     reassigned = {row.task_id: row.payload["to"] for row in rows if row.kind == TASK_REASSIGNED}
     return Corrections(reassigned, any(row.kind == REQUEST_CANCELLED for row in rows))
+
+
+def ended_requests(session: Session, instance_ids: set[str]) -> set[str]:
+    """Which of these requests were cancelled or withdrawn, read from their logs (one query)."""
+    if not instance_ids:
+        return set()
+    return set(session.scalars(select(Event.stream).distinct().where(
+        Event.stream.in_(instance_ids), Event.kind.in_(ENDING_KINDS))).all())
 
 
 def write_correction(session: Session, instance: Instance, events: list[NewEvent],

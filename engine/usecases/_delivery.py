@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import select
-
-from engine.store import Event, OutboxMessage, corrections_of, finish_leased, lease_pending
+from engine.store import OutboxMessage, ended_requests, finish_leased, lease_pending
 
 logger = logging.getLogger("kontoflode.outbox")
 
@@ -51,9 +49,6 @@ class DeliveryReport:
     failed: int
 
 
-REQUEST_WITHDRAWN = "request_withdrawn"
-
-
 def backoff(attempts: int) -> timedelta:
     """Wait after the n-th failed attempt: 1, 2, 4, 8 … minutes, at most an hour."""
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
@@ -75,9 +70,10 @@ class Outbox:
         delivered = failed = 0
         now = self.clock.now()
         with self.uow.write() as session:  # short write: lease the rows
-            leased = [(_message(row), row.claimed_at, row.attempts, _ended(session, row))
-                      for row in lease_pending(session, worker, now, limit,
-                                               self.max_attempts, self.lease)]
+            rows = lease_pending(session, worker, now, limit, self.max_attempts, self.lease)
+            ended = ended_requests(session, {row.instance_id for row in rows})
+            leased = [(_message(row), row.claimed_at, row.attempts, row.instance_id in ended)
+                      for row in rows]
         for message, claimed_at, attempts, ended in leased:
             if ended:
                 with self.uow.write() as session:
@@ -102,14 +98,6 @@ class Outbox:
                                      delivered_at=self.clock.now(), delivered_by=worker):
                         delivered += 1
         return DeliveryReport(delivered, failed)
-
-
-def _ended(session, row: OutboxMessage) -> bool:
-    """Whether the row's request was cancelled or withdrawn (its mail is no longer sent)."""
-    if corrections_of(session, row.instance_id).cancelled:
-        return True
-    return session.scalar(select(Event.seq).where(
-        Event.stream == row.instance_id, Event.kind == REQUEST_WITHDRAWN).limit(1)) is not None
 
 
 def _message(row: OutboxMessage) -> Notice:
