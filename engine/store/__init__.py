@@ -24,7 +24,7 @@ from ._corrections import (
     ended_requests,
     write_correction,
 )
-from ._cover import CoverPeriod, covered_by, local_day, substitute_of
+from ._cover import CoverPeriod, covered_by, covered_query, local_day, substitute_of
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._models import (
     Base,
@@ -96,6 +96,7 @@ __all__ = [
     "corrections_of",
     "count_events",
     "covered_by",
+    "covered_query",
     "current_version_id",
     "drop_task_drafts",
     "ended_requests",

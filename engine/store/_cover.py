@@ -49,7 +49,12 @@ def substitute_of(session: Session, user_id: int, on: date) -> int | None:
         CoverPeriod.user_id == user_id, *_holding(on)).limit(1))
 
 
+def covered_query(user_id: int, on: date):
+    """A SELECT of whom `user_id` covers on the day `on` (for use inside another query)."""
+    return select(CoverPeriod.user_id).where(CoverPeriod.substitute_id == user_id,
+                                             *_holding(on))
+
+
 def covered_by(session: Session, user_id: int, on: date) -> list[int]:
     """Whom `user_id` covers on the day `on`."""
-    return list(session.scalars(select(CoverPeriod.user_id).where(
-        CoverPeriod.substitute_id == user_id, *_holding(on)).order_by(CoverPeriod.user_id)))
+    return list(session.scalars(covered_query(user_id, on).order_by(CoverPeriod.user_id)))

@@ -44,7 +44,7 @@ class Queries:
             rows = session.execute(
                 select(ReadyTask, requester.name)
                 .join(requester, requester.id == ReadyTask.requester_id)
-                .where(actionable_by(session, user, self.clock.now()))
+                .where(actionable_by(user, self.clock.now()))
                 .order_by(ReadyTask.created_at, ReadyTask.id)
             ).all()
         now = self.clock.now()
@@ -55,7 +55,7 @@ class Queries:
         with self.uow.read() as session:
             user = load_user(session, user_id)
             return session.scalar(select(func.count()).select_from(ReadyTask)
-                                  .where(actionable_by(session, user, self.clock.now())))
+                                  .where(actionable_by(user, self.clock.now())))
 
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
