@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -44,7 +45,7 @@ class Authorized:
 
 
 def authorized_task(session: Session, catalog, user_id: int, task_id: str,
-                    now=None) -> Authorized:
+                    now: datetime) -> Authorized:
     """Load a task with its instance and state, and decide whether the user may act on it.
 
     The inbox row only finds the instance; the decision comes from the stored state (the task
@@ -76,7 +77,7 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str,
     if (may_act_by_rule(session, user, instance, rule) if holder is None
             else may_act_as_reassigned(user, instance, rule, holder)):
         return Authorized(user, task, instance, process, workflow, task_name)
-    covered = covered_person(session, instance, rule, holder) if now is not None else None
+    covered = covered_person(session, instance, rule, holder)  # holiday cover, at `now`
     if covered is None or user.id == instance.started_by \
             or substitute_of(session, covered, local_day(now)) != user.id:
         raise NotAllowed("task.not_assignee")

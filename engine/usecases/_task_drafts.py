@@ -31,7 +31,8 @@ class TaskDrafts:
     def save_draft(self, user_id: int, task_id: str, data: dict[str, Any]) -> DraftView:
         """Keep the typed answers of the task's own fields (not checked for completeness)."""
         with self.uow.write() as session:
-            loaded = authorized_task(session, self.catalog, user_id, task_id)
+            loaded = authorized_task(session, self.catalog, user_id, task_id,
+                                     self.clock.now())
             fields = loaded.process.user_tasks[loaded.task_name].form.fields
             kept = clean_draft(fields, data)
             now = self.clock.now()

@@ -75,3 +75,15 @@ def test_someone_else_cannot_end_my_cover(client_for, engine, demo):
     assert response.status_code == 403
     [period] = engine.cover_periods(demo["manager"].id, demo["manager"].id)
     assert period.ended_at is None
+
+
+def test_the_substitute_saves_a_draft_of_the_approval_they_cover(client_for, engine, demo):
+    _cover(client_for("manager"), "/me/cover")
+    submit_request(client_for("staff"))
+    director = client_for("director")
+    [approval] = inbox_task_ids(director)
+    response = post(director, f"/tasks/{approval}", {"save_draft": "1",
+                                                     "rejection_reason": "Not yet sure"})
+    assert response.status_code == 303
+    assert engine.load_draft(demo["director"].id, approval).data == {
+        "rejection_reason": "Not yet sure"}

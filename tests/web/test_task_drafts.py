@@ -89,7 +89,7 @@ def test_the_draft_goes_when_an_admin_cancels_the_request(client_for, engine, de
     request_id = submit_request(staff)
     manager = client_for("manager")
     [approval] = inbox_task_ids(manager)
-    post_draft(manager, approval, {"manager_comment": "Thinking about it"})
+    post_draft(manager, approval, {"rejection_reason": "Thinking about it"})
     assert len(_drafts(engine)) == 1
     engine.cancel_request(demo["admin"].id, request_id, "Asked for by mistake")
     assert _drafts(engine) == []
