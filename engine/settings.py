@@ -25,6 +25,15 @@ class Settings:
     checkpoint_interval: int = 3600  # seconds between the worker's checkpoints
     # Four eyes: a deploy waits until a second process owner approves it.
     deploy_approval: bool = False
+    # Mail: smtp sends, keep stores it for the admins' mailbox page (the demo), log logs it.
+    mail: str = "keep"
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_tls: str = "none"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "kontoflode@localhost"
+    base_url: str = "http://127.0.0.1:5000"  # the start of every link in a mail
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -48,6 +57,7 @@ class Settings:
         if env.get("KONTOFLODE_DEPLOY_APPROVAL", "").strip():
             values["deploy_approval"] = _flag("KONTOFLODE_DEPLOY_APPROVAL",
                                               env["KONTOFLODE_DEPLOY_APPROVAL"])
+        values.update(_mail(env))
         values.update(overrides)
         return cls(**values)
 
@@ -67,3 +77,33 @@ def _seconds(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise ValueError(f"KONTOFLODE_CHECKPOINT_INTERVAL must be whole seconds, not {text!r}")
     return int(text)
+
+
+MAIL_MODES = ("smtp", "keep", "log")
+_MAIL_TEXT = {"KONTOFLODE_SMTP_HOST": "smtp_host", "KONTOFLODE_SMTP_USER": "smtp_user",
+              "KONTOFLODE_SMTP_PASSWORD": "smtp_password", "KONTOFLODE_MAIL_FROM": "mail_from",
+              "KONTOFLODE_BASE_URL": "base_url"}
+
+
+def _mail(env) -> dict:
+    """The mail settings present in the environment, checked."""
+    values: dict = {}
+    for name, key in _MAIL_TEXT.items():
+        if env.get(name, "").strip():
+            values[key] = env[name].strip()
+    mode = env.get("KONTOFLODE_MAIL", "").strip().lower()
+    if mode:
+        if mode not in MAIL_MODES:
+            raise ValueError(f"KONTOFLODE_MAIL must be one of {MAIL_MODES}, not {mode!r}")
+        values["mail"] = mode
+    tls = env.get("KONTOFLODE_SMTP_TLS", "").strip().lower()
+    if tls:
+        if tls not in ("starttls", "ssl", "none"):
+            raise ValueError(f"KONTOFLODE_SMTP_TLS must be starttls, ssl or none, not {tls!r}")
+        values["smtp_tls"] = tls
+    port = env.get("KONTOFLODE_SMTP_PORT", "").strip()
+    if port:
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"KONTOFLODE_SMTP_PORT must be a port number, not {port!r}")
+        values["smtp_port"] = int(port)
+    return values

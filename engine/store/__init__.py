@@ -26,6 +26,17 @@ from ._corrections import (
 )
 from ._cover import CoverPeriod, covered_by, covered_query, local_day, substitute_of
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
+from ._mail import (
+    KeptMail,
+    SentMail,
+    active_person,
+    keep_mail,
+    kept_page,
+    record_sent,
+    requester_of,
+    role_holders,
+    sent_addresses,
+)
 from ._models import (
     Base,
     Checkpoint,
@@ -71,6 +82,7 @@ __all__ = [
     "Deployment",
     "Event",
     "Instance",
+    "KeptMail",
     "NewEvent",
     "NewMessage",
     "OutboxMessage",
@@ -78,6 +90,7 @@ __all__ = [
     "ProcessDraft",
     "ProcessVersion",
     "ReadyTask",
+    "SentMail",
     "StreamScan",
     "TaskDraft",
     "Timer",
@@ -87,6 +100,7 @@ __all__ = [
     "User",
     "UserRole",
     "VersionView",
+    "active_person",
     "append_events",
     "append_messages",
     "append_person_events",
@@ -101,6 +115,8 @@ __all__ = [
     "drop_task_drafts",
     "ended_requests",
     "finish_leased",
+    "keep_mail",
+    "kept_page",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
@@ -110,8 +126,12 @@ __all__ = [
     "person_events",
     "person_stream",
     "put_task_draft",
+    "record_sent",
+    "requester_of",
+    "role_holders",
     "save_checkpoint",
     "scan_streams",
+    "sent_addresses",
     "stream_heads",
     "substitute_of",
     "verify_chain",

@@ -245,8 +245,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     skipped_at: Mapped[datetime | None]
-    # The worker asks for undelivered rows in id order.
-    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)
+    # The worker asks for undelivered rows in id order; the admins' page for failed ones.
+    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),
+                      Index("ix_outbox_failed", "failed_at"))
 
 
 class Checkpoint(Base):
