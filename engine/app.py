@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.accounts import CONTRACTS, AccountProcedure, Register, check_intervals
+from engine.accounts import (
+    CONTRACTS,
+    MAIL_WORDS,
+    TITLE_WORDS,
+    AccountProcedure,
+    Register,
+    check_intervals,
+)
 from engine.definitions import LoadedProcess, load_process, read_process_dir
+from engine.mail import (
+    KERNEL_MAIL_WORDS,
+    KERNEL_TITLE_WORDS,
+    KeptMail,
+    LogSender,
+    MailDelivery,
+    MailWords,
+    SmtpSender,
+    SmtpSettings,
+)
 from engine.store import KERNEL_TITLE_CODES, Base, Catalog, UnitOfWork, VersionView, make_db_engine
 from engine.usecases import (
     Anchoring,
@@ -18,6 +35,7 @@ from engine.usecases import (
     DraftLimits,
     Identity,
     LocalPasswords,
+    MailAdmin,
     Moves,
     Outbox,
     PeopleAdmin,
@@ -105,6 +123,7 @@ class Engine:
                                       limits=DraftLimits(settings.max_diagram_bytes))
         self.moves = Moves(self.uow, self.catalog, self.clock)
         self.outbox = Outbox(self.uow, self.clock)
+        self.mail = MailAdmin(self.uow, self.clock)  # admins: kept mails, failed deliveries
         self.deliver_outbox = self.outbox.deliver_pending
         # The draft editor's page and its form preview: process owners only.
         self.editor = DraftEditor(self.uow, self.processes)
@@ -115,6 +134,23 @@ class Engine:
                              lambda user_id, process_id: self.processes.draft(
                                  user_id, process_id).source,
                              self.procedure)
+
+    def mail_words(self) -> MailWords:
+        """The words of every kind of message, the kernel's and the procedure's."""
+        return MailWords(self.settings.base_url, {**KERNEL_MAIL_WORDS, **MAIL_WORDS},
+                         {**KERNEL_TITLE_WORDS, **TITLE_WORDS})
+
+    def delivery_port(self) -> MailDelivery:
+        """The worker's delivery port, as the settings say: SMTP, kept (the demo) or logged."""
+        s = self.settings
+        if s.mail == "smtp":
+            sender = SmtpSender(SmtpSettings(s.smtp_host, s.smtp_port, s.smtp_tls, s.smtp_user,
+                                             s.smtp_password, s.mail_from))
+        elif s.mail == "log":
+            sender = LogSender()
+        else:
+            sender = KeptMail(self.uow, self.clock)
+        return MailDelivery(self.uow, self.clock, sender, self.mail_words())
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -92,8 +92,9 @@ class MakeCheckpoints:
 
 
 def default_jobs(engine: Any) -> list[Job]:
-    """Timers and the outbox; checkpoints too when the engine has a checkpoint key."""
-    jobs: list[Job] = [FireTimers(engine), DeliverOutbox(engine)]
+    """Timers, the outbox (mail as the settings say), checkpoints when there is a key."""
+    port = engine.delivery_port() if hasattr(engine, "delivery_port") else None
+    jobs: list[Job] = [FireTimers(engine), DeliverOutbox(engine, port)]
     if getattr(getattr(engine, "settings", None), "checkpoint_key", None) is not None:
         jobs.append(MakeCheckpoints(engine))
     return jobs

@@ -2,6 +2,7 @@
 review cycle, request titles, and the contract of tasks and fields it reads."""
 
 from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS
+from ._mail_words import MAIL_WORDS, TITLE_WORDS
 from ._models import Account
 from ._plugin import AccountProcedure
 from ._register import Register
@@ -11,8 +12,10 @@ from ._views import AccountFacets, AccountRow
 __all__ = [
     "CONTRACTS",
     "DUE_TIME",
+    "MAIL_WORDS",
     "REQUEST_PROCESS",
     "REVIEW_PROCESS",
+    "TITLE_WORDS",
     "Account",
     "AccountFacets",
     "AccountProcedure",

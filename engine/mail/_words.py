@@ -1,0 +1,69 @@
+"""What each kind of message says by mail (English for now), keyed by kind.
+
+The kernel's kinds are here; a procedure brings words for its own kinds and titles, merged
+in the wiring like its title codes. Every template takes the message's parameters plus
+`title` (the request's title in words), `link` (where the reader acts) and `name`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+KERNEL_MAIL_WORDS: dict[str, tuple[str, str]] = {
+    "task_ready": (
+        "Waiting for you: {task_title}",
+        "Hello {name},\n\nA task waits for you: {task_title}, in the request {title}.\n\n"
+        "Open it here: {link}\n",
+    ),
+}
+
+KERNEL_TITLE_WORDS: dict[str, str] = {"process": "{process_id}", "plain": "{label}"}
+
+# Kinds whose link is the task page (the reader acts there); the others link the request.
+TASK_KINDS = frozenset({"task_ready"})
+# Kinds that wait on the reader: a substitute on holiday cover gets them instead.
+WAITING_KINDS = frozenset({"task_ready"})
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:  # a parameter a message lacks reads as nothing
+        return ""
+
+
+def say(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a template; missing parameters are empty."""
+    return template.format_map(_Blank({k: "" if v is None else v for k, v in values.items()}))
+
+
+@dataclass(frozen=True)
+class MailWords:
+    """Subjects, bodies and titles by code, and the service's address for links."""
+
+    base_url: str
+    kinds: Mapping[str, tuple[str, str]] = field(default_factory=lambda: dict(KERNEL_MAIL_WORDS))
+    titles: Mapping[str, str] = field(default_factory=lambda: dict(KERNEL_TITLE_WORDS))
+
+    def link(self, kind: str, instance_id: str, params: Mapping[str, Any]) -> str:
+        """The page where the reader acts on a message."""
+        base = self.base_url.rstrip("/")
+        if kind in TASK_KINDS and params.get("task_id"):
+            return f"{base}/tasks/{params['task_id']}"
+        return f"{base}/requests/{instance_id}"
+
+    def title(self, data: Any) -> str:
+        """A request title (code and parameters) in words."""
+        if not isinstance(data, Mapping):
+            return str(data or "")
+        params = dict(data.get("params") or {})
+        return say(self.titles.get(str(data.get("code")), "{label}"), params)
+
+    def compose(self, kind: str, instance_id: str, params: Mapping[str, Any],
+                name: str) -> tuple[str, str]:
+        """Subject and plain-text body of one kind of message for one reader; KeyError if
+        the kind has no words."""
+        subject, body = self.kinds[kind]
+        values = {**params, "name": name, "link": self.link(kind, instance_id, params),
+                  "title": self.title(params.get("request_title"))}
+        return say(subject, values).replace("\n", " ")[:300], say(body, values)
