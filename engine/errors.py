@@ -40,6 +40,8 @@ class NotFound(EngineError):
         "draft.not_found": ("process_id",), "deploy.not_found": (),
         # holiday cover
         "cover.not_found": (),
+        # admins' mail pages
+        "mail.not_found": (), "delivery.not_found": (),
     }
 
 

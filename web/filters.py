@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -44,9 +45,19 @@ def paragraphs(text: str | None) -> list[str]:
     return [" ".join(part.split()) for part in _BLANK_LINES.split(text or "") if part.strip()]
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+def mail_links(text: str) -> Markup:
+    """A mail's plain text as HTML: escaped, its web addresses links, its lines kept."""
+    escaped = str(escape(text or ""))
+    linked = _URL.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', escaped)
+    return Markup(linked.replace("\n", "<br>\n"))  # noqa: S704 (escaped above)
+
+
 def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
-        local_moment=local_moment,
+        local_moment=local_moment, mail_links=mail_links,
     )

@@ -264,6 +264,8 @@ ERRORS: dict[str, Wording] = {
     "move.already_moved": "The request is on that version already: nothing was moved again.",
     # people (admin pages)
     "people.admins_only": "Only an administrator may manage people.",
+    "mail.not_found": "There is no such mail.",
+    "delivery.not_found": "There is no such undelivered message.",
     "person.changed": "Someone else changed this person while you were editing. The page now "
                       "shows their change; make yours again if it is still needed.",
     "person.own_admin": "You cannot take away your own admin role or your own sign-in: ask "

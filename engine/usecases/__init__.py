@@ -10,6 +10,7 @@ from ._directory import Directory, Identity, LocalPasswords, PersonChange, Perso
 from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
+from ._mail_admin import MailAdmin
 from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
 from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
 from ._people_admin import (
@@ -90,6 +91,7 @@ __all__ = [
     "HistoryStep",
     "Identity",
     "LocalPasswords",
+    "MailAdmin",
     "MoveCandidate",
     "MoveOutcome",
     "MoveReport",
