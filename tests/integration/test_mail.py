@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine import Engine
 from engine.mail import MailDelivery, SmtpSender, SmtpSettings
 from engine.store import OutboxMessage, SentMail
-from tests.support.people import REJECT
+from tests.support.people import REGISTRATION, REJECT
 from tests.support.walk import do, register, request_until_approval
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,3 +192,34 @@ def test_on_holiday_cover_the_substitute_gets_the_task_and_both_get_news(engine,
     do(engine, org.director, "manager_approval", REJECT)
     [news] = rows(engine, instance_id=request_id, kind="request_sent_back")
     assert [a for a, _ in delivery.recipients(news)] == ["sara@ki.se", "otto@ki.se"], "also"
+
+
+def test_a_retry_after_a_partial_success_sends_only_to_the_rest(engine, org, clock, smtp):
+    handler, port = smtp
+    request_until_approval(engine, org)
+    do(engine, org.manager, "manager_approval", {"manager_decision": "approve"})
+    do(engine, org.staff, "registration_form", REGISTRATION)
+    role_rows = [r for r in rows(engine) if r.role == "communications"]
+    assert role_rows, "the register task waits on the communications role"
+
+    class FailingForCleo(SmtpSender):
+        def send(self, mail):
+            if mail.to == "cleo@ki.se" and self.down:
+                raise OSError("connection reset")
+            super().send(mail)
+
+    sender = FailingForCleo(SmtpSettings("127.0.0.1", port, timeout=5))
+    sender.down = True
+    delivery = MailDelivery(engine.uow, engine.clock, sender, engine.mail_words())
+    while engine.deliver_outbox(delivery, "w1").delivered:
+        pass
+    assert engine.deliver_outbox(delivery, "w1").failed == 0
+    cai = [m["Subject"] for to, m in handler.mails if to == "cai@ki.se"]
+    assert len(cai) == 1 and not [to for to, _ in handler.mails if to == "cleo@ki.se"]
+    sender.down = False
+    clock.advance(timedelta(hours=1))
+    while engine.deliver_outbox(delivery, "w1").delivered:
+        pass
+    assert [m["Subject"] for to, m in handler.mails if to == "cai@ki.se"] == cai
+    assert len([to for to, _ in handler.mails if to == "cleo@ki.se"]) == 1
+    assert all(r.delivered_at for r in rows(engine))
