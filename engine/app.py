@@ -27,6 +27,7 @@ from engine.store import KERNEL_TITLE_CODES, Base, Catalog, UnitOfWork, VersionV
 from engine.usecases import (
     Anchoring,
     Auditing,
+    ClaimCommands,
     Commands,
     CorrectionCommands,
     CoverCommands,
@@ -108,6 +109,11 @@ class Engine:
         self.cancel_request = self.corrections.cancel_request
         self.correct_answer = self.corrections.correct_answer
         # Holiday cover: substitutes for a range of days.
+        self.claims = ClaimCommands(self.uow, self.catalog, self.clock)
+        self.claim_task = self.claims.claim_task
+        self.release_task = self.claims.release_task
+        self.assign_task = self.claims.assign_task
+        self.task_colleagues = self.claims.colleagues
         self.cover = CoverCommands(self.uow, self.clock)
         self.set_cover = self.cover.set_cover
         self.end_cover = self.cover.end_cover

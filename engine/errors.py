@@ -56,6 +56,8 @@ class NotAllowed(EngineError):
         "people.admins_only": (),
         # holiday cover: only the person themselves or an admin names a substitute
         "cover.not_yours": (),
+        "claim.not_holder": (),  # only the holder of a claim (or an admin) releases it
+        "tasks.admins_only": (),  # the stuck tasks page
     }
 
 
@@ -73,7 +75,9 @@ class Conflict(EngineError):
                        "move.already_moved": ("version_id",),
                        # people: another admin changed the person since the page was loaded
                        "person.changed": ("revision",),
-                       "person.own_admin": ()}  # an admin cannot lock themselves out
+                       "person.own_admin": (),
+                       # a colleague (name) claimed this group task
+                       "task.claimed_by_other": ("name",)}  # an admin cannot lock themselves out
 
 
 class TaskAlreadyDone(Conflict):
@@ -121,6 +125,9 @@ class InvalidInput(EngineError):
         "cover.self": (), "cover.substitute_inactive": ("username",),
         "cover.bad_range": (), "cover.too_long": ("limit",), "cover.overlap": ("start", "end"),
         "cover.substitute_away": ("username",), "cover.already_over": (),
+        # claims of group tasks
+        "claim.not_group_task": (), "claim.target_not_in_role": ("username",),
+        "claim.already_holder": ("username",),
     }
 
 

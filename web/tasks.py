@@ -4,24 +4,40 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_required
 
-from engine import InvalidForm, TaskAlreadyDone, TaskView
+from engine import Conflict, InvalidForm, InvalidInput, TaskAlreadyDone, TaskView
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
 from .formview import build_form, initial_values
+from .i18n import _
+from .wording import error_text
 
 bp = Blueprint("tasks", __name__)
 DONE_KEY = "completed_task"
 
 
+SHOWS = ("mine", "group")
+
+
 @bp.get("/inbox")
 @login_required
 def inbox():
-    """The tasks the user may act on, oldest first."""
-    return render_template("inbox.html", tasks=get_engine().inbox(me().id))
+    """The tasks the user may act on, oldest first; ?show=mine|group narrows them."""
+    show = request.args.get("show")
+    show = show if show in SHOWS else None  # anything else: all of them
+    return render_template("inbox.html", tasks=get_engine().inbox(me().id, show=show), show=show)
 
 
 @bp.get("/tasks/<task_id>")
@@ -81,6 +97,50 @@ def done(task_id: str):
     return render_template("task_done.html", result=result, steps=steps)
 
 
+CLAIM_DONE = {
+    "claim": "You are working on this task now; colleagues see that.",
+    "release": "The task is back with the group.",
+    "assign": "The task was handed over.",
+}
+
+
+@bp.post("/tasks/<task_id>/<action>")
+@login_required
+def claim(task_id: str, action: str):
+    """Claim a group task, give it back to the group, or hand it to a colleague."""
+    engine = get_engine()
+    if action not in CLAIM_DONE:
+        abort(404)
+    to = request.form.get("to", "").strip()
+    try:
+        if action == "claim":
+            engine.claim_task(me().id, task_id)
+        elif action == "release":
+            engine.release_task(me().id, task_id)
+        else:
+            engine.assign_task(me().id, task_id, to)
+    except InvalidInput as error:
+        return _claim_refused(task_id, error, to, 422)
+    except TaskAlreadyDone:
+        raise
+    except Conflict as error:
+        return _claim_refused(task_id, error, to, 409)
+    flash(_(CLAIM_DONE[action]), "info")
+    if action == "claim":
+        return redirect(url_for("tasks.show", task_id=task_id), code=303)
+    # Released or handed over: the task may no longer be the user's to open.
+    return redirect(url_for("tasks.inbox"), code=303)
+
+
+def _claim_refused(task_id: str, error, to: str, status: int):
+    """The task page again with why the claim action was refused (who holds it, for one)."""
+    engine = get_engine()
+    task = engine.get_task(me().id, task_id)
+    values = initial_values(task.form.fields, task.values)
+    page = _render(task, values, claim_error={"message": error_text(error), "to": to})
+    return page, status
+
+
 def _draft_action(engine, task_id: str):
     """Save the half-filled form as the person's draft (or discard it) and show the page again."""
     if request.form.get("discard_draft"):
@@ -117,8 +177,12 @@ def _row_change(task: TaskView) -> dict:
     return data
 
 
-def _render(task: TaskView, values: dict, messages: dict | None = None, draft=None) -> str:
+def _render(task: TaskView, values: dict, messages: dict | None = None, draft=None,
+            claim_error: dict | None = None) -> str:
     fields, summary = build_form(task.form.fields, values, messages)
+    engine = get_engine()
     if draft is None and messages is None:
-        draft = get_engine().load_draft(me().id, task.id)
-    return render_template("task.html", task=task, fields=fields, summary=summary, draft=draft)
+        draft = engine.load_draft(me().id, task.id)
+    colleagues = engine.task_colleagues(me().id, task.id) if task.group else []
+    return render_template("task.html", task=task, fields=fields, summary=summary, draft=draft,
+                           colleagues=colleagues, claim_error=claim_error)

@@ -313,6 +313,15 @@ ERRORS: dict[str, Wording] = {
     "cover.overlap": "Another cover period already holds from {start} to {end}.",
     "cover.substitute_away": "{username} is away then and has a substitute themselves.",
     "cover.already_over": "That cover period is already over.",
+    # Claims of group tasks.
+    "task.claimed_by_other": "{name} is working on this task. Nothing you submitted was "
+                             "saved; ask them, or an administrator, to hand it over.",
+    "claim.not_holder": "Only the person working on this task, or an administrator, can "
+                        "give it back to the group.",
+    "claim.not_group_task": "This task is given to one person; it cannot be claimed.",
+    "claim.target_not_in_role": "{username} is not an active colleague who may do this task.",
+    "claim.already_holder": "{username} is already working on this task.",
+    "tasks.admins_only": "Only administrators can see the tasks that are stuck.",
 }
 
 # ---- form validation ---------------------------------------------------------------------------
@@ -403,6 +412,13 @@ HISTORY: dict[str, Wording] = {
         "{who} moved the request from version {old} to version {new}. Reason: {reason}",
         who=p.get("actor") or _("A process owner"), old=shown(p["from"]), new=shown(p["to"]),
         reason=shown(p["reason"])),
+    "history.task_claimed": "{actor} started working on '{title}'",
+    "history.task_released": lambda p: _(
+        "{who} gave '{title}' back to the group (it was {before}'s)",
+        who=shown(p.get("actor")), title=p["title"], before=shown(p.get("from"))),
+    "history.task_assigned": lambda p: _(
+        "{who} handed '{title}' to {after}", who=shown(p.get("actor")), title=p["title"],
+        after=shown(p.get("to"))),
     "history.event": lambda p: str(p["event"]).replace("_", " "),
 }
 

@@ -186,6 +186,10 @@ class ReadyTask(Base):
     request_title: Mapped[Title] = mapped_column(TitleColumn(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
     due_at: Mapped[datetime | None]
+    # A role task one holder of the role has taken: the others see who and cannot complete it.
+    claimed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", name="fk_ready_tasks_claimed_by"), index=True)
+    claimed_at: Mapped[datetime | None]
 
 
 class Timer(Base):

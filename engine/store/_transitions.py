@@ -118,10 +118,10 @@ def _update_instance(session: Session, step: Transition, now: datetime) -> None:
 def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> list[str]:
     # Tasks still ready keep the time they became ready (the inbox's "waiting since").
     table = ReadyTask.__table__
-    kept = dict(session.execute(
+    kept = {row.id: row for row in session.execute(
         table.delete().where(table.c.instance_id == step.instance_id)
-        .returning(table.c.id, table.c.created_at)
-    ).all())
+        .returning(table.c.id, table.c.created_at, table.c.claimed_by, table.c.claimed_at)
+    ).all()}
     # A task still ready keeps the person an admin reassigned it to (the log says who).
     reassigned = corrections_of(session, step.instance_id).reassigned if kept else {}
     newly_ready: list[str] = []
@@ -138,7 +138,11 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
             lane_name=step.process.user_tasks[ready.task_name].lane_name,
             assignee_id=target.assignee_id,
             role=target.role, requester_id=step.started_by, request_title=step.title,
-            created_at=kept.get(ready.task_id, now), due_at=ready.due_at,
+            created_at=kept[ready.task_id].created_at if ready.task_id in kept else now,
+            due_at=ready.due_at,
+            # A task still ready keeps whoever claimed it; a completed one took its claim along.
+            claimed_by=kept[ready.task_id].claimed_by if ready.task_id in kept else None,
+            claimed_at=kept[ready.task_id].claimed_at if ready.task_id in kept else None,
         ))
         if ready.task_id not in kept:
             newly_ready.append(ready.task_name)

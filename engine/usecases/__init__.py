@@ -2,6 +2,7 @@
 
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._auditing import Auditing
+from ._claims import ClaimCommands
 from ._commands import Commands
 from ._corrections import CorrectionCommands
 from ._cover import CoverCommands, CoverView
@@ -75,6 +76,7 @@ __all__ = [
     "AnswerSection",
     "Auditing",
     "CheckpointVerdict",
+    "ClaimCommands",
     "Commands",
     "CompletionResult",
     "CorrectionCommands",

@@ -13,6 +13,7 @@ from engine.definitions import LaneRule, LoadedProcess
 from engine.errors import Conflict, NotAllowed, NotFound, TaskAlreadyDone
 from engine.runtime import ready_task_name, restore
 from engine.store import (
+    Corrections,
     Event,
     Instance,
     ReadyTask,
@@ -42,6 +43,7 @@ class Authorized:
     workflow: Any  # the restored workflow, for the command to advance
     task_name: str  # the task's name in the stored state (the inbox row may say otherwise)
     on_behalf_of: int | None = None  # the person the user covers for on this task, if any
+    corrections: Corrections | None = None  # the log's corrections, as read with the task
 
 
 def authorized_task(session: Session, catalog, user_id: int, task_id: str,
@@ -56,6 +58,25 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str,
     Conflict.
     """
     user = load_user(session, user_id)
+    loaded = load_waiting(session, catalog, user, task_id)
+    instance, process, corrections = loaded.instance, loaded.process, loaded.corrections
+    task, workflow, task_name = loaded.task, loaded.workflow, loaded.task_name
+    rule = process.lane_rules[process.user_tasks[task_name].lane_id]
+    holder = corrections.reassigned.get(task_id)
+    if (may_act_by_rule(session, user, instance, rule) if holder is None
+            else may_act_as_reassigned(user, instance, rule, holder)):
+        return Authorized(user, task, instance, process, workflow, task_name,
+                          corrections=corrections)
+    covered = covered_person(session, instance, rule, holder)  # holiday cover, at `now`
+    if covered is None or user.id == instance.started_by \
+            or substitute_of(session, covered, local_day(now)) != user.id:
+        raise NotAllowed("task.not_assignee")
+    return Authorized(user, task, instance, process, workflow, task_name, on_behalf_of=covered,
+                      corrections=corrections)
+
+
+def load_waiting(session: Session, catalog, user: UserView, task_id: str) -> Authorized:
+    """A task ready in the stored state of a running request, not yet decided for the user."""
     row = session.execute(
         select(ReadyTask, Instance).join(Instance, Instance.id == ReadyTask.instance_id)
         .where(ReadyTask.id == task_id)
@@ -72,16 +93,8 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str,
     corrections = corrections_of(session, instance.id)
     if corrections.cancelled:
         raise Conflict("request.cancelled")
-    rule = process.lane_rules[process.user_tasks[task_name].lane_id]
-    holder = corrections.reassigned.get(task_id)
-    if (may_act_by_rule(session, user, instance, rule) if holder is None
-            else may_act_as_reassigned(user, instance, rule, holder)):
-        return Authorized(user, task, instance, process, workflow, task_name)
-    covered = covered_person(session, instance, rule, holder)  # holiday cover, at `now`
-    if covered is None or user.id == instance.started_by \
-            or substitute_of(session, covered, local_day(now)) != user.id:
-        raise NotAllowed("task.not_assignee")
-    return Authorized(user, task, instance, process, workflow, task_name, on_behalf_of=covered)
+    return Authorized(user, task, instance, process, workflow, task_name,
+                      corrections=corrections)
 
 
 def covered_person(session: Session, instance: Instance, rule: LaneRule,

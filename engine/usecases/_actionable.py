@@ -25,3 +25,15 @@ def actionable_by(user: UserView, now: datetime):
         return or_(ReadyTask.assignee_id == user.id, covered)
     role_clause = and_(ReadyTask.role.in_(user.roles), ReadyTask.requester_id != user.id)
     return or_(ReadyTask.assignee_id == user.id, role_clause, covered)
+
+
+INBOX_SHOWS = ("mine", "group")
+
+
+def inbox_filter(user: UserView, show: str | None) -> tuple:
+    """Extra WHERE clauses for the inbox's filter: "mine", "group", or none (all)."""
+    if show == "mine":  # given to me, or a group task I claimed
+        return (or_(ReadyTask.assignee_id == user.id, ReadyTask.claimed_by == user.id),)
+    if show == "group":  # the group tasks of my roles, whoever holds them
+        return (ReadyTask.role.in_(user.roles or ()),)
+    return ()

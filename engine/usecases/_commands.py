@@ -30,6 +30,7 @@ from engine.store import (
 )
 
 from ._access import authorized_task, raise_if_done, who_acts
+from ._claims import claim_conflict, take_claim
 from ._directory import load_user
 from ._procedure import Procedure
 from ._views import CompletionResult, StartResult, TimerSweep, WaitingOn
@@ -82,6 +83,10 @@ class Commands:
             loaded = authorized_task(session, self.catalog, user_id, task_id,
                                      self.clock.now())
         instance, process = loaded.instance, loaded.process
+        if loaded.task.claimed_by not in (None, user_id):
+            # Refused before the form is read: a colleague is working on this group task.
+            with self.uow.read() as session:
+                raise claim_conflict(session, task_id)
         info = process.user_tasks[loaded.task_name]
         data = submission(info.form.fields) if callable(submission) else submission
         cleaned = info.form.validate(dict(data))
@@ -101,6 +106,11 @@ class Commands:
         follow_up = self.procedure.plan(instance, snapshot, now)
         try:
             with self.uow.write() as session:
+                # A group task nobody holds is claimed by completing it; one a colleague claimed
+                # since it was read is refused (the same conditional UPDATE as a claim).
+                if loaded.task.role is not None and not take_claim(session, task_id, user_id,
+                                                                   now):
+                    raise claim_conflict(session, task_id)
                 self._write(session, step, loaded.task_name, now)
                 self.procedure.apply(session, follow_up, instance, snapshot, now)
                 waiting = _waiting_on(session, instance.id, user_id)

@@ -93,7 +93,8 @@ class CorrectionCommands:
                              now)
             tasks = ReadyTask.__table__
             session.execute(tasks.update().where(tasks.c.id == task_id)
-                            .values(assignee_id=target.id, role=None))
+                            .values(assignee_id=target.id, role=None, claimed_by=None,
+                                    claimed_at=None))
             append_messages(session, waiting.instance.id, [NewMessage(
                 "task_ready", target.id, None,
                 {"task_id": task_id, "task_name": waiting.task_name, "task_title": info.title,

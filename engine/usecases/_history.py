@@ -100,6 +100,10 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.answer_corrected": ("actor", "title", "field", "before", "after", "reason"),
     # a process owner moved the request to another version: numbers of both, the reason
     "history.migrated": ("actor", "from", "to", "reason"),
+    # group tasks: who took, gave back or handed over a step (from: the previous holder)
+    "history.task_claimed": ("actor", "title"),
+    "history.task_released": ("actor", "title", "from"),
+    "history.task_assigned": ("actor", "title", "from", "to"),
     "history.event": ("event",),  # any other event, by its kind
 }
 
@@ -175,8 +179,19 @@ def _migrated(process: LoadedProcess, event: Event, actor: str | None) -> tuple[
                                 "to": p.get("to_number"), "reason": p.get("reason")}
 
 
+def _claim(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    p = event.payload
+    params = {"actor": actor, "title": p.get("title", event.task_name)}
+    if event.kind != "task_claimed":
+        params["from"] = p.get("from_name")
+    if event.kind == "task_assigned":
+        params["to"] = p.get("to_name")
+    return f"history.{event.kind}", params
+
+
 _CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
-                "answer_corrected": _corrected, MIGRATED: _migrated}
+                "answer_corrected": _corrected, MIGRATED: _migrated,
+                "task_claimed": _claim, "task_released": _claim, "task_assigned": _claim}
 
 
 def _form_field(process: LoadedProcess, task_name: str | None, name: str | None):

@@ -18,7 +18,7 @@ from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTa
 from engine.text import check_search
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
-from ._actionable import actionable_by
+from ._actionable import actionable_by, inbox_filter
 from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note, versions_in_log
@@ -36,26 +36,29 @@ class Queries:
         self.clock = clock
         self.procedure = procedure
 
-    def inbox(self, user_id: int) -> list[TaskSummary]:
-        """The tasks a user may act on, oldest first."""
+    def inbox(self, user_id: int, show: str | None = None) -> list[TaskSummary]:
+        """The tasks a user may act on, oldest first; `show` narrows to "mine" or "group"."""
         with self.uow.read() as session:
             user = load_user(session, user_id)
-            requester = aliased(User)
+            requester, claimer = aliased(User), aliased(User)
             rows = session.execute(
-                select(ReadyTask, requester.name)
+                select(ReadyTask, requester.name, claimer.name)
                 .join(requester, requester.id == ReadyTask.requester_id)
-                .where(actionable_by(user, self.clock.now()))
+                .outerjoin(claimer, claimer.id == ReadyTask.claimed_by)
+                .where(actionable_by(user, self.clock.now()), *inbox_filter(user, show))
                 .order_by(ReadyTask.created_at, ReadyTask.id)
             ).all()
         now = self.clock.now()
-        return [_summary(task, name, now, user.name) for task, name in rows]
+        return [_summary(task, name, now, user.name, claimer, user.id)
+                for task, name, claimer in rows]
 
-    def inbox_count(self, user_id: int) -> int:
-        """How many tasks a user may act on."""
+    def inbox_count(self, user_id: int, show: str | None = None) -> int:
+        """How many tasks a user may act on (narrowed like the inbox by `show`)."""
         with self.uow.read() as session:
             user = load_user(session, user_id)
             return session.scalar(select(func.count()).select_from(ReadyTask)
-                                  .where(actionable_by(user, self.clock.now())))
+                                  .where(actionable_by(user, self.clock.now()),
+                                         *inbox_filter(user, show)))
 
     def get_task(self, user_id: int, task_id: str) -> TaskView:
         """One task with its form, instructions and what was answered before."""
@@ -64,6 +67,7 @@ class Queries:
                                      self.clock.now())
             task, instance, process = loaded.task, loaded.instance, loaded.process
             requester_name = session.get(User, instance.started_by).name
+            claimer = session.get(User, task.claimed_by) if task.claimed_by else None
             previous = revision_note(session, process, instance.id, loaded.task_name)
             subject = self.procedure.subject(session, instance)
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
@@ -79,6 +83,8 @@ class Queries:
             created_at=task.created_at, answers=answer_sections(process, data, earlier),
             previous_step=previous, process_id=process.process_id,
             initiator_label=_initiator_label(process), subject=subject,
+            group=task.role is not None, claimed_by=claimer.name if claimer else None,
+            claimed_by_you=task.claimed_by == user_id,
         )
 
     def my_requests(self, user_id: int) -> list[RequestSummary]:
@@ -163,14 +169,16 @@ def _request_summary(instance: Instance, requester_name: str = "") -> RequestSum
 
 
 def _summary(task: ReadyTask, requester_name: str, now: datetime,
-             assignee_name: str | None) -> TaskSummary:
+             assignee_name: str | None, claimer: str | None = None,
+             user_id: int | None = None) -> TaskSummary:
     return TaskSummary(
         id=task.id, instance_id=task.instance_id, task_name=task.task_name,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
         waited=max(now - task.created_at, timedelta(0)), lane_name=task.lane_name,
         waiting_on=who_acts(task, assignee_name),
-        due_at=task.due_at,
+        due_at=task.due_at, group=task.role is not None, claimed_by=claimer,
+        claimed_by_you=user_id is not None and task.claimed_by == user_id,
     )
 
 

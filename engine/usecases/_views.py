@@ -56,6 +56,9 @@ class TaskSummary:
     lane_name: str = ""
     waiting_on: WaitingOn = WaitingOn()
     due_at: datetime | None = None
+    group: bool = False  # a role task, claimed by one holder of the role
+    claimed_by: str | None = None  # the name of who is working on it
+    claimed_by_you: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,9 @@ class TaskView:
     process_id: str
     initiator_label: str = ""  # the initiator lane's name; empty when the diagram has none
     subject: Any = None  # what the task is about, from the procedure plug-in
+    group: bool = False  # a role task: claimed by one holder of the role before it is done
+    claimed_by: str | None = None  # the name of who is working on it, if anyone
+    claimed_by_you: bool = False
 
 
 @dataclass(frozen=True)
