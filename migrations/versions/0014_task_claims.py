@@ -4,7 +4,7 @@ A task waiting on a role (communications) is claimed by one holder of the role, 
 never fill in the same form at once. Indexed, so "mine" in the inbox stays an indexed query.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 10:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
