@@ -7,7 +7,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import login_required
 
-from engine import InvalidForm, TaskAlreadyDone, TaskView
+from engine import InboxFilter, InvalidForm, TaskAlreadyDone, TaskView
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -20,8 +20,13 @@ DONE_KEY = "completed_task"
 @bp.get("/inbox")
 @login_required
 def inbox():
-    """The tasks the user may act on, oldest first."""
-    return render_template("inbox.html", tasks=get_engine().inbox(me().id))
+    """The tasks the user may act on: filtered by step, role and text, sorted, a page at a time."""
+    args = request.args
+    wanted = InboxFilter(step=args.get("step") or None, text=args.get("q") or None,
+                         role=args.get("role") or None, sort=args.get("sort", "waiting"),
+                         page=args.get("page", 1, type=int))
+    page = get_engine().inbox_page(me().id, wanted)
+    return render_template("inbox.html", tasks=page.tasks, page=page, wanted=wanted)
 
 
 @bp.get("/tasks/<task_id>")
