@@ -47,6 +47,7 @@ from engine.store import (
 )
 from engine.usecases import (
     HISTORY_CODES,
+    INBOX_SORTS,
     MOVE_PAGE_SIZE,
     PEOPLE_PAGE_SIZE,
     PROCESS_EVENT_KINDS,
@@ -61,6 +62,8 @@ from engine.usecases import (
     DraftView,
     HistoryEntry,
     HistoryStep,
+    InboxFilter,
+    InboxPage,
     MoveCandidate,
     MoveOutcome,
     MoveReport,
@@ -130,6 +133,7 @@ __all__ = [
     "EXPRESSION_REASONS",
     "FIELD_ATTRIBUTES",
     "HISTORY_CODES",
+    "INBOX_SORTS",
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
     "MOVE_CODES",
@@ -179,6 +183,8 @@ __all__ = [
     "FormDefinitionError",
     "HistoryEntry",
     "HistoryStep",
+    "InboxFilter",
+    "InboxPage",
     "InvalidDiagram",
     "InvalidForm",
     "InvalidInput",

@@ -83,6 +83,7 @@ class Engine:
         self.fire_due_timers = self.commands.fire_due_timers
         self.inbox = self.queries.inbox
         self.inbox_count = self.queries.inbox_count
+        self.inbox_page = self.queries.inbox_page
         self.get_task = self.queries.get_task
         self.task_drafts = TaskDrafts(self.uow, self.catalog, self.clock)
         self.save_draft = self.task_drafts.save_draft

@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine import Conflict, InvalidForm, InvalidInput, TaskAlreadyDone, TaskView
+from engine import Conflict, InboxFilter, InvalidForm, InvalidInput, TaskAlreadyDone, TaskView
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -34,10 +34,16 @@ SHOWS = ("mine", "group")
 @bp.get("/inbox")
 @login_required
 def inbox():
-    """The tasks the user may act on, oldest first; ?show=mine|group narrows them."""
-    show = request.args.get("show")
+    """The tasks the user may act on: narrowed to mine or my group's, filtered by step, role
+    and text, sorted, a page at a time."""
+    args = request.args
+    show = args.get("show")
     show = show if show in SHOWS else None  # anything else: all of them
-    return render_template("inbox.html", tasks=get_engine().inbox(me().id, show=show), show=show)
+    wanted = InboxFilter(step=args.get("step") or None, text=args.get("q") or None,
+                         role=args.get("role") or None, sort=args.get("sort", "waiting"),
+                         page=args.get("page", 1, type=int), show=show)
+    page = get_engine().inbox_page(me().id, wanted)
+    return render_template("inbox.html", tasks=page.tasks, page=page, wanted=wanted, show=show)
 
 
 @bp.get("/tasks/<task_id>")

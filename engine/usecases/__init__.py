@@ -11,6 +11,7 @@ from ._directory import Directory, Identity, LocalPasswords, PersonChange, Perso
 from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
 from ._history import HISTORY_CODES
+from ._inbox import INBOX_SORTS, InboxFilter, InboxPage
 from ._mail_admin import MailAdmin
 from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
 from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
@@ -67,6 +68,7 @@ from ._views import (
 
 __all__ = [
     "HISTORY_CODES",
+    "INBOX_SORTS",
     "MOVE_PAGE_SIZE",
     "PEOPLE_PAGE_SIZE",
     "PROCESS_EVENT_KINDS",
@@ -92,6 +94,8 @@ __all__ = [
     "HistoryEntry",
     "HistoryStep",
     "Identity",
+    "InboxFilter",
+    "InboxPage",
     "LocalPasswords",
     "MailAdmin",
     "MoveCandidate",

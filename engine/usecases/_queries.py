@@ -22,6 +22,7 @@ from ._actionable import actionable_by, inbox_filter
 from ._answers import answer_sections
 from ._directory import load_user
 from ._history import request_history, revision_note, versions_in_log
+from ._inbox import InboxFilter, InboxPage, inbox_page
 from ._procedure import Procedure
 from ._projections import current_data
 from ._views import RequestSummary, RequestView, TaskSummary, TaskView
@@ -51,6 +52,12 @@ class Queries:
         now = self.clock.now()
         return [_summary(task, name, now, user.name, claimer, user.id)
                 for task, name, claimer in rows]
+
+    def inbox_page(self, user_id: int, wanted: InboxFilter | None = None) -> InboxPage:
+        """One page of the user's inbox, filtered and sorted, with counts per step and role."""
+        with self.uow.read() as session:
+            return inbox_page(session, user_id, wanted or InboxFilter(), self.clock.now(),
+                              _summary)
 
     def inbox_count(self, user_id: int, show: str | None = None) -> int:
         """How many tasks a user may act on (narrowed like the inbox by `show`)."""
