@@ -897,9 +897,12 @@ def waiting_on_text(who: Any) -> str:
     """Who a step waits on, in words (a WaitingOn, or its dict from the session)."""
     if isinstance(who, str):  # a session written before waiting-on became data
         return who
-    get = who.get if isinstance(who, Mapping) else lambda name: getattr(who, name)
+    get = who.get if isinstance(who, Mapping) else lambda name: getattr(who, name, None)
+    covered = get("covered_by")
     if get("you"):
         return _("you")
+    if get("person") and covered:
+        return _("{substitute}, covering for {person}", substitute=covered, person=get("person"))
     if get("person"):
         return str(get("person"))
     return _("anyone in {lane}", lane=get("lane") or "")

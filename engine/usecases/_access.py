@@ -150,13 +150,24 @@ def check_may_view(session: Session, user: UserView, instance: Instance,
         raise NotAllowed("request.not_involved")
 
 
-def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = None) -> WaitingOn:
+def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = None,
+             covered_by: str | None = None) -> WaitingOn:
     """Who a ready task waits on: the user asking, the assigned person, or anyone in its lane."""
     if user_id is not None and task.assignee_id == user_id:
-        return WaitingOn(person=assignee_name, you=True)
+        return WaitingOn(person=assignee_name, you=True, covered_by=covered_by)
     if assignee_name:
-        return WaitingOn(person=assignee_name)
+        return WaitingOn(person=assignee_name, covered_by=covered_by)
     return WaitingOn(lane=task.lane_name or task.role)
+
+
+def substitute_name(session: Session, task: ReadyTask, now: datetime) -> str | None:
+    """The name of whoever covers the task's person today (never on their own request)."""
+    if task.assignee_id is None:
+        return None
+    substitute = substitute_of(session, task.assignee_id, local_day(now))
+    if substitute is None or substitute == task.requester_id:
+        return None
+    return session.get(User, substitute).name
 
 
 def raise_if_done(session, task_id: str) -> None:

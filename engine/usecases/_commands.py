@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -29,7 +30,7 @@ from engine.store import (
     write_transition,
 )
 
-from ._access import authorized_task, raise_if_done, who_acts
+from ._access import authorized_task, raise_if_done, substitute_name, who_acts
 from ._claims import claim_conflict, take_claim
 from ._directory import load_user
 from ._procedure import Procedure
@@ -113,7 +114,7 @@ class Commands:
                     raise claim_conflict(session, task_id)
                 self._write(session, step, loaded.task_name, now)
                 self.procedure.apply(session, follow_up, instance, snapshot, now)
-                waiting = _waiting_on(session, instance.id, user_id)
+                waiting = _waiting_on(session, instance.id, user_id, now)
         except Conflict:
             self._raise_if_done(task_id)  # a double click: the first submission got there first
             raise
@@ -209,13 +210,16 @@ def _needs_manager(process) -> bool:
     return any(rule.kind == "manager_of_initiator" for rule in process.lane_rules.values())
 
 
-def _waiting_on(session, instance_id: str, user_id: int) -> list[tuple[str, WaitingOn, str]]:
+def _waiting_on(session, instance_id: str, user_id: int,
+                now: datetime) -> list[tuple[str, WaitingOn, str]]:
     """(step title, who it waits on, task id) for each ready task; `you` set for the user."""
     rows = session.execute(
         select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
         .where(ReadyTask.instance_id == instance_id).order_by(ReadyTask.created_at)
     ).all()
-    return [(task.task_title, who_acts(task, name, user_id), task.id) for task, name in rows]
+    return [(task.task_title,
+             who_acts(task, name, user_id, substitute_name(session, task, now)), task.id)
+            for task, name in rows]
 
 
 def _behalf(covered: int | None) -> dict:

@@ -17,7 +17,13 @@ from engine.runtime import restore
 from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTask, User
 from engine.text import check_search
 
-from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
+from ._access import (
+    OVERSIGHT_ROLES,
+    authorized_task,
+    substitute_name,
+    visible_instance,
+    who_acts,
+)
 from ._actionable import actionable_by, inbox_filter
 from ._answers import answer_sections
 from ._directory import load_user
@@ -149,7 +155,8 @@ class Queries:
             completed_steps=tuple(dict.fromkeys(h.task_name for h in history
                                                 if h.kind == "task_completed")),
             current_steps=tuple(t.task_name for t, _ in open_rows),
-            open_tasks=tuple(_summary(t, requester.name, now, assignee)
+            open_tasks=tuple(_summary(t, requester.name, now, assignee,
+                                      covered_by=substitute_name(session, t, now))
                              for t, assignee in open_rows),
             account_id=instance.account_id,
             account_request=_request_summary(opening) if opening else None,
@@ -177,13 +184,13 @@ def _request_summary(instance: Instance, requester_name: str = "") -> RequestSum
 
 def _summary(task: ReadyTask, requester_name: str, now: datetime,
              assignee_name: str | None, claimer: str | None = None,
-             user_id: int | None = None) -> TaskSummary:
+             user_id: int | None = None, covered_by: str | None = None) -> TaskSummary:
     return TaskSummary(
         id=task.id, instance_id=task.instance_id, task_name=task.task_name,
         title=task.task_title, request_title=task.request_title,
         requester_name=requester_name, lane=task.lane, created_at=task.created_at,
         waited=max(now - task.created_at, timedelta(0)), lane_name=task.lane_name,
-        waiting_on=who_acts(task, assignee_name),
+        waiting_on=who_acts(task, assignee_name, covered_by=covered_by),
         due_at=task.due_at, group=task.role is not None, claimed_by=claimer,
         claimed_by_you=user_id is not None and task.claimed_by == user_id,
     )

@@ -38,6 +38,7 @@ class WaitingOn:
     person: str | None = None
     lane: str | None = None
     you: bool = False
+    covered_by: str | None = None  # the person's substitute today, who acts meanwhile
 
 
 @dataclass(frozen=True)

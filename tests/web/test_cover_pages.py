@@ -29,6 +29,16 @@ def test_a_manager_away_names_a_substitute_who_approves_for_them(client_for):
     assert "Dan Director for Maja Manager completed" in history
 
 
+def test_while_cover_holds_the_request_says_who_acts_for_the_manager(client_for):
+    manager = client_for("manager")
+    staff = client_for("staff")
+    request_id = submit_request(staff)
+    assert "waiting on: Maja Manager" in text(staff.get(f"/requests/{request_id}"))
+    _cover(manager, "/me/cover")
+    page = text(staff.get(f"/requests/{request_id}"))
+    assert "waiting on: Dan Director, covering for Maja Manager" in page
+
+
 def test_a_refused_cover_keeps_what_was_typed_and_says_why(client_for, engine, demo):
     manager = client_for("manager")
     response = _cover(manager, "/me/cover", first="not a day")

@@ -157,6 +157,8 @@ def test_parameters_are_worded_for_people():
     assert wording.waiting_on_text(WaitingOn(lane="Communications")) == "anyone in Communications"
     assert wording.waiting_on_text({"person": "Maja Manager", "lane": None, "you": False}) \
         == "Maja Manager"
+    assert wording.waiting_on_text(WaitingOn(person="Maja Manager", covered_by="Dan Director")) \
+        == "Dan Director, covering for Maja Manager"
 
 
 def test_a_problem_is_worded_with_where_it_is():
