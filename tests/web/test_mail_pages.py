@@ -28,6 +28,7 @@ def test_the_mailbox_shows_kept_mail_with_its_link(client_for, demo, engine):
     assert "Mailbox" in text(admin.get("/admin/"))
     page = admin.get("/admin/mail").get_data(as_text=True)
     assert "Waiting for you" in page
+    assert "2026-01-05 10:00" in page  # kept at 09:00 UTC, shown in Stockholm time
     mail_id = page.split('/admin/mail/')[1].split('"')[0]
     one = admin.get(f"/admin/mail/{mail_id}").get_data(as_text=True)
     assert '<a href="http://127.0.0.1:5000/tasks/' in one
@@ -41,7 +42,8 @@ def test_a_failed_delivery_is_listed_and_retried_on_record(client_for, demo, eng
             attempts=5, failed_at=engine.clock.now(), last_error="SMTPDataError: 451"))
         [row_id] = session.scalars(select(OutboxMessage.id))
     admin = client_for("admin")
-    assert "SMTPDataError: 451" in text(admin.get("/admin/deliveries"))
+    listed = text(admin.get("/admin/deliveries"))
+    assert "SMTPDataError: 451" in listed and "2026-01-05 10:00" in listed  # Stockholm time
     assert post(admin, f"/admin/deliveries/{row_id}/retry").status_code == 302
     with engine.uow.read() as session:
         row = session.get(OutboxMessage, row_id)
