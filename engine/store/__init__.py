@@ -24,7 +24,14 @@ from ._corrections import (
     ended_requests,
     write_correction,
 )
-from ._cover import CoverPeriod, covered_by, covered_query, local_day, substitute_of
+from ._cover import (
+    CoverPeriod,
+    covered_by,
+    covered_query,
+    local_day,
+    substitute_name_column,
+    substitute_of,
+)
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._mail import (
     KeptMail,
@@ -133,6 +140,7 @@ __all__ = [
     "scan_streams",
     "sent_addresses",
     "stream_heads",
+    "substitute_name_column",
     "substitute_of",
     "verify_chain",
     "write_correction",

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, ForeignKey, Index, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ._models import Base
+from ._models import Base, User
 
 # The zone the service's days are counted in (the web shows times in the same zone).
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
@@ -47,6 +47,13 @@ def substitute_of(session: Session, user_id: int, on: date) -> int | None:
     """Who covers `user_id` on the day `on`, if anyone."""
     return session.scalar(select(CoverPeriod.substitute_id).where(
         CoverPeriod.user_id == user_id, *_holding(on)).limit(1))
+
+
+def substitute_name_column(person, requester, on: date):
+    """A column: the name of whoever covers `person` on `on`, unless it is `requester`."""
+    return (select(User.name).join(CoverPeriod, CoverPeriod.substitute_id == User.id)
+            .where(CoverPeriod.user_id == person, CoverPeriod.substitute_id != requester,
+                   *_holding(on)).limit(1).scalar_subquery())
 
 
 def covered_query(user_id: int, on: date):

@@ -160,16 +160,6 @@ def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = N
     return WaitingOn(lane=task.lane_name or task.role)
 
 
-def substitute_name(session: Session, task: ReadyTask, now: datetime) -> str | None:
-    """The name of whoever covers the task's person today (never on their own request)."""
-    if task.assignee_id is None:
-        return None
-    substitute = substitute_of(session, task.assignee_id, local_day(now))
-    if substitute is None or substitute == task.requester_id:
-        return None
-    return session.get(User, substitute).name
-
-
 def raise_if_done(session, task_id: str) -> None:
     """Raise TaskAlreadyDone if the task id was completed before."""
     row = session.execute(

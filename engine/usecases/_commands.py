@@ -27,10 +27,12 @@ from engine.store import (
     User,
     append_messages,
     approver_of,
+    local_day,
+    substitute_name_column,
     write_transition,
 )
 
-from ._access import authorized_task, raise_if_done, substitute_name, who_acts
+from ._access import authorized_task, raise_if_done, who_acts
 from ._claims import claim_conflict, take_claim
 from ._directory import load_user
 from ._procedure import Procedure
@@ -213,13 +215,13 @@ def _needs_manager(process) -> bool:
 def _waiting_on(session, instance_id: str, user_id: int,
                 now: datetime) -> list[tuple[str, WaitingOn, str]]:
     """(step title, who it waits on, task id) for each ready task; `you` set for the user."""
+    cover = substitute_name_column(ReadyTask.assignee_id, ReadyTask.requester_id, local_day(now))
     rows = session.execute(
-        select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
+        select(ReadyTask, User.name, cover).outerjoin(User, User.id == ReadyTask.assignee_id)
         .where(ReadyTask.instance_id == instance_id).order_by(ReadyTask.created_at)
     ).all()
-    return [(task.task_title,
-             who_acts(task, name, user_id, substitute_name(session, task, now)), task.id)
-            for task, name in rows]
+    return [(task.task_title, who_acts(task, name, user_id, covering), task.id)
+            for task, name, covering in rows]
 
 
 def _behalf(covered: int | None) -> dict:

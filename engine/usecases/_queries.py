@@ -14,16 +14,19 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import NotAllowed, NotFound
 from engine.runtime import restore
-from engine.store import Catalog, CurrentStep, Instance, ProcessVersion, ReadyTask, User
+from engine.store import (
+    Catalog,
+    CurrentStep,
+    Instance,
+    ProcessVersion,
+    ReadyTask,
+    User,
+    local_day,
+    substitute_name_column,
+)
 from engine.text import check_search
 
-from ._access import (
-    OVERSIGHT_ROLES,
-    authorized_task,
-    substitute_name,
-    visible_instance,
-    who_acts,
-)
+from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._actionable import actionable_by, inbox_filter
 from ._answers import answer_sections
 from ._directory import load_user
@@ -132,8 +135,12 @@ class Queries:
             instance, requester = visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
             history = request_history(session, self.catalog, instance)
+            now = self.clock.now()
+            cover = substitute_name_column(ReadyTask.assignee_id, ReadyTask.requester_id,
+                                           local_day(now))
             open_rows = session.execute(
-                select(ReadyTask, User.name).outerjoin(User, User.id == ReadyTask.assignee_id)
+                select(ReadyTask, User.name, cover)
+                .outerjoin(User, User.id == ReadyTask.assignee_id)
                 .where(ReadyTask.instance_id == instance.id)
             ).all()
             version_hash = session.get(ProcessVersion, instance.version_id).content_hash
@@ -145,7 +152,6 @@ class Queries:
         opening = next((i for i in same_account
                         if i.process_id == self.procedure.request_process), None)
         data = current_data(restore(process, instance.state))
-        now = self.clock.now()
         return RequestView(
             id=instance.id, process_id=instance.process_id, title=instance.title,
             status=instance.status, current_step=CurrentStep.from_column(instance.current_step),
@@ -154,10 +160,9 @@ class Queries:
             answers=answer_sections(process, data), history=tuple(history),
             completed_steps=tuple(dict.fromkeys(h.task_name for h in history
                                                 if h.kind == "task_completed")),
-            current_steps=tuple(t.task_name for t, _ in open_rows),
-            open_tasks=tuple(_summary(t, requester.name, now, assignee,
-                                      covered_by=substitute_name(session, t, now))
-                             for t, assignee in open_rows),
+            current_steps=tuple(t.task_name for t, _, _ in open_rows),
+            open_tasks=tuple(_summary(t, requester.name, now, assignee, covered_by=covering)
+                             for t, assignee, covering in open_rows),
             account_id=instance.account_id,
             account_request=_request_summary(opening) if opening else None,
             account_cycles=tuple(_request_summary(i) for i in same_account if i is not opening),
