@@ -61,6 +61,7 @@ from ._models import (
 )
 from ._outbox import NewMessage, append_messages, finish_leased, lease_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
+from ._person_record import PersonOnRecord, manager_on_record, person_on_record
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
 from ._titles import KERNEL_TITLE_CODES, Title
@@ -94,6 +95,7 @@ __all__ = [
     "NewMessage",
     "OutboxMessage",
     "PendingDeploy",
+    "PersonOnRecord",
     "ProcessDraft",
     "ProcessVersion",
     "ReadyTask",
@@ -130,7 +132,9 @@ __all__ = [
     "lease_pending",
     "local_day",
     "make_db_engine",
+    "manager_on_record",
     "person_events",
+    "person_on_record",
     "person_stream",
     "put_task_draft",
     "record_sent",

@@ -21,6 +21,8 @@ from engine.store import (
     approver_of,
     corrections_of,
     local_day,
+    manager_on_record,
+    person_on_record,
     substitute_of,
 )
 
@@ -69,10 +71,26 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str,
                           corrections=corrections)
     covered = covered_person(session, instance, rule, holder)  # holiday cover, at `now`
     if covered is None or user.id == instance.started_by \
-            or substitute_of(session, covered, local_day(now)) != user.id:
+            or not _covers_on_record(session, covered, user.id, local_day(now)):
         raise NotAllowed("task.not_assignee")
     return Authorized(user, task, instance, process, workflow, task_name, on_behalf_of=covered,
                       corrections=corrections)
+
+
+def holds_role_on_record(session: Session, user: UserView, role: str) -> bool:
+    """Whether the user holds `role` by the roles table and by their own stream."""
+    if role not in user.roles:
+        return False
+    record = person_on_record(session, user.id)
+    return record is not None and record.active and role in record.roles
+
+
+def _covers_on_record(session: Session, covered: int, substitute: int, day) -> bool:
+    """Whether `substitute` covers `covered` on `day`, by the cover table and by the record."""
+    if substitute_of(session, covered, day) != substitute:
+        return False
+    record = person_on_record(session, covered)
+    return record is not None and record.covered_by_on(substitute, day)
 
 
 def load_waiting(session: Session, catalog, user: UserView, task_id: str) -> Authorized:
@@ -120,10 +138,11 @@ def may_act_by_rule(session: Session, user: UserView, instance: Instance,
     """Whether the user holds the task's lane on this request, by the version's rule."""
     if rule.kind == "initiator":
         return user.id == instance.started_by
-    if rule.kind == "manager_of_initiator":
-        return user.id == approver_of(session, instance.started_by)
+    if rule.kind == "manager_of_initiator":  # the users row and the person's stream agree
+        return (user.id == approver_of(session, instance.started_by)
+                and user.id == manager_on_record(session, instance.started_by))
     # Separation of duties: nobody acts in a role lane on their own request.
-    return rule.role in user.roles and user.id != instance.started_by
+    return user.id != instance.started_by and holds_role_on_record(session, user, rule.role)
 
 
 def visible_instance(session: Session, user_id: int, instance_id: str) -> tuple[Instance, User]:
@@ -158,6 +177,7 @@ def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = N
     if assignee_name:
         return WaitingOn(person=assignee_name, covered_by=covered_by)
     return WaitingOn(lane=task.lane_name or task.role)
+
 
 
 def raise_if_done(session, task_id: str) -> None:
