@@ -113,6 +113,7 @@ class Engine:
         # The requester withdraws their own request before it is registered.
         self.withdrawals = WithdrawCommands(self.uow, self.catalog, self.clock, self.procedure)
         self.may_withdraw = self.withdrawals.may_withdraw
+        self.check_withdraw = self.withdrawals.check_withdraw
         self.withdraw_request = self.withdrawals.withdraw_request
         # Holiday cover: substitutes for a range of days.
         self.claims = ClaimCommands(self.uow, self.catalog, self.clock)

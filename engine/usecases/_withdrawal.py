@@ -32,10 +32,19 @@ class WithdrawCommands:
 
     def may_withdraw(self, user_id: int, instance_id: str) -> bool:
         """Whether the user may withdraw this request now."""
+        return self._refusal(user_id, instance_id) is None
+
+    def check_withdraw(self, user_id: int, instance_id: str) -> None:
+        """Raise why the user may not withdraw this request now (for the confirm page)."""
+        refusal = self._refusal(user_id, instance_id)
+        if refusal is not None:
+            raise refusal
+
+    def _refusal(self, user_id: int, instance_id: str) -> EngineError | None:
         with self.uow.read() as session:
             instance = load_request(session, instance_id)
             process = self.catalog.get(instance.version_id)
-            return withdraw_refusal(session, self.procedure, process, user_id, instance) is None
+            return withdraw_refusal(session, self.procedure, process, user_id, instance)
 
     def withdraw_request(self, user_id: int, instance_id: str, reason: str = "") -> None:
         """Withdraw a running request the user started, before its registration."""
