@@ -44,6 +44,7 @@ from engine.usecases import (
     Queries,
     TaskDrafts,
     Trials,
+    WithdrawCommands,
 )
 
 from .clock import Clock, SystemClock
@@ -109,6 +110,11 @@ class Engine:
         self.reassign_task = self.corrections.reassign_task
         self.cancel_request = self.corrections.cancel_request
         self.correct_answer = self.corrections.correct_answer
+        # The requester withdraws their own request before it is registered.
+        self.withdrawals = WithdrawCommands(self.uow, self.catalog, self.clock, self.procedure)
+        self.may_withdraw = self.withdrawals.may_withdraw
+        self.check_withdraw = self.withdrawals.check_withdraw
+        self.withdraw_request = self.withdrawals.withdraw_request
         # Holiday cover: substitutes for a range of days.
         self.claims = ClaimCommands(self.uow, self.catalog, self.clock)
         self.claim_task = self.claims.claim_task

@@ -58,6 +58,7 @@ class NotAllowed(EngineError):
         "cover.not_yours": (),
         "claim.not_holder": (),  # only the holder of a claim (or an admin) releases it
         "tasks.admins_only": (),  # the stuck tasks page
+        "withdraw.not_requester": (),  # only the requester withdraws their own request
     }
 
 
@@ -66,6 +67,9 @@ class Conflict(EngineError):
 
     codes: ClassVar = {"instance.changed": (), "task.no_longer_waiting": (),
                        "request.cancelled": (), "request.not_running": ("status",),
+                       "request.withdrawn": (),  # its requester withdrew it
+                       # a request is withdrawn only while running and before registration
+                       "withdraw.not_running": ("status",), "withdraw.already_registered": (),
                        "answer.superseded": ("title",),
                        # a draft was saved by someone else since the editor loaded it
                        "draft.changed": ("by", "at", "revision"),
@@ -101,6 +105,8 @@ class InvalidInput(EngineError):
     """A request the engine cannot act on; the code says why."""
 
     codes: ClassVar = {
+        "withdraw.not_a_request": (),  # a review cycle is not withdrawn
+        "withdraw.reason_too_long": ("max",),
         "user.manager_unknown": ("username",), "user.username_taken": ("username",),
         "user.own_manager": (), "user.unknown_roles": ("roles",),
         "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
@@ -177,6 +183,7 @@ class ReplayDiverged(EngineError):
 
     codes: ClassVar = {"replay.step_not_waiting": ("seq", "task_name"),
                        "replay.after_cancel": ("seq",),
+                       "replay.after_withdrawal": ("seq",),
                        "replay.wrong_version": ("seq", "recorded", "in_force")}
 
 

@@ -22,6 +22,7 @@ from . import (
     requests,
     tasks,
     vendor,
+    withdrawal,  # noqa: F401  (its routes are on the requests blueprint)
 )
 from .cli import init_cli
 from .config import base_config

@@ -80,6 +80,7 @@ def _request_page(instance_id: str, correction: dict | None = None, status: int 
     return render_template("request.html", req=view, diagram=diagram_available(),
                            my_task_ids=_my_task_ids(view),
                            may_audit=engine.may_audit(me().id), may_correct=may_correct,
+                           may_withdraw=engine.may_withdraw(me().id, instance_id),
                            answer_choices=answer_choices(view) if may_correct else [],
                            correction=correction), status
 

@@ -222,7 +222,20 @@ ERRORS: dict[str, Wording] = {
                                  "{index}). Start over.",
     "request.cancelled": "The request was cancelled; nothing more can be done on it.",
     "request.not_running": lambda p: _("The request is completed and cannot be cancelled.")
-    if p["status"] == "completed" else _("The request was cancelled already."),
+    if p["status"] == "completed" else _("The request was withdrawn by its requester already.")
+    if p["status"] == "withdrawn" else _("The request was cancelled already."),
+    "request.withdrawn": "The request was withdrawn; nothing more can be done on it.",
+    "withdraw.not_requester": "Only the person who made the request can withdraw it.",
+    "withdraw.not_a_request": "Only a request can be withdrawn, not a review cycle.",
+    "withdraw.reason_too_long": "Keep the reason to {max} characters.",
+    "withdraw.already_registered": "The communications department has already handled the "
+                                   "registration, so the request can no longer be withdrawn. "
+                                   "An administrator can cancel it.",
+    "withdraw.not_running": lambda p: _("You withdrew this request already.")
+    if p["status"] == "withdrawn" else _("The request was cancelled; there is nothing to "
+                                         "withdraw.")
+    if p["status"] == "cancelled" else _("The request is completed and can no longer be "
+                                         "withdrawn."),
     "answer.superseded": "'{title}' was answered again later; correct the latest answer.",
     "instance.changed": "Someone else changed this request while you were working on it. "
                         "Nothing you submitted was saved; reload the page and try again.",
@@ -257,6 +270,7 @@ ERRORS: dict[str, Wording] = {
     "process.script_failed": _failed_in("a script", "the script of '{task}'"),
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
     "replay.after_cancel": "Event {seq} follows the request's cancellation.",
+    "replay.after_withdrawal": "Event {seq} follows the request's withdrawal.",
     "replay.wrong_version": "Event {seq} names another process version than the one in force "
                             "when it happened.",
     "move.reason_required": "Give a reason: every move is recorded with one.",
@@ -407,6 +421,10 @@ HISTORY: dict[str, Wording] = {
     "history.cancelled": lambda p: _("{who} cancelled the request. Reason: {reason}",
                                      who=p.get("actor") or _("An administrator"),
                                      reason=shown(p["reason"])),
+    "history.withdrawn": lambda p: _("{who} withdrew the request. Reason: {reason}",
+                                     who=p.get("actor") or _("The requester"),
+                                     reason=shown(p["reason"])) if p.get("reason")
+    else _("{who} withdrew the request.", who=p.get("actor") or _("The requester")),
     "history.answer_corrected": _corrected,
     "history.migrated": lambda p: _(
         "{who} moved the request from version {old} to version {new}. Reason: {reason}",
@@ -697,6 +715,7 @@ REPLAY: dict[str, Wording] = {
     "replay.step_not_waiting": "Event {seq}: '{task_name}' was not waiting.",
     "replay.no_events": "The log holds no events: there is nothing to replay.",
     "replay.after_cancel": "Event {seq} follows the request's cancellation.",
+    "replay.after_withdrawal": "Event {seq} follows the request's withdrawal.",
     "replay.wrong_version": "Event {seq} names another process version than the one in force "
                             "when it happened.",
     "replay.version": "The request names process version {stored}, but its log leaves it on "
@@ -719,7 +738,8 @@ MOVES: dict[str, Wording] = {
     "move.subprocesses": "It runs in a subprocess; such requests are not moved.",
     "move.failed": "The engine could not move it: {detail}.",
     "move.not_running": lambda p: _("It is completed.") if p["status"] == "completed"
-    else _("It was cancelled.") if p["status"] == "cancelled" else _("It is not running."),
+    else _("It was cancelled.") if p["status"] == "cancelled"
+    else _("It was withdrawn.") if p["status"] == "withdrawn" else _("It is not running."),
     "move.not_newer": "It is on a newer version already.",
     "move.already_moved": "It is on that version already.",
     "instance.changed": "It changed since the preview; look again.",
@@ -738,6 +758,7 @@ STATUSES: dict[str, Wording] = {
     "running": "In progress",
     "completed": "Completed",
     "cancelled": "Cancelled",
+    "withdrawn": "Withdrawn",
     # the account register's statuses
     "active": "Active",
     "closed": "Closed",
@@ -748,6 +769,7 @@ STATUSES: dict[str, Wording] = {
 STEPS: dict[str, Wording] = {
     "completed": "Completed",
     "cancelled": "Cancelled",
+    "withdrawn": "Withdrawn",
     "waiting": "Waiting",
     "at_tasks": "{tasks}",
     "timer": lambda p: _("{timer}: {due}", timer=p["timer"], due=p["due"]),

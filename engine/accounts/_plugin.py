@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from engine.runtime import Snapshot
 from engine.store import Catalog, Instance, NewMessage, Title
 
-from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS, TITLE_CODES
+from ._contract import (
+    CONTRACTS,
+    REGISTER_TASK,
+    REQUEST_PROCESS,
+    REVIEW_PROCESS,
+    TITLE_CODES,
+)
 from ._lifecycle import (
     FollowUp,
     apply_follow_up,
@@ -30,6 +36,7 @@ class AccountProcedure:
     """Opening, registering and reviewing social media accounts (implements `Procedure`)."""
 
     request_process = REQUEST_PROCESS
+    withdraw_until = REGISTER_TASK  # once communications has registered, only an admin cancels
     contracts = CONTRACTS
 
     def __init__(self, catalog: Catalog, settings):

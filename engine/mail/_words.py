@@ -17,6 +17,11 @@ KERNEL_MAIL_WORDS: dict[str, tuple[str, str]] = {
         "Hello {name},\n\nA task waits for you: {task_title}, in the request {title}.\n\n"
         "Open it here: {link}\n",
     ),
+    "request_withdrawn": (
+        "Withdrawn: {title}",
+        "Hello {name},\n\n{by} withdrew the request {title}, so {task_title} no longer "
+        "waits for you.\nReason given: {reason}\n\nSee the request here: {link}\n",
+    ),
 }
 
 KERNEL_TITLE_WORDS: dict[str, str] = {"process": "{process_id}", "plain": "{label}"}

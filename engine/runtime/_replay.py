@@ -33,6 +33,9 @@ from ._advance import (
 from ._migrate import migrate
 
 MIGRATED = "instance_migrated"
+WITHDRAWN = "request_withdrawn"
+# Events that end a request: an admin's cancellation, the requester's withdrawal.
+_ENDINGS = ("request_cancelled", WITHDRAWN)
 
 
 class RecordedEvent(Protocol):
@@ -55,6 +58,7 @@ REPLAY_CODES: dict[str, tuple[str, ...]] = {
     "replay.step_not_waiting": ("seq", "task_name"),  # the log could not be replayed
     "replay.no_events": (),  # the log is empty: there is nothing to replay
     "replay.after_cancel": ("seq",),  # an event follows the request's cancellation
+    "replay.after_withdrawal": ("seq",),  # an event follows the requester's withdrawal
     # an event names another version than the one in force when it happened
     "replay.wrong_version": ("seq", "recorded", "in_force"),
     "replay.version": ("stored", "replayed"),  # the version id the instance row names
@@ -122,8 +126,8 @@ def replay_log(process: LoadedProcess, events: list[RecordedEvent],
                                     event.payload.get("field", ""), event.payload.get("after"))
         elif event.kind == "task_reassigned":
             _ready_by_name(process, snapshot, event)  # only a waiting task can be reassigned
-        elif event.kind == "request_cancelled":
-            _check_terminal(rest[index + 1:])
+        elif event.kind in _ENDINGS:
+            _check_terminal(rest[index + 1:], event.kind)
             break
     return process, snapshot
 
@@ -145,8 +149,10 @@ def _check_version(event: RecordedEvent, process: LoadedProcess) -> None:
                              in_force=process.content_hash)
 
 
-def _check_terminal(following: list[RecordedEvent]) -> None:
-    """A cancellation ends the log: nothing may follow it."""
+def _check_terminal(following: list[RecordedEvent], ending: str) -> None:
+    """A cancellation or withdrawal ends the log: nothing may follow it."""
+    if following and ending == WITHDRAWN:
+        raise ReplayDiverged("replay.after_withdrawal", seq=following[0].seq)
     if following:
         raise ReplayDiverged("replay.after_cancel", seq=following[0].seq)
 

@@ -1,4 +1,4 @@
-"""Corrections as the log records them: reassigned tasks and cancelled requests.
+"""Corrections as the log records them: reassigned tasks, cancelled and withdrawn requests.
 
 Nothing is corrected in place. An admin's correction is an event in the instance's chain; the
 projections (inbox rows, status) follow from it, and whoever decides from the record reads it
@@ -20,30 +20,36 @@ from ._models import Event, Instance
 
 TASK_REASSIGNED = "task_reassigned"
 REQUEST_CANCELLED = "request_cancelled"
-REQUEST_WITHDRAWN = "request_withdrawn"  # by the requester (no writer yet: issue 9, item 6)
+REQUEST_WITHDRAWN = "request_withdrawn"  # by the requester, before registration
 ANSWER_CORRECTED = "answer_corrected"
 # A request with one of these in its log has ended: nothing more is done or sent for it.
 ENDING_KINDS = (REQUEST_CANCELLED, REQUEST_WITHDRAWN)
+# The status each ending leaves a request in.
+ENDED_STATUS = {REQUEST_CANCELLED: "cancelled", REQUEST_WITHDRAWN: "withdrawn"}
+# Messages about the ending itself: delivered although their request has ended.
+ENDING_NOTICES = frozenset({REQUEST_WITHDRAWN})
 CORRECTION_KINDS = (TASK_REASSIGNED, REQUEST_CANCELLED, ANSWER_CORRECTED)
 
 
 @dataclass(frozen=True)
 class Corrections:
-    """What an instance's log says about who holds its tasks and whether it was cancelled."""
+    """What an instance's log says about who holds its tasks and whether it has ended."""
 
     reassigned: dict[str, int] = field(default_factory=dict)  # task id -> the latest holder
-    cancelled: bool = False
+    ended: str | None = None  # "cancelled" or "withdrawn" once the log ends the request
 
 
 def corrections_of(session: Session, instance_id: str) -> Corrections:
-    """Read an instance's reassignments and cancellation from its log (one query)."""
+    """Read an instance's reassignments and its ending from its log (one query)."""
     rows = session.execute(
         select(Event.kind, Event.task_id, Event.payload)
-        .where(Event.stream == instance_id, Event.kind.in_((TASK_REASSIGNED, REQUEST_CANCELLED)))
+        .where(Event.stream == instance_id,
+               Event.kind.in_((TASK_REASSIGNED, *ENDING_KINDS)))
         .order_by(Event.seq)
     ).all()
     reassigned = {row.task_id: row.payload["to"] for row in rows if row.kind == TASK_REASSIGNED}
-    return Corrections(reassigned, any(row.kind == REQUEST_CANCELLED for row in rows))
+    ended = next((ENDED_STATUS[row.kind] for row in rows if row.kind in ENDED_STATUS), None)
+    return Corrections(reassigned, ended)
 
 
 def ended_requests(session: Session, instance_ids: set[str]) -> set[str]:

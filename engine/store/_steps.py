@@ -10,12 +10,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-INSTANCE_STATUSES = ("running", "completed", "cancelled")
+INSTANCE_STATUSES = ("running", "completed", "cancelled", "withdrawn")
 
 # Each code with the names of its parameters.
 STEP_CODES: dict[str, tuple[str, ...]] = {
     "completed": (),
     "cancelled": (),  # an admin cancelled the request (its log says why)
+    "withdrawn": (),  # the requester withdrew the request before registration
     "waiting": (),  # neither a task nor a timer: something outside the engine
     "at_tasks": ("tasks",),  # the titles of the ready tasks, sorted
     "timer": ("timer", "due"),  # the timer's name and its due date (YYYY-MM-DD)

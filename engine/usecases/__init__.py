@@ -65,6 +65,7 @@ from ._views import (
     VersionInfo,
     WaitingOn,
 )
+from ._withdrawal import WithdrawCommands
 
 __all__ = [
     "HISTORY_CODES",
@@ -138,6 +139,7 @@ __all__ = [
     "VersionRef",
     "VersionSummary",
     "WaitingOn",
+    "WithdrawCommands",
     "load_user",
     "may_administer",
     "may_change_processes",

@@ -55,9 +55,9 @@ def authorized_task(session: Session, catalog, user_id: int, task_id: str,
     The inbox row only finds the instance; the decision comes from the stored state (the task
     must be ready there), the version's lane rule for that task, the request's people and the
     log's corrections (an admin's latest reassignment of the task overrides the lane rule; a
-    cancelled request has nothing to do). An inbox row edited to point at someone else gives
-    that person nothing. Raises TaskAlreadyDone (with who and when), NotFound, NotAllowed or
-    Conflict.
+    cancelled or withdrawn request has nothing to do). An inbox row edited to point at someone
+    else gives that person nothing. Raises TaskAlreadyDone (with who and when), NotFound,
+    NotAllowed or Conflict.
     """
     user = load_user(session, user_id)
     loaded = load_waiting(session, catalog, user, task_id)
@@ -109,8 +109,7 @@ def load_waiting(session: Session, catalog, user: UserView, task_id: str) -> Aut
     if task_name is None or task_name not in process.user_tasks:
         raise Conflict("task.no_longer_waiting")
     corrections = corrections_of(session, instance.id)
-    if corrections.cancelled:
-        raise Conflict("request.cancelled")
+    raise_if_ended(corrections)
     return Authorized(user, task, instance, process, workflow, task_name,
                       corrections=corrections)
 
@@ -178,6 +177,13 @@ def who_acts(task: ReadyTask, assignee_name: str | None, user_id: int | None = N
         return WaitingOn(person=assignee_name, covered_by=covered_by)
     return WaitingOn(lane=task.lane_name or task.role)
 
+
+def raise_if_ended(corrections: Corrections) -> None:
+    """Raise Conflict if the log says the request was cancelled or withdrawn."""
+    if corrections.ended == "withdrawn":
+        raise Conflict("request.withdrawn")
+    if corrections.ended:
+        raise Conflict("request.cancelled")
 
 
 def raise_if_done(session, task_id: str) -> None:

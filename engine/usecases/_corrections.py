@@ -18,26 +18,25 @@ from engine.definitions import LoadedProcess
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.runtime import correct_data, ready_task_name, restore
 from engine.store import (
+    REQUEST_CANCELLED,
     Assignment,
     Catalog,
     Corrections,
-    CurrentStep,
     Event,
     Instance,
     NewEvent,
     NewMessage,
     ReadyTask,
-    Timer,
     User,
     append_messages,
     assign,
     corrections_of,
-    drop_task_drafts,
     write_correction,
 )
 
-from ._access import ADMIN_ROLES, raise_if_done
+from ._access import ADMIN_ROLES, raise_if_done, raise_if_ended
 from ._directory import load_user
+from ._endings import check_running, end_request, load_request
 from ._procedure import Procedure
 from ._projections import current_data
 from ._views import UserView
@@ -105,23 +104,14 @@ class CorrectionCommands:
         reason = _reason(reason)
         with self.uow.read() as session:
             admin = _admin(session, user_id)
-            instance = session.get(Instance, instance_id)
-            if instance is None:
-                raise NotFound("request.not_found")
+            instance = load_request(session, instance_id)
             if instance.process_id != self.procedure.request_process:
                 raise InvalidInput("correction.not_a_request")
             process = self.catalog.get(instance.version_id)
-            _check_running(session, process, instance)
-        event = NewEvent("request_cancelled", {"reason": reason}, actor_id=admin.id)
+            check_running(session, process, instance)
+        event = NewEvent(REQUEST_CANCELLED, {"reason": reason}, actor_id=admin.id)
         with self.uow.write() as session:
-            write_correction(session, instance, [event], process.content_hash, self.clock.now(),
-                             status="cancelled",
-                             current_step=CurrentStep("cancelled").to_column())
-            tasks = ReadyTask.__table__
-            drop_task_drafts(session, session.scalars(
-                select(tasks.c.id).where(tasks.c.instance_id == instance.id)).all())
-            for table in (tasks, Timer.__table__):
-                session.execute(table.delete().where(table.c.instance_id == instance.id))
+            end_request(session, instance, process, event, "cancelled", self.clock.now())
 
     def correct_answer(self, user_id: int, task_id: str, field: str, value: Any,
                        reason: str) -> None:
@@ -131,8 +121,7 @@ class CorrectionCommands:
             admin = _admin(session, user_id)
             completion = _latest_completion(session, task_id)
             instance = session.get(Instance, completion.stream)
-            if corrections_of(session, instance.id).cancelled:
-                raise Conflict("request.cancelled")
+            raise_if_ended(corrections_of(session, instance.id))
         process = self.catalog.get(instance.version_id)
         workflow = restore(process, instance.state)
         before, after = _corrected_value(process, completion, current_data(workflow), field,
@@ -192,8 +181,7 @@ def _waiting(session: Session, catalog: Catalog, task_id: str) -> _Waiting:
     if task_name is None or task_name not in process.user_tasks:
         raise Conflict("task.no_longer_waiting")
     corrections = corrections_of(session, row.id)
-    if corrections.cancelled:
-        raise Conflict("request.cancelled")
+    raise_if_ended(corrections)
     return _Waiting(row, process, task_name, corrections)
 
 
@@ -203,14 +191,6 @@ def _holder(session: Session, waiting: _Waiting, task_id: str) -> Assignment:
         return Assignment(waiting.corrections.reassigned[task_id], None)
     rule = waiting.process.lane_rules[waiting.process.user_tasks[waiting.task_name].lane_id]
     return assign(session, rule, waiting.instance.started_by)
-
-
-def _check_running(session: Session, process: LoadedProcess, instance: Instance) -> None:
-    """Raise Conflict unless the record says the request is still running."""
-    if corrections_of(session, instance.id).cancelled:
-        raise Conflict("request.not_running", status="cancelled")
-    if restore(process, instance.state).is_completed():
-        raise Conflict("request.not_running", status="completed")
 
 
 def _latest_completion(session: Session, task_id: str) -> Event:

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from engine.store import OutboxMessage, ended_requests, finish_leased, lease_pending
+from engine.store import (
+    ENDING_NOTICES,
+    OutboxMessage,
+    ended_requests,
+    finish_leased,
+    lease_pending,
+)
 
 logger = logging.getLogger("kontoflode.outbox")
 
@@ -72,7 +78,9 @@ class Outbox:
         with self.uow.write() as session:  # short write: lease the rows
             rows = lease_pending(session, worker, now, limit, self.max_attempts, self.lease)
             ended = ended_requests(session, {row.instance_id for row in rows})
-            leased = [(_message(row), row.claimed_at, row.attempts, row.instance_id in ended)
+            # A message about the ending itself still goes out; the others are moot now.
+            leased = [(_message(row), row.claimed_at, row.attempts,
+                       row.instance_id in ended and row.kind not in ENDING_NOTICES)
                       for row in rows]
         for message, claimed_at, attempts, ended in leased:
             if ended:

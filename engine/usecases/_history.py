@@ -97,6 +97,7 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     # an admin's corrections: who, the reason they gave, and what changed
     "history.task_reassigned": ("actor", "title", "from", "to", "reason"),
     "history.cancelled": ("actor", "reason"),
+    "history.withdrawn": ("actor", "reason"),  # by the requester; the reason may be empty
     "history.answer_corrected": ("actor", "title", "field", "before", "after", "reason"),
     # a process owner moved the request to another version: numbers of both, the reason
     "history.migrated": ("actor", "from", "to", "reason"),
@@ -161,6 +162,10 @@ def _cancelled(process: LoadedProcess, event: Event, actor: str | None) -> tuple
     return "history.cancelled", {"actor": actor, "reason": event.payload.get("reason")}
 
 
+def _withdrawn(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    return "history.withdrawn", {"actor": actor, "reason": event.payload.get("reason")}
+
+
 def _corrected(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
     p = event.payload
     field = _form_field(process, event.task_name, p.get("field"))
@@ -190,6 +195,7 @@ def _claim(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str
 
 
 _CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
+                "request_withdrawn": _withdrawn,
                 "answer_corrected": _corrected, MIGRATED: _migrated,
                 "task_claimed": _claim, "task_released": _claim, "task_assigned": _claim}
 

@@ -22,6 +22,8 @@ class Procedure(Protocol):
     """What a procedure plug-in gives the kernel."""
 
     request_process: str  # the process people start as a request of their own
+    # The task whose completion ends the requester's right to withdraw ("" for no such task).
+    withdraw_until: str
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
@@ -62,6 +64,7 @@ class NoProcedure:
     """The kernel alone: plain titles, nothing follows a step, no contracts."""
 
     request_process = ""
+    withdraw_until = ""
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}

@@ -43,12 +43,12 @@ def projection_differences(session: Session, process: LoadedProcess, instance: I
     """Every way the instance's inbox, timer and status rows differ from its stored state.
 
     The log's corrections count: a reassigned task belongs to the person it was reassigned to,
-    and a cancelled request has no inbox or timer rows at all.
+    and a cancelled or withdrawn request has no inbox or timer rows at all.
     """
     corrections = corrections_of(session, instance.id)
-    found = _status_differences(instance, workflow.is_completed(), corrections.cancelled)
+    found = _status_differences(instance, workflow.is_completed(), corrections.ended)
     found += _inbox_differences(session, process, instance, workflow, corrections)
-    found += _timer_differences(session, instance, workflow, corrections.cancelled)
+    found += _timer_differences(session, instance, workflow, corrections.ended is not None)
     return found
 
 
@@ -59,8 +59,8 @@ def current_data(workflow) -> dict[str, Any]:
 
 
 def _status_differences(instance: Instance, completed: bool,
-                        cancelled: bool) -> list[ProjectionDifference]:
-    expected = "cancelled" if cancelled else "completed" if completed else "running"
+                        ended: str | None) -> list[ProjectionDifference]:
+    expected = ended or ("completed" if completed else "running")
     if instance.status == expected:
         return []
     return [ProjectionDifference("instances", instance.id, "status", instance.status, expected)]
@@ -71,7 +71,7 @@ def _inbox_differences(session: Session, process: LoadedProcess, instance: Insta
     rows = {r.id: r for r in session.scalars(
         select(ReadyTask).where(ReadyTask.instance_id == instance.id)).all()}
     found = []
-    expected_ready = [] if corrections.cancelled else ready_user_tasks(workflow, process)
+    expected_ready = [] if corrections.ended else ready_user_tasks(workflow, process)
     for ready in expected_ready:
         row = rows.pop(ready.task_id, None)
         if row is None:
@@ -98,10 +98,10 @@ def _holder(session: Session, process: LoadedProcess, instance: Instance, ready,
 
 
 def _timer_differences(session: Session, instance: Instance, workflow,
-                       cancelled: bool) -> list[ProjectionDifference]:
+                       ended: bool) -> list[ProjectionDifference]:
     stored = {(t.task_id, t.name, t.due_at) for t in session.scalars(
         select(Timer).where(Timer.instance_id == instance.id)).all()}
-    expected = set() if cancelled else {
+    expected = set() if ended else {
         (t.task_id, t.name, t.due_at) for t in waiting_timers(workflow)}
     found = [ProjectionDifference("timers", task_id, "due_at", due_at, None)
              for task_id, _name, due_at in sorted(stored - expected)]
