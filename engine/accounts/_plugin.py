@@ -36,7 +36,6 @@ class AccountProcedure:
     """Opening, registering and reviewing social media accounts (implements `Procedure`)."""
 
     request_process = REQUEST_PROCESS
-    withdraw_until = REGISTER_TASK  # once communications has registered, only an admin cancels
     contracts = CONTRACTS
 
     def __init__(self, catalog: Catalog, settings):
@@ -52,6 +51,10 @@ class AccountProcedure:
                                              "channel": data["channel"]})
         return current or Title("account_request.new")
 
+
+    def ends_withdrawal(self, task_name: str, data: Mapping[str, Any]) -> bool:
+        """Registered: from then on only an admin cancels (a send-back with questions is not)."""
+        return task_name == REGISTER_TASK and data.get("communications_decision") == "register"
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> FollowUp | None:
         """The register row or the next review cycle, prepared outside the write."""
         return plan_follow_up(self, instance, snapshot, now)

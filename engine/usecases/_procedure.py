@@ -22,14 +22,15 @@ class Procedure(Protocol):
     """What a procedure plug-in gives the kernel."""
 
     request_process: str  # the process people start as a request of their own
-    # The task whose completion ends the requester's right to withdraw ("" for no such task).
-    withdraw_until: str
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
 
     def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """The title of an instance, given its data so far."""
+
+    def ends_withdrawal(self, task_name: str, data: Mapping[str, Any]) -> bool:
+        """Whether this completion ends the requester's right to withdraw (say, registered)."""
 
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> Any:
         """Prepare, outside the write transaction, what must follow this step (or None).
@@ -64,7 +65,6 @@ class NoProcedure:
     """The kernel alone: plain titles, nothing follows a step, no contracts."""
 
     request_process = ""
-    withdraw_until = ""
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}
@@ -72,6 +72,10 @@ class NoProcedure:
     def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """The process it runs."""
         return current or Title("process", {"process_id": process_id})
+
+    def ends_withdrawal(self, task_name: str, data: Mapping[str, Any]) -> bool:
+        """Nothing does: a request runs to its end or is withdrawn."""
+        return False
 
     def plan(self, instance: Instance, snapshot: Snapshot, now: datetime) -> None:
         """Nothing follows."""

@@ -2,7 +2,7 @@
 
 Withdrawing ends the request like an admin's cancellation (see `_endings`): one event in its
 chain, its waiting tasks and timers gone, and whoever had a waiting task is told. When it is too
-late is the procedure's to say (`Procedure.withdraw_until`); the kernel knows no task by name.
+late is the procedure's to say (`Procedure.ends_withdrawal`); the kernel knows no task by name.
 """
 
 from __future__ import annotations
@@ -71,9 +71,10 @@ def withdraw_refusal(session: Session, procedure: Procedure, process: LoadedProc
         return NotAllowed("withdraw.not_requester")
     if instance.process_id != procedure.request_process:
         return InvalidInput("withdraw.not_a_request")
-    if procedure.withdraw_until and session.scalar(select(Event.id).where(
-            Event.stream == instance.id, Event.kind == "task_completed",
-            Event.task_name == procedure.withdraw_until).limit(1)) is not None:
+    completions = session.execute(select(Event.task_name, Event.payload).where(
+        Event.stream == instance.id, Event.kind == "task_completed")).all()
+    if any(procedure.ends_withdrawal(name, payload.get("data", {}))
+           for name, payload in completions):
         return Conflict("withdraw.already_registered")
     status = ended_as(session, process, instance)
     if status is not None:

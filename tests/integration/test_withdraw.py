@@ -149,19 +149,19 @@ def test_nobody_but_the_requester_may_withdraw(engine, org, admin, auditor):
     assert events_of(engine, request_id, "request_withdrawn") == []
 
 
-def test_refused_after_registration_and_after_a_send_back(engine, org):
+def test_refused_after_registration_but_not_after_a_send_back(engine, org):
     registered = register(engine, org)
     with pytest.raises(Conflict) as refused:
         engine.withdraw_request(org.staff.id, registered)
     assert refused.value.code == "withdraw.already_registered"
     assert engine.get_request(org.staff.id, registered).status == "completed"
 
-    # Communications has handled the registration once: from then on only an admin cancels.
+    # Questions from communications are not a registration: the requester may still withdraw.
     sent_back = at_register(engine, org)
     do(engine, org.comms, "register_account", SEND_BACK)
-    with pytest.raises(Conflict) as refused:
-        engine.withdraw_request(org.staff.id, sent_back)
-    assert refused.value.code == "withdraw.already_registered"
+    assert engine.may_withdraw(org.staff.id, sent_back)
+    engine.withdraw_request(org.staff.id, sent_back, "We found another way")
+    assert engine.get_request(org.staff.id, sent_back).status == "withdrawn"
 
 
 def test_a_second_withdrawal_says_it_is_withdrawn_already(engine, org):
