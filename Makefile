@@ -76,6 +76,7 @@ bench: setup
 	$(BIN)/python -m bench.bench_complete_task
 	$(BIN)/python -m bench.bench_review_cycles
 	$(BIN)/python -m bench.bench_inbox
+	$(BIN)/python -m bench.bench_inbox_scale
 	$(BIN)/python -m bench.bench_checkpoint
 	$(BIN)/python -m bench.bench_check
 	BENCH_DATABASE_URL= $(BIN)/python -m bench.bench_http

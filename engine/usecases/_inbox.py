@@ -55,7 +55,7 @@ def inbox_page(session, user_id: int, wanted: InboxFilter, now: datetime,
     """The page `wanted` of the user's inbox; `summary` turns a row into a TaskSummary."""
     check_search(wanted.step, wanted.text, wanted.role)
     user = load_user(session, user_id)
-    mine = actionable_by(user, now)
+    mine = actionable_by(session, user, now)
     role_key = func.coalesce(ReadyTask.role, literal(ME))
     step_counts = session.execute(
         select(ReadyTask.task_name, func.min(ReadyTask.task_title), func.count())

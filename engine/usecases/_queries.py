@@ -55,7 +55,8 @@ class Queries:
                 select(ReadyTask, requester.name, claimer.name)
                 .join(requester, requester.id == ReadyTask.requester_id)
                 .outerjoin(claimer, claimer.id == ReadyTask.claimed_by)
-                .where(actionable_by(user, self.clock.now()), *inbox_filter(user, show))
+                .where(actionable_by(session, user, self.clock.now()),
+                       *inbox_filter(user, show))
                 .order_by(ReadyTask.created_at, ReadyTask.id)
             ).all()
         now = self.clock.now()
@@ -73,7 +74,7 @@ class Queries:
         with self.uow.read() as session:
             user = load_user(session, user_id)
             return session.scalar(select(func.count()).select_from(ReadyTask)
-                                  .where(actionable_by(user, self.clock.now()),
+                                  .where(actionable_by(session, user, self.clock.now()),
                                          *inbox_filter(user, show)))
 
     def get_task(self, user_id: int, task_id: str) -> TaskView:
