@@ -42,6 +42,7 @@ from engine.usecases import (
     PeopleAdmin,
     ProcessAdmin,
     Queries,
+    StuckTasks,
     TaskDrafts,
     Trials,
 )
@@ -109,6 +110,9 @@ class Engine:
         self.reassign_task = self.corrections.reassign_task
         self.cancel_request = self.corrections.cancel_request
         self.correct_answer = self.corrections.correct_answer
+        # Admins' page of stuck tasks, each reassigned with reassign_task.
+        self.stuck = StuckTasks(self.uow, self.clock)
+        self.stuck_tasks = self.stuck.page
         # Holiday cover: substitutes for a range of days.
         self.claims = ClaimCommands(self.uow, self.catalog, self.clock)
         self.claim_task = self.claims.claim_task
