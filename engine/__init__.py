@@ -1,6 +1,6 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
-from engine.accounts import AccountFacets, AccountRow
+from engine.accounts import AccountFacets, AccountRow, MyAccount
 from engine.definitions import (
     COMPARED_ATTRIBUTES,
     FIELD_ATTRIBUTES,
@@ -202,6 +202,7 @@ __all__ = [
     "MoveOutcome",
     "MoveReason",
     "MoveReport",
+    "MyAccount",
     "NotAllowed",
     "NotFound",
     "Notice",

@@ -9,6 +9,7 @@ from engine.accounts import (
     MAIL_WORDS,
     TITLE_WORDS,
     AccountProcedure,
+    MyAccounts,
     Register,
     check_intervals,
 )
@@ -98,6 +99,8 @@ class Engine:
         self.accounts = self.register.accounts
         self.account_facets = self.register.account_facets
         self.may_view_register = self.register.may_view_register
+        # Each person's own accounts: those they own or moderate.
+        self.my_accounts = MyAccounts(self.uow).mine
         self.auditing = Auditing(self.uow, self.catalog, self.procedure)
         self.verify_request = self.auditing.verify_request
         self.replay_request = self.auditing.replay_request
