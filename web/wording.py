@@ -855,7 +855,8 @@ def difference_text(difference: Any) -> str:
 
 
 PROJECTED_TABLES = {"instances": "The request", "ready_tasks": "Inbox row",
-                    "timers": "Timer row", "accounts": "Register row"}
+                    "timers": "Timer row", "accounts": "Register row",
+                    "account_people": "The people of account"}
 
 
 TITLES: dict[str, Wording] = {

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from engine.store import User
-from engine.usecases import load_user
+from engine.usecases import ProjectionDifference, load_user
 
 from ._models import Account, AccountPerson
 
@@ -37,16 +37,37 @@ def moderator_emails(moderators) -> set[str]:
             if isinstance(m, dict) and str(m.get("email", "")).strip()}
 
 
+def expected_people(session: Session, owner_id: int, moderators) -> set[tuple[int, str]]:
+    """(user id, role) of an account's people as its owner and moderator emails give them."""
+    emails = moderator_emails(moderators)
+    found = session.scalars(select(User.id).where(
+        func.lower(User.email).in_(emails))).all() if emails else []
+    return {(owner_id, "owner"), *((user_id, "moderator") for user_id in found)}
+
+
 def sync_account_people(session: Session, account: Account) -> None:
     """Rewrite the account's people from its row: the owner, and moderators found by email."""
     session.execute(delete(AccountPerson).where(AccountPerson.account_id == account.id))
-    emails = moderator_emails(account.moderators)
-    moderators = session.scalars(select(User.id).where(
-        func.lower(User.email).in_(emails))).all() if emails else []
-    session.add(AccountPerson(account_id=account.id, user_id=account.owner_id, role="owner"))
-    session.add_all(AccountPerson(account_id=account.id, user_id=user_id, role="moderator")
-                    for user_id in sorted(set(moderators)))
+    session.add_all(AccountPerson(account_id=account.id, user_id=user_id, role=role)
+                    for user_id, role in sorted(expected_people(
+                        session, account.owner_id, account.moderators)))
     session.flush()
+
+
+def people_differences(session: Session, account_id: int,
+                       expected_row: dict) -> list[ProjectionDifference]:
+    """Whether the account's stored owner is the one its record gives (record check).
+
+    Moderators are left out: they are matched by email against the people as they were when
+    the account was registered or corrected, and a later change of address is no tampering.
+    """
+    stored = set(session.scalars(select(AccountPerson.user_id).where(
+        AccountPerson.account_id == account_id, AccountPerson.role == "owner")).all())
+    expected = {expected_row["owner_id"]}
+    if stored == expected:
+        return []
+    return [ProjectionDifference("account_people", str(account_id), "owner",
+                                 sorted(stored), sorted(expected))]
 
 
 class MyAccounts:
