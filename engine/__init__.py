@@ -1,6 +1,6 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
-from engine.accounts import AccountFacets, AccountRow
+from engine.accounts import AccountFacets, AccountRow, MyAccount
 from engine.definitions import (
     COMPARED_ATTRIBUTES,
     FIELD_ATTRIBUTES,
@@ -52,6 +52,8 @@ from engine.usecases import (
     PEOPLE_PAGE_SIZE,
     PROCESS_EVENT_KINDS,
     ROLES,
+    STUCK_PAGE_SIZE,
+    STUCK_REASONS,
     AnswerItem,
     AnswerSection,
     CheckpointVerdict,
@@ -83,6 +85,8 @@ from engine.usecases import (
     RequestView,
     StartResult,
     StreamFinding,
+    StuckPage,
+    StuckTask,
     TaskSummary,
     TaskView,
     TimerSweep,
@@ -146,6 +150,8 @@ __all__ = [
     "SCHEMA_REASONS",
     "STATEMENT_KINDS",
     "STEP_CODES",
+    "STUCK_PAGE_SIZE",
+    "STUCK_REASONS",
     "TITLE_CODES",
     "VALIDATION_CODES",
     "AccountFacets",
@@ -196,6 +202,7 @@ __all__ = [
     "MoveOutcome",
     "MoveReason",
     "MoveReport",
+    "MyAccount",
     "NotAllowed",
     "NotFound",
     "Notice",
@@ -224,6 +231,8 @@ __all__ = [
     "StartResult",
     "StepMove",
     "StreamFinding",
+    "StuckPage",
+    "StuckTask",
     "SystemClock",
     "TaskAlreadyDone",
     "TaskSummary",

@@ -9,6 +9,7 @@ from engine.accounts import (
     MAIL_WORDS,
     TITLE_WORDS,
     AccountProcedure,
+    MyAccounts,
     Register,
     check_intervals,
 )
@@ -42,6 +43,7 @@ from engine.usecases import (
     PeopleAdmin,
     ProcessAdmin,
     Queries,
+    StuckTasks,
     TaskDrafts,
     Trials,
     WithdrawCommands,
@@ -98,6 +100,8 @@ class Engine:
         self.accounts = self.register.accounts
         self.account_facets = self.register.account_facets
         self.may_view_register = self.register.may_view_register
+        # Each person's own accounts: those they own or moderate.
+        self.my_accounts = MyAccounts(self.uow).mine
         self.auditing = Auditing(self.uow, self.catalog, self.procedure)
         self.verify_request = self.auditing.verify_request
         self.replay_request = self.auditing.replay_request
@@ -115,12 +119,16 @@ class Engine:
         self.may_withdraw = self.withdrawals.may_withdraw
         self.check_withdraw = self.withdrawals.check_withdraw
         self.withdraw_request = self.withdrawals.withdraw_request
-        # Holiday cover: substitutes for a range of days.
+        # Admins' page of stuck tasks, each reassigned with reassign_task.
+        self.stuck = StuckTasks(self.uow, self.clock)
+        self.stuck_tasks = self.stuck.page
+        # Group tasks: claimed, released or assigned within the role.
         self.claims = ClaimCommands(self.uow, self.catalog, self.clock)
         self.claim_task = self.claims.claim_task
         self.release_task = self.claims.release_task
         self.assign_task = self.claims.assign_task
         self.task_colleagues = self.claims.colleagues
+        # Holiday cover: substitutes for a range of days.
         self.cover = CoverCommands(self.uow, self.clock)
         self.set_cover = self.cover.set_cover
         self.end_cover = self.cover.end_cover

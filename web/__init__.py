@@ -10,9 +10,11 @@ from flask_login import current_user
 from engine import Engine, Settings
 
 from . import (
+    admin_tasks,
     auth,
     cover,
     mail_pages,
+    my_accounts,
     people,
     process_editor,
     process_moves,
@@ -47,7 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     auth.init_auth(app)
     for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
                       process_editor.bp, process_trials.bp, process_moves.bp,
-                      people.bp, mail_pages.bp, cover.bp, vendor.bp):
+                      people.bp, admin_tasks.bp, mail_pages.bp, my_accounts.bp, cover.bp,
+                      vendor.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)
     init_context(app)

@@ -877,7 +877,8 @@ def difference_text(difference: Any) -> str:
 
 
 PROJECTED_TABLES = {"instances": "The request", "ready_tasks": "Inbox row",
-                    "timers": "Timer row", "accounts": "Register row"}
+                    "timers": "Timer row", "accounts": "Register row",
+                    "account_people": "The people of account"}
 
 
 TITLES: dict[str, Wording] = {
@@ -940,6 +941,19 @@ def waited_text(delta: timedelta) -> str:
     return _("{n} d", n=seconds // 86400)
 
 
+STUCK_REASONS_WORDS: dict[str, str] = {
+    "assignee_inactive": "The person it waits on may not sign in",
+    "no_active_holder": "Nobody who may sign in holds the role",
+    "claimer_inactive": "Claimed by someone who may not sign in",
+    "waiting_long": "Waiting longer than {days} days",
+}
+
+
+def stuck_reason_text(reason: str, days: int) -> str:
+    """Why a waiting task is stuck, in words."""
+    return _say(STUCK_REASONS_WORDS, reason, {"days": days})
+
+
 def yes_no(value: bool) -> str:
     """A boolean answer in words."""
     return _("Yes") if value else _("No")
@@ -952,4 +966,5 @@ def init_wording(app: Any) -> None:
         yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
         difference_text=difference_text, projection_text=projection_text, error_text=error_text,
         title_text=title_text, move_reason=move_reason_text,
+        stuck_reason=stuck_reason_text,
     )

@@ -3,7 +3,8 @@ review cycle, request titles, and the contract of tasks and fields it reads."""
 
 from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS
 from ._mail_words import MAIL_WORDS, TITLE_WORDS
-from ._models import Account
+from ._models import Account, AccountPerson
+from ._people import MyAccount, MyAccounts
 from ._plugin import AccountProcedure
 from ._register import Register
 from ._schedule import DUE_TIME, check_intervals, due_date_of, next_review_due
@@ -18,8 +19,11 @@ __all__ = [
     "TITLE_WORDS",
     "Account",
     "AccountFacets",
+    "AccountPerson",
     "AccountProcedure",
     "AccountRow",
+    "MyAccount",
+    "MyAccounts",
     "Register",
     "check_intervals",
     "due_date_of",

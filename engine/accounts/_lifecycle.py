@@ -23,6 +23,7 @@ from engine.usecases import ProjectionDifference
 
 from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
 from ._models import Account
+from ._people import people_differences, sync_account_people
 from ._schedule import due_date_of, next_review_due
 
 REVIEW_STATUS_BY_TASK = dict(zip(REVIEW_TASKS, ("review due", "review overdue"), strict=True))
@@ -131,8 +132,10 @@ def register_row_differences(session: Session, instance: Instance, data: dict[st
     registered_on = _date(data.get("registered_on"))
     if registered_on:
         expected["registered_on"] = registered_on
-    return [ProjectionDifference("accounts", str(account.id), name, getattr(account, name), value)
-            for name, value in expected.items() if getattr(account, name) != value]
+    return [*(ProjectionDifference("accounts", str(account.id), name, getattr(account, name),
+                                   value)
+              for name, value in expected.items() if getattr(account, name) != value),
+            *people_differences(session, account.id, expected)]
 
 
 def follow_correction(session: Session, instance: Instance, data: dict[str, Any],
@@ -149,6 +152,7 @@ def follow_correction(session: Session, instance: Instance, data: dict[str, Any]
     if registered_on:
         account.registered_on = registered_on
     account.updated_at = now
+    sync_account_people(session, account)
 
 
 def _register_account(session: Session, instance: Instance, data: dict[str, Any],
@@ -160,6 +164,7 @@ def _register_account(session: Session, instance: Instance, data: dict[str, Any]
     )
     session.add(account)
     session.flush()
+    sync_account_people(session, account)
     session.execute(update(Instance).where(Instance.id == instance.id)
                     .values(account_id=account.id).execution_options(synchronize_session=False))
     return account

@@ -34,3 +34,16 @@ class Account(Base):
     review_cycles: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class AccountPerson(Base):
+    """Who an account belongs to: its owner and the moderators named in its request.
+
+    Filled when the account is registered or its record is corrected (moderators matched to
+    people by email), so "my accounts" is one indexed query.
+    """
+
+    __tablename__ = "account_people"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)  # owner, moderator

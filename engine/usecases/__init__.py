@@ -44,6 +44,7 @@ from ._process_views import (
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
+from ._stuck import STUCK_PAGE_SIZE, STUCK_REASONS, StuckPage, StuckTask, StuckTasks
 from ._task_drafts import DraftView as TaskDraftView
 from ._task_drafts import TaskDrafts
 from ._trials import Trial, Trials, VersionRef
@@ -74,6 +75,8 @@ __all__ = [
     "PEOPLE_PAGE_SIZE",
     "PROCESS_EVENT_KINDS",
     "ROLES",
+    "STUCK_PAGE_SIZE",
+    "STUCK_REASONS",
     "Anchoring",
     "AnswerItem",
     "AnswerSection",
@@ -126,6 +129,9 @@ __all__ = [
     "RequestView",
     "StartResult",
     "StreamFinding",
+    "StuckPage",
+    "StuckTask",
+    "StuckTasks",
     "TaskDraftView",
     "TaskDrafts",
     "TaskSummary",

@@ -25,6 +25,7 @@ from engine import (
     SCHEMA_REASONS,
     STATEMENT_KINDS,
     STEP_CODES,
+    STUCK_REASONS,
     TITLE_CODES,
     VALIDATION_CODES,
     CurrentStep,
@@ -295,3 +296,17 @@ def test_a_form_schema_problem_reads_as_before():
     shape = Problem("form.schema", {"path": "if", "reason": "if_shape", "reason_params": {}})
     assert wording.problem_text(shape) == (
         'if: must look like {"properties": {"<field>": {"const": <value>}}}')
+
+
+@pytest.mark.parametrize("reason", STUCK_REASONS)
+def test_every_reason_a_task_is_stuck_has_words(reason):
+    said = wording.stuck_reason_text(reason, 7)
+    assert said != reason and "{" not in said
+
+
+def test_a_long_wait_says_the_threshold():
+    assert wording.stuck_reason_text("waiting_long", 12) == "Waiting longer than 12 days"
+
+
+def test_the_people_of_an_account_have_a_table_name():
+    assert "account_people" in wording.PROJECTED_TABLES
