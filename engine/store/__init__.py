@@ -25,12 +25,21 @@ from ._corrections import (
     write_correction,
 )
 from ._cover import (
+    LOCAL_TZ,
     CoverPeriod,
     covered_by,
     covered_query,
     local_day,
     substitute_name_column,
     substitute_of,
+)
+from ._digest import (
+    digest_items,
+    finish_digest,
+    hold_for_digest,
+    lease_digest,
+    open_digest,
+    people_waiting,
 )
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._mail import (
@@ -48,6 +57,8 @@ from ._models import (
     Base,
     Checkpoint,
     Deployment,
+    Digest,
+    DigestItem,
     Event,
     Instance,
     OutboxMessage,
@@ -62,6 +73,13 @@ from ._models import (
 from ._outbox import NewMessage, append_messages, finish_leased, lease_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._person_record import PersonOnRecord, manager_on_record, person_on_record
+from ._reminders import (
+    REMINDER_KINDS,
+    insert_once,
+    stale_reminders,
+    tasks_to_remind,
+    write_reminder,
+)
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
 from ._titles import KERNEL_TITLE_CODES, Title
@@ -75,7 +93,9 @@ __all__ = [
     "GENESIS",
     "INSTANCE_STATUSES",
     "KERNEL_TITLE_CODES",
+    "LOCAL_TZ",
     "NO_VERSION",
+    "REMINDER_KINDS",
     "REQUEST_CANCELLED",
     "STEP_CODES",
     "TASK_REASSIGNED",
@@ -88,6 +108,8 @@ __all__ = [
     "CoverPeriod",
     "CurrentStep",
     "Deployment",
+    "Digest",
+    "DigestItem",
     "Event",
     "Instance",
     "KeptMail",
@@ -121,18 +143,25 @@ __all__ = [
     "covered_by",
     "covered_query",
     "current_version_id",
+    "digest_items",
     "drop_task_drafts",
     "ended_requests",
+    "finish_digest",
     "finish_leased",
+    "hold_for_digest",
+    "insert_once",
     "keep_mail",
     "kept_page",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "lease_digest",
     "lease_pending",
     "local_day",
     "make_db_engine",
     "manager_on_record",
+    "open_digest",
+    "people_waiting",
     "person_events",
     "person_on_record",
     "person_stream",
@@ -143,10 +172,13 @@ __all__ = [
     "save_checkpoint",
     "scan_streams",
     "sent_addresses",
+    "stale_reminders",
     "stream_heads",
     "substitute_name_column",
     "substitute_of",
+    "tasks_to_remind",
     "verify_chain",
     "write_correction",
+    "write_reminder",
     "write_transition",
 ]

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from engine.store import OutboxMessage, ended_requests, finish_leased, lease_pending
+from engine.store import (
+    OutboxMessage,
+    ended_requests,
+    finish_leased,
+    lease_pending,
+    stale_reminders,
+)
 
 logger = logging.getLogger("kontoflode.outbox")
 
@@ -72,8 +78,9 @@ class Outbox:
         with self.uow.write() as session:  # short write: lease the rows
             rows = lease_pending(session, worker, now, limit, self.max_attempts, self.lease)
             ended = ended_requests(session, {row.instance_id for row in rows})
-            leased = [(_message(row), row.claimed_at, row.attempts, row.instance_id in ended)
-                      for row in rows]
+            stale = stale_reminders(session, rows)  # the task was done before its reminder
+            leased = [(_message(row), row.claimed_at, row.attempts,
+                       row.instance_id in ended or row.id in stale) for row in rows]
         for message, claimed_at, attempts, ended in leased:
             if ended:
                 with self.uow.write() as session:
