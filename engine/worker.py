@@ -1,4 +1,4 @@
-"""The one worker: each tick runs its jobs in turn: fire due timers, write deadline reminders,
+"""The one worker: each tick runs its jobs in turn: write deadline reminders, fire due timers,
 deliver the outbox, send the daily digests at their hour, and make a checkpoint when one is
 due and a key is configured."""
 
@@ -131,13 +131,13 @@ class MakeCheckpoints:
 
 
 def default_jobs(engine: Any) -> list[Job]:
-    """Timers, reminders, the outbox (mail as the settings say), digests, checkpoints when
+    """Reminders, timers, the outbox (mail as the settings say), digests, checkpoints when
     there is a key."""
     port = engine.delivery_port() if hasattr(engine, "delivery_port") else None
-    jobs: list[Job] = [FireTimers(engine)]
-    if hasattr(engine, "write_reminders"):
-        jobs.append(WriteReminders(engine))
-    jobs.append(DeliverOutbox(engine, port))
+    # Reminders before timers: a deadline that is also a timer still shows as passed on the
+    # tick it fires. If the timer withdraws the task, its overdue notice is skipped unsent.
+    jobs: list[Job] = [WriteReminders(engine)] if hasattr(engine, "write_reminders") else []
+    jobs += [FireTimers(engine), DeliverOutbox(engine, port)]
     if hasattr(engine, "daily_digest"):
         jobs.append(SendDigests(engine))
     if getattr(getattr(engine, "settings", None), "checkpoint_key", None) is not None:
