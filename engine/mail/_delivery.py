@@ -74,8 +74,9 @@ class MailDelivery:
             if person.notify_mode == "daily":
                 link = self.words.link(message.kind, message.instance_id, message.params)
                 with self.uow.write() as session:  # held and recorded as one step
+                    # Dated when it happened, so the digest after that covers it.
                     hold_for_digest(session, person.id, message.id, subject, link,
-                                    self.clock.now())
+                                    getattr(message, "created_at", None) or self.clock.now())
                     record_sent(session, message.id, address, self.clock.now())
                 continue
             self.sender.send(MailMessage(address, subject, body, message.id))

@@ -2,7 +2,7 @@
 
 At the digest hour (Stockholm time) each person with messages held from before that hour
 gets one digest for the day; two workers send it once (see engine/store/_digest.py). A send
-that fails leaves the digest for the next tick.
+that fails leaves the digest for the next ticks, five attempts in all.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ class DailyDigest:
     """Sends each due digest once, through a mail sender."""
 
     def __init__(self, uow, clock, sender: MailSender, words: MailWords, hour: int = 7,
-                 lease: timedelta = timedelta(minutes=10)):
+                 lease: timedelta = timedelta(minutes=10), max_attempts: int = 5):
         self.uow, self.clock, self.sender, self.words = uow, clock, sender, words
-        self.hour, self.lease = hour, lease
+        self.hour, self.lease, self.max_attempts = hour, lease, max_attempts
 
     def cutoff(self, now: datetime) -> datetime | None:
         """Today's digest hour as a UTC instant, or None before it (no digest yet today)."""
@@ -58,7 +58,7 @@ class DailyDigest:
             return DigestReport(0, 0)
         day, sent, failed = local_day(now), 0, 0
         with self.uow.read() as session:
-            people = people_waiting(session, cutoff, limit)
+            people = people_waiting(session, day, cutoff, limit, self.max_attempts)
         for user_id in people:
             outcome = self._send_one(user_id, day, cutoff, worker)
             sent, failed = sent + (outcome is True), failed + (outcome is False)
@@ -70,7 +70,7 @@ class DailyDigest:
             open_digest(session, user_id, day, self.clock.now())
         with self.uow.write() as session:
             leased = lease_digest(session, user_id, day, worker, self.clock.now(), self.lease,
-                                  cutoff)
+                                  cutoff, self.max_attempts)
             if leased is None:
                 return None
             held = digest_items(session, leased[0])

@@ -27,12 +27,19 @@ def hold_for_digest(session: Session, user_id: int, outbox_id: int, subject: str
                                link=link[:500], created_at=now))
 
 
-def people_waiting(session: Session, before: datetime, limit: int) -> list[int]:
-    """Up to `limit` people with items held from before `before` that no digest carries."""
-    return list(session.scalars(
+def people_waiting(session: Session, day: date, before: datetime, limit: int,
+                   max_attempts: int) -> list[int]:
+    """Up to `limit` people due a digest today: with items held from before `before` that no
+    digest carries, or whose digest of the day failed and may be tried again."""
+    held = set(session.scalars(
         select(DigestItem.user_id).where(DigestItem.digest_id.is_(None),
                                          DigestItem.created_at < before)
         .group_by(DigestItem.user_id).order_by(DigestItem.user_id).limit(limit)))
+    retried = set(session.scalars(
+        select(Digest.user_id).where(Digest.day == day, Digest.sent_at.is_(None),
+                                     Digest.attempts > 0, Digest.attempts < max_attempts)
+        .order_by(Digest.user_id).limit(limit)))
+    return sorted(held | retried)[:limit]
 
 
 def open_digest(session: Session, user_id: int, day: date, now: datetime) -> None:
@@ -42,7 +49,8 @@ def open_digest(session: Session, user_id: int, day: date, now: datetime) -> Non
 
 
 def lease_digest(session: Session, user_id: int, day: date, worker: str, now: datetime,
-                 lease: timedelta, before: datetime) -> tuple[int, datetime] | None:
+                 lease: timedelta, before: datetime,
+                 max_attempts: int = 5) -> tuple[int, datetime] | None:
     """Take the person's unsent digest of the day and bind its items; (id, lease) or None."""
     digest_id = session.scalar(select(Digest.id).where(
         Digest.user_id == user_id, Digest.day == day))
@@ -50,6 +58,7 @@ def lease_digest(session: Session, user_id: int, day: date, worker: str, now: da
         return None
     taken = session.execute(
         update(Digest).where(Digest.id == digest_id, Digest.sent_at.is_(None),
+                             Digest.attempts < max_attempts,
                              or_(Digest.claimed_at.is_(None), Digest.claimed_at <= now - lease))
         .values(claimed_at=now, claimed_by=worker, attempts=Digest.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount == 1
