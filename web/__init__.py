@@ -13,6 +13,7 @@ from . import (
     auth,
     cover,
     mail_pages,
+    notifications,
     people,
     process_editor,
     process_moves,
@@ -46,7 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     auth.init_auth(app)
     for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
                       process_editor.bp, process_trials.bp, process_moves.bp,
-                      people.bp, mail_pages.bp, cover.bp, vendor.bp):
+                      people.bp, mail_pages.bp, cover.bp, notifications.bp,
+                      vendor.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)
     init_context(app)
