@@ -35,7 +35,8 @@ def insert_once(session: Session, model: Any, values: dict[str, Any],
             index_elements=key)
     else:  # pragma: no cover - the engine runs on SQLite and PostgreSQL only
         statement = insert(model).values(**values)
-    return session.execute(statement).rowcount == 1
+    # RETURNING, not rowcount: psycopg reports no count for a conflict-ignoring insert.
+    return session.execute(statement.returning(model.__table__.c.id)).first() is not None
 
 
 def _unwritten(kind: str):
