@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from engine.store import (
-    LOCAL_TZ,
     active_person,
+    digest_cutoff,
     digest_items,
     finish_digest,
     lease_digest,
@@ -44,16 +44,10 @@ class DailyDigest:
         self.uow, self.clock, self.sender, self.words = uow, clock, sender, words
         self.hour, self.lease, self.max_attempts = hour, lease, max_attempts
 
-    def cutoff(self, now: datetime) -> datetime | None:
-        """Today's digest hour as a UTC instant, or None before it (no digest yet today)."""
-        local = now.astimezone(LOCAL_TZ)
-        at = datetime.combine(local.date(), time(self.hour), tzinfo=LOCAL_TZ)
-        return at if local >= at else None
-
     def send_due(self, worker: str, limit: int = 100) -> DigestReport:
         """Send today's digest to up to `limit` people with held messages, if it is time."""
         now = self.clock.now()
-        cutoff = self.cutoff(now)
+        cutoff = digest_cutoff(now, self.hour)
         if cutoff is None:
             return DigestReport(0, 0)
         day, sent, failed = local_day(now), 0, 0

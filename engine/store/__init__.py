@@ -25,7 +25,6 @@ from ._corrections import (
     write_correction,
 )
 from ._cover import (
-    LOCAL_TZ,
     CoverPeriod,
     covered_by,
     covered_query,
@@ -34,6 +33,7 @@ from ._cover import (
     substitute_of,
 )
 from ._digest import (
+    digest_cutoff,
     digest_items,
     finish_digest,
     hold_for_digest,
@@ -93,7 +93,6 @@ __all__ = [
     "GENESIS",
     "INSTANCE_STATUSES",
     "KERNEL_TITLE_CODES",
-    "LOCAL_TZ",
     "NO_VERSION",
     "REMINDER_KINDS",
     "REQUEST_CANCELLED",
@@ -143,6 +142,7 @@ __all__ = [
     "covered_by",
     "covered_query",
     "current_version_id",
+    "digest_cutoff",
     "digest_items",
     "drop_task_drafts",
     "ended_requests",

@@ -9,13 +9,21 @@ sent in a second write that checks the lease is still its own.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from ._cover import LOCAL_TZ
 from ._models import Digest, DigestItem
 from ._reminders import insert_once
+
+
+def digest_cutoff(now: datetime, hour: int) -> datetime | None:
+    """Today's digest hour (Stockholm time) as an instant, or None while it is still before."""
+    local = now.astimezone(LOCAL_TZ)
+    at = datetime.combine(local.date(), time(hour), tzinfo=LOCAL_TZ)
+    return at if local >= at else None
 
 
 def hold_for_digest(session: Session, user_id: int, outbox_id: int, subject: str, link: str,
