@@ -17,9 +17,11 @@ from engine.definitions import LoadedProcess, load_process, read_process_dir
 from engine.mail import (
     KERNEL_MAIL_WORDS,
     KERNEL_TITLE_WORDS,
+    DailyDigest,
     KeptMail,
     LogSender,
     MailDelivery,
+    MailSender,
     MailWords,
     SmtpSender,
     SmtpSettings,
@@ -39,10 +41,12 @@ from engine.usecases import (
     LocalPasswords,
     MailAdmin,
     Moves,
+    NotifyPrefs,
     Outbox,
     PeopleAdmin,
     ProcessAdmin,
     Queries,
+    Reminders,
     StuckTasks,
     TaskDrafts,
     Trials,
@@ -146,6 +150,13 @@ class Engine:
         self.outbox = Outbox(self.uow, self.clock)
         self.mail = MailAdmin(self.uow, self.clock)  # admins: kept mails, failed deliveries
         self.deliver_outbox = self.outbox.deliver_pending
+        # Deadlines: the worker writes each task's reminder and overdue notice once.
+        self.reminders = Reminders(self.uow, self.clock, settings.reminder_hours)
+        self.write_reminders = self.reminders.sweep
+        # How each person is told: a mail per message, or one daily digest.
+        self.notify_prefs = NotifyPrefs(self.uow, self.clock)
+        self.notify_mode = self.notify_prefs.mode
+        self.set_notify_mode = self.notify_prefs.set_mode
         # The draft editor's page and its form preview: process owners only.
         self.editor = DraftEditor(self.uow, self.processes)
         self.editable_draft = self.editor.editable_draft
@@ -161,17 +172,24 @@ class Engine:
         return MailWords(self.settings.base_url, {**KERNEL_MAIL_WORDS, **MAIL_WORDS},
                          {**KERNEL_TITLE_WORDS, **TITLE_WORDS})
 
-    def delivery_port(self) -> MailDelivery:
-        """The worker's delivery port, as the settings say: SMTP, kept (the demo) or logged."""
+    def mail_sender(self) -> MailSender:
+        """The mail sender the settings say: SMTP, kept (the demo) or logged."""
         s = self.settings
         if s.mail == "smtp":
-            sender = SmtpSender(SmtpSettings(s.smtp_host, s.smtp_port, s.smtp_tls, s.smtp_user,
-                                             s.smtp_password, s.mail_from))
-        elif s.mail == "log":
-            sender = LogSender()
-        else:
-            sender = KeptMail(self.uow, self.clock)
-        return MailDelivery(self.uow, self.clock, sender, self.mail_words())
+            return SmtpSender(SmtpSettings(s.smtp_host, s.smtp_port, s.smtp_tls, s.smtp_user,
+                                           s.smtp_password, s.mail_from))
+        if s.mail == "log":
+            return LogSender()
+        return KeptMail(self.uow, self.clock)
+
+    def delivery_port(self) -> MailDelivery:
+        """The worker's delivery port, through the configured sender."""
+        return MailDelivery(self.uow, self.clock, self.mail_sender(), self.mail_words())
+
+    def daily_digest(self, sender: MailSender | None = None) -> DailyDigest:
+        """The worker's daily digest at the configured hour, through `sender` or the settings'."""
+        return DailyDigest(self.uow, self.clock, sender or self.mail_sender(),
+                           self.mail_words(), self.settings.digest_hour)
 
     def authenticate(self, username: str, password: str):
         """The signed-in user's view, or None for wrong credentials."""

@@ -134,6 +134,8 @@ class InvalidInput(EngineError):
         # claims of group tasks
         "claim.not_group_task": (), "claim.target_not_in_role": ("username",),
         "claim.already_holder": ("username",),
+        # how one is told: a mail per message or a daily digest
+        "notify.bad_mode": ("allowed",),
     }
 
 

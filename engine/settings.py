@@ -34,6 +34,10 @@ class Settings:
     smtp_password: str | None = None
     mail_from: str = "kontoflode@localhost"
     base_url: str = "http://127.0.0.1:5000"  # the start of every link in a mail
+    # Reminders: how long before a task's deadline its reminder goes.
+    reminder_hours: int = 48
+    # Daily digests go at this hour, Stockholm time.
+    digest_hour: int = 7
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -58,6 +62,7 @@ class Settings:
             values["deploy_approval"] = _flag("KONTOFLODE_DEPLOY_APPROVAL",
                                               env["KONTOFLODE_DEPLOY_APPROVAL"])
         values.update(_mail(env))
+        values.update(_notify(env))
         values.update(overrides)
         return cls(**values)
 
@@ -106,4 +111,24 @@ def _mail(env) -> dict:
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError(f"KONTOFLODE_SMTP_PORT must be a port number, not {port!r}")
         values["smtp_port"] = int(port)
+    return values
+
+
+def _whole(name: str, text: str, low: int, high: int) -> int:
+    """A whole number in [low, high], or a ValueError that names the setting."""
+    word = text.strip()
+    if not word.isdigit() or not low <= int(word) <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+    return int(word)
+
+
+def _notify(env) -> dict:
+    """The reminder and digest settings present in the environment, checked."""
+    values: dict = {}
+    if env.get("KONTOFLODE_REMINDER_HOURS", "").strip():
+        values["reminder_hours"] = _whole("KONTOFLODE_REMINDER_HOURS",
+                                          env["KONTOFLODE_REMINDER_HOURS"], 1, 24 * 365)
+    if env.get("KONTOFLODE_DIGEST_HOUR", "").strip():
+        values["digest_hour"] = _whole("KONTOFLODE_DIGEST_HOUR", env["KONTOFLODE_DIGEST_HOUR"],
+                                       0, 23)
     return values

@@ -1,5 +1,6 @@
-"""The one worker: each tick runs its jobs in turn: fire due timers, deliver the outbox, and
-make a checkpoint when one is due and a key is configured."""
+"""The one worker: each tick runs its jobs in turn: write deadline reminders, fire due timers,
+deliver the outbox, send the daily digests at their hour, and make a checkpoint when one is
+due and a key is configured."""
 
 from __future__ import annotations
 
@@ -70,6 +71,44 @@ class DeliverOutbox:
         return DeliveryReport(delivered, failed)
 
 
+class WriteReminders:
+    """The reminder job: write each due task's reminder or overdue notice to the outbox once."""
+
+    name = "reminders"
+
+    def __init__(self, engine: Any, batches: int = 20):
+        self.engine = engine
+        self.batches = batches  # bounded: a backlog is worked off over several ticks
+
+    def __call__(self) -> int:
+        """Write reminders batch by batch until none is due (or the bound); how many."""
+        written = 0
+        for _ in range(self.batches):
+            count = self.engine.write_reminders()
+            written += count
+            if not count:
+                break
+        log.log(logging.INFO if written else logging.DEBUG, "Reminders: wrote %d", written)
+        return written
+
+
+class SendDigests:
+    """The digest job: at the digest hour, each person's daily digest, exactly once."""
+
+    name = "digests"
+
+    def __init__(self, engine: Any, digest: Any = None, worker_name: str = ""):
+        self.digest = digest or engine.daily_digest()
+        self.worker_name = worker_name or f"{socket.gethostname()}:{os.getpid()}"
+
+    def __call__(self) -> Any:
+        """Send the due digests."""
+        report = self.digest.send_due(self.worker_name)
+        log.log(logging.INFO if report.sent or report.failed else logging.DEBUG,
+                "Digests: sent %d, failed %d", report.sent, report.failed)
+        return report
+
+
 class MakeCheckpoints:
     """The checkpoint job: sign every stream's head when the newest checkpoint is too old."""
 
@@ -92,9 +131,15 @@ class MakeCheckpoints:
 
 
 def default_jobs(engine: Any) -> list[Job]:
-    """Timers, the outbox (mail as the settings say), checkpoints when there is a key."""
+    """Reminders, timers, the outbox (mail as the settings say), digests, checkpoints when
+    there is a key."""
     port = engine.delivery_port() if hasattr(engine, "delivery_port") else None
-    jobs: list[Job] = [FireTimers(engine), DeliverOutbox(engine, port)]
+    # Reminders before timers: a deadline that is also a timer still shows as passed on the
+    # tick it fires. If the timer withdraws the task, its overdue notice is skipped unsent.
+    jobs: list[Job] = [WriteReminders(engine)] if hasattr(engine, "write_reminders") else []
+    jobs += [FireTimers(engine), DeliverOutbox(engine, port)]
+    if hasattr(engine, "daily_digest"):
+        jobs.append(SendDigests(engine))
     if getattr(getattr(engine, "settings", None), "checkpoint_key", None) is not None:
         jobs.append(MakeCheckpoints(engine))
     return jobs

@@ -15,6 +15,7 @@ from . import (
     cover,
     mail_pages,
     my_accounts,
+    notifications,
     people,
     process_editor,
     process_moves,
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
                       process_editor.bp, process_trials.bp, process_moves.bp,
                       people.bp, admin_tasks.bp, mail_pages.bp, my_accounts.bp, cover.bp,
+                      notifications.bp,
                       vendor.bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "home", home)

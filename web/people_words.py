@@ -9,6 +9,8 @@ from .i18n import _
 _FIELDS = {"name": "name", "email": "email", "manager": "manager", "roles": "roles",
            "active": "may sign in", "password": "password"}
 
+_MODES = {"each": "a mail for each message", "daily": "a daily digest"}
+
 
 def _value(value) -> str:
     if value is None:
@@ -37,6 +39,9 @@ def person_entry_text(entry: PersonEntry) -> str:
         changes = entry.payload.get("changes", {})
         return _("Changed by {who}: {what}.", who=who, what="; ".join(
             _change(field, pair) for field, pair in changes.items()))
+    if entry.kind == "notify_mode_changed":
+        return _("{who} chose to be told by {mode}.", who=who, mode=_(_MODES.get(
+            entry.payload.get("to"), str(entry.payload.get("to")))))
     if entry.kind == "person_signed_out":
         return _("Signed out everywhere by {who}.", who=who)
     return _("{kind}, by {who}.", kind=entry.kind.replace("_", " ").capitalize(), who=who)

@@ -327,6 +327,8 @@ ERRORS: dict[str, Wording] = {
     "cover.overlap": "Another cover period already holds from {start} to {end}.",
     "cover.substitute_away": "{username} is away then and has a substitute themselves.",
     "cover.already_over": "That cover period is already over.",
+    # How one is told.
+    "notify.bad_mode": "Choose one of the offered ways to be told.",
     # Claims of group tasks.
     "task.claimed_by_other": "{name} is working on this task. Nothing you submitted was "
                              "saved; ask them, or an administrator, to hand it over.",

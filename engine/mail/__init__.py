@@ -2,6 +2,7 @@
 (SMTP with the standard library, the demo's kept mailbox, the log). No Flask."""
 
 from ._delivery import MailDelivery
+from ._digest import DailyDigest, DigestReport
 from ._senders import (
     TLS_MODES,
     KeptMail,
@@ -17,6 +18,8 @@ __all__ = [
     "KERNEL_MAIL_WORDS",
     "KERNEL_TITLE_WORDS",
     "TLS_MODES",
+    "DailyDigest",
+    "DigestReport",
     "KeptMail",
     "LogSender",
     "MailDelivery",

@@ -22,14 +22,31 @@ KERNEL_MAIL_WORDS: dict[str, tuple[str, str]] = {
         "Hello {name},\n\n{by} withdrew the request {title}, so {task_title} no longer "
         "waits for you.\nReason given: {reason}\n\nSee the request here: {link}\n",
     ),
+    "task_reminder": (
+        "Due soon: {task_title}",
+        "Hello {name},\n\nA task waiting for you is due {due}: {task_title}, in the request "
+        "{title}.\n\nOpen it here: {link}\n",
+    ),
+    "task_overdue": (
+        "Overdue: {task_title}",
+        "Hello {name},\n\nA task waiting for you was due {due} and is not done yet: "
+        "{task_title}, in the request {title}.\n\nOpen it here: {link}\n",
+    ),
 }
+
+# The one mail a day for people who chose a digest: each held message's subject and link.
+DIGEST_WORDS: tuple[str, str, str] = (
+    "Your daily summary: {count} new",
+    "Hello {name},\n\nThis is what happened for you since your last summary:\n\n{items}\n",
+    "- {subject}\n  {link}\n",
+)
 
 KERNEL_TITLE_WORDS: dict[str, str] = {"process": "{process_id}", "plain": "{label}"}
 
 # Kinds whose link is the task page (the reader acts there); the others link the request.
-TASK_KINDS = frozenset({"task_ready"})
+TASK_KINDS = frozenset({"task_ready", "task_reminder", "task_overdue"})
 # Kinds that wait on the reader: a substitute on holiday cover gets them instead.
-WAITING_KINDS = frozenset({"task_ready"})
+WAITING_KINDS = frozenset({"task_ready", "task_reminder", "task_overdue"})
 
 
 class _Blank(dict):
@@ -72,3 +89,10 @@ class MailWords:
         values = {**params, "name": name, "link": self.link(kind, instance_id, params),
                   "title": self.title(params.get("request_title"))}
         return say(subject, values).replace("\n", " ")[:300], say(body, values)
+
+    def compose_digest(self, name: str, items: list[tuple[str, str]]) -> tuple[str, str]:
+        """Subject and body of one person's digest of (subject, link) items."""
+        subject, body, line = DIGEST_WORDS
+        listed = "".join(say(line, {"subject": s, "link": link}) for s, link in items)
+        return (say(subject, {"count": len(items)}),
+                say(body, {"name": name, "items": listed}))

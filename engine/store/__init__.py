@@ -34,6 +34,15 @@ from ._cover import (
     substitute_name_column,
     substitute_of,
 )
+from ._digest import (
+    digest_cutoff,
+    digest_items,
+    finish_digest,
+    hold_for_digest,
+    lease_digest,
+    open_digest,
+    people_waiting,
+)
 from ._events import CHAIN_CODES, GENESIS, ChainCheck, NewEvent, append_events, verify_chain
 from ._mail import (
     KeptMail,
@@ -50,6 +59,8 @@ from ._models import (
     Base,
     Checkpoint,
     Deployment,
+    Digest,
+    DigestItem,
     Event,
     Instance,
     OutboxMessage,
@@ -64,6 +75,13 @@ from ._models import (
 from ._outbox import NewMessage, append_messages, finish_leased, lease_pending
 from ._people_log import NO_VERSION, append_person_events, person_events, person_stream
 from ._person_record import PersonOnRecord, manager_on_record, person_on_record
+from ._reminders import (
+    REMINDER_KINDS,
+    insert_once,
+    stale_reminders,
+    tasks_to_remind,
+    write_reminder,
+)
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
 from ._titles import KERNEL_TITLE_CODES, Title
@@ -79,6 +97,7 @@ __all__ = [
     "INSTANCE_STATUSES",
     "KERNEL_TITLE_CODES",
     "NO_VERSION",
+    "REMINDER_KINDS",
     "REQUEST_CANCELLED",
     "REQUEST_WITHDRAWN",
     "STEP_CODES",
@@ -92,6 +111,8 @@ __all__ = [
     "CoverPeriod",
     "CurrentStep",
     "Deployment",
+    "Digest",
+    "DigestItem",
     "Event",
     "Instance",
     "KeptMail",
@@ -125,18 +146,26 @@ __all__ = [
     "covered_by",
     "covered_query",
     "current_version_id",
+    "digest_cutoff",
+    "digest_items",
     "drop_task_drafts",
     "ended_requests",
+    "finish_digest",
     "finish_leased",
+    "hold_for_digest",
+    "insert_once",
     "keep_mail",
     "kept_page",
     "latest_checkpoint",
     "latest_checkpoint_time",
     "latest_covering",
+    "lease_digest",
     "lease_pending",
     "local_day",
     "make_db_engine",
     "manager_on_record",
+    "open_digest",
+    "people_waiting",
     "person_events",
     "person_on_record",
     "person_stream",
@@ -147,10 +176,13 @@ __all__ = [
     "save_checkpoint",
     "scan_streams",
     "sent_addresses",
+    "stale_reminders",
     "stream_heads",
     "substitute_name_column",
     "substitute_of",
+    "tasks_to_remind",
     "verify_chain",
     "write_correction",
+    "write_reminder",
     "write_transition",
 ]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -61,6 +62,8 @@ class User(Base):
     created_at: Mapped[datetime]
     # Raised to end every session of the person: each session holds the number it began with.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How the person wants to be told: "each" (a mail per message) or "daily" (one digest).
+    notify_mode: Mapped[str] = mapped_column(String(10), default="each", server_default="each")
 
 
 class UserRole(Base):
@@ -185,7 +188,8 @@ class ReadyTask(Base):
     requester_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     request_title: Mapped[Title] = mapped_column(TitleColumn(200))
     created_at: Mapped[datetime] = mapped_column(index=True)
-    due_at: Mapped[datetime | None]
+    # The reminder sweep reads tasks by deadline.
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
     # A role task one holder of the role has taken: the others see who and cannot complete it.
     claimed_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", name="fk_ready_tasks_claimed_by"), index=True)
@@ -249,9 +253,13 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]
     skipped_at: Mapped[datetime | None]
+    # A message that must be written once only (a task's reminder) carries a unique key, so
+    # two workers sweeping at once cannot both write it; NULL (most messages) never clashes.
+    dedup_key: Mapped[str | None] = mapped_column(String(120))
     # The worker asks for undelivered rows in id order; the admins' page for failed ones.
     __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),
-                      Index("ix_outbox_failed", "failed_at"))
+                      Index("ix_outbox_failed", "failed_at"),
+                      Index("uq_outbox_dedup_key", "dedup_key", unique=True))
 
 
 class Checkpoint(Base):
@@ -266,3 +274,37 @@ class Checkpoint(Base):
     public_key: Mapped[str] = mapped_column(Text)
     # [[stream, seq, head hash], ...] sorted by stream: the leaves of the signed root.
     heads: Mapped[list[Any]]
+
+
+class DigestItem(Base):
+    """A message held for a person's daily digest instead of being mailed on its own."""
+
+    __tablename__ = "digest_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    link: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime]
+    # The digest that carries it (set when a worker takes the digest), and when it went.
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id"))
+    sent_at: Mapped[datetime | None]
+    __table_args__ = (UniqueConstraint("user_id", "outbox_id", name="uq_digest_items_once"),
+                      # The worker asks for the people with items no digest carries yet.
+                      Index("ix_digest_items_waiting", "digest_id", "user_id", "created_at"))
+
+
+class Digest(Base):
+    """One person's digest of one (Stockholm) day: written once, leased like outbox rows."""
+
+    __tablename__ = "digests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digests_once_a_day"),)

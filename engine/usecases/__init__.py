@@ -15,6 +15,7 @@ from ._inbox import INBOX_SORTS, InboxFilter, InboxPage
 from ._mail_admin import MailAdmin
 from ._moves import PAGE_SIZE as MOVE_PAGE_SIZE
 from ._moves import MoveCandidate, MoveOutcome, MoveReport, Moves
+from ._notify import NOTIFY_MODES, NotifyPrefs
 from ._people_admin import (
     PEOPLE_PAGE_SIZE,
     PeopleAdmin,
@@ -44,6 +45,7 @@ from ._process_views import (
 )
 from ._projections import ProjectionDifference, projection_differences
 from ._queries import Queries
+from ._reminders import Reminders
 from ._stuck import STUCK_PAGE_SIZE, STUCK_REASONS, StuckPage, StuckTask, StuckTasks
 from ._task_drafts import DraftView as TaskDraftView
 from ._task_drafts import TaskDrafts
@@ -72,6 +74,7 @@ __all__ = [
     "HISTORY_CODES",
     "INBOX_SORTS",
     "MOVE_PAGE_SIZE",
+    "NOTIFY_MODES",
     "PEOPLE_PAGE_SIZE",
     "PROCESS_EVENT_KINDS",
     "ROLES",
@@ -108,6 +111,7 @@ __all__ = [
     "Moves",
     "NoProcedure",
     "Notice",
+    "NotifyPrefs",
     "Outbox",
     "PendingView",
     "PeopleAdmin",
@@ -125,6 +129,7 @@ __all__ = [
     "Queries",
     "RecordCheck",
     "RecordingDelivery",
+    "Reminders",
     "RequestSummary",
     "RequestView",
     "StartResult",

@@ -13,6 +13,7 @@ from engine.store import (
     ended_requests,
     finish_leased,
     lease_pending,
+    stale_reminders,
 )
 
 logger = logging.getLogger("kontoflode.outbox")
@@ -78,9 +79,12 @@ class Outbox:
         with self.uow.write() as session:  # short write: lease the rows
             rows = lease_pending(session, worker, now, limit, self.max_attempts, self.lease)
             ended = ended_requests(session, {row.instance_id for row in rows})
-            # A message about the ending itself still goes out; the others are moot now.
+            # A message about the ending itself still goes out; the others are moot now,
+            # and so is a reminder of a task done before it was delivered.
+            stale = stale_reminders(session, rows)
             leased = [(_message(row), row.claimed_at, row.attempts,
-                       row.instance_id in ended and row.kind not in ENDING_NOTICES)
+                       (row.instance_id in ended and row.kind not in ENDING_NOTICES)
+                       or row.id in stale)
                       for row in rows]
         for message, claimed_at, attempts, ended in leased:
             if ended:

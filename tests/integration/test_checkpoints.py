@@ -202,7 +202,8 @@ def test_no_key_no_checkpoint(engine):
 def test_the_worker_makes_a_checkpoint_when_the_last_is_too_old(anchored, engine, clock):
     assert "checkpoints" not in {j.name for j in Worker(engine).jobs}, "no key: no job"
     worker = Worker(anchored)
-    assert [j.name for j in worker.jobs] == ["timers", "outbox", "checkpoints"]
+    assert [j.name for j in worker.jobs] == ["reminders", "timers", "outbox", "digests",
+                                           "checkpoints"]
     first = worker.run_once()["checkpoints"]
     assert first is not None and first["id"] == 1
     clock.advance(timedelta(minutes=59))
