@@ -28,7 +28,7 @@ bp = Blueprint("tasks", __name__)
 DONE_KEY = "completed_task"
 
 
-SHOWS = ("mine", "group")
+SHOWS = ("mine", "group", "sent_back")
 
 
 @bp.get("/inbox")
