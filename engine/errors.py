@@ -58,6 +58,7 @@ class NotAllowed(EngineError):
         "cover.not_yours": (),
         "claim.not_holder": (),  # only the holder of a claim (or an admin) releases it
         "tasks.admins_only": (),  # the stuck tasks page
+        "answers.requester_only": (),  # only the requester checks and changes their answers
     }
 
 
@@ -77,7 +78,10 @@ class Conflict(EngineError):
                        "person.changed": ("revision",),
                        "person.own_admin": (),
                        # a colleague (name) claimed this group task
-                       "task.claimed_by_other": ("name",)}  # an admin cannot lock themselves out
+                       "task.claimed_by_other": ("name",),  # an admin cannot lock themselves out
+                       # the requester's answers went on (to the manager): no more changes here
+                       "answers.already_sent": (),
+                       "answers.nothing_to_send": ()}  # no kept answers of the held step
 
 
 class TaskAlreadyDone(Conflict):
@@ -128,6 +132,8 @@ class InvalidInput(EngineError):
         # claims of group tasks
         "claim.not_group_task": (), "claim.target_not_in_role": ("username",),
         "claim.already_holder": ("username",),
+        # a step whose answers are not on the requester's check page
+        "answers.not_checked_here": ("title",),
     }
 
 

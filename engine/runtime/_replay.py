@@ -33,6 +33,7 @@ from ._advance import (
 from ._migrate import migrate
 
 MIGRATED = "instance_migrated"
+AMENDED = "answer_amended"  # the requester changed a step's answers before sending them on
 
 
 class RecordedEvent(Protocol):
@@ -120,6 +121,8 @@ def replay_log(process: LoadedProcess, events: list[RecordedEvent],
         elif event.kind == "answer_corrected":
             snapshot = correct_data(restore(process, snapshot.state), process,
                                     event.payload.get("field", ""), event.payload.get("after"))
+        elif event.kind == AMENDED:
+            snapshot = _amend(process, snapshot, event)
         elif event.kind == "task_reassigned":
             _ready_by_name(process, snapshot, event)  # only a waiting task can be reassigned
         elif event.kind == "request_cancelled":
@@ -149,6 +152,14 @@ def _check_terminal(following: list[RecordedEvent]) -> None:
     """A cancellation ends the log: nothing may follow it."""
     if following:
         raise ReplayDiverged("replay.after_cancel", seq=following[0].seq)
+
+
+def _amend(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent) -> Snapshot:
+    """A requester's amendment: each changed answer set as the amendment recorded it."""
+    workflow = restore(process, snapshot.state)
+    for name, value in sorted((event.payload.get("after") or {}).items()):
+        snapshot = correct_data(workflow, process, name, value)
+    return snapshot
 
 
 def _complete(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent,

@@ -1,6 +1,7 @@
 """The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
+from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
 from ._claims import ClaimCommands
 from ._commands import Commands
@@ -73,10 +74,14 @@ __all__ = [
     "PEOPLE_PAGE_SIZE",
     "PROCESS_EVENT_KINDS",
     "ROLES",
+    "AmendView",
     "Anchoring",
+    "AnswerCheck",
+    "AnswerCheckView",
     "AnswerItem",
     "AnswerSection",
     "Auditing",
+    "CheckedStep",
     "CheckpointVerdict",
     "ClaimCommands",
     "Commands",

@@ -129,7 +129,7 @@ class CorrectionCommands:
         reason = _reason(reason)
         with self.uow.read() as session:
             admin = _admin(session, user_id)
-            completion = _latest_completion(session, task_id)
+            completion = latest_completion(session, task_id)
             instance = session.get(Instance, completion.stream)
             if corrections_of(session, instance.id).cancelled:
                 raise Conflict("request.cancelled")
@@ -213,7 +213,7 @@ def _check_running(session: Session, process: LoadedProcess, instance: Instance)
         raise Conflict("request.not_running", status="completed")
 
 
-def _latest_completion(session: Session, task_id: str) -> Event:
+def latest_completion(session: Session, task_id: str) -> Event:
     """The completion of a task, if it is the latest answer to that step of its request."""
     completion = session.scalar(select(Event).where(Event.task_id == task_id,
                                                     Event.kind == "task_completed"))
