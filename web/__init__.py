@@ -10,6 +10,7 @@ from flask_login import current_user
 from engine import Engine, Settings
 
 from . import (
+    answer_check,
     auth,
     cover,
     mail_pages,
@@ -44,7 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)
-    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
+    for blueprint in (auth.bp, tasks.bp, requests.bp, answer_check.bp, register.bp, processes.bp,
                       process_editor.bp, process_trials.bp, process_moves.bp,
                       people.bp, mail_pages.bp, cover.bp, vendor.bp):
         app.register_blueprint(blueprint)
