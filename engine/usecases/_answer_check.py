@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
 from engine.definitions.forms import FormDefinition
-from engine.errors import Conflict, InvalidInput, NotAllowed
+from engine.errors import Conflict, InvalidForm, InvalidInput, NotAllowed
 from engine.runtime import correct_data, restore, tasks_before, tasks_right_before
 from engine.store import (
     Event,
@@ -60,7 +60,7 @@ class AnswerCheckView:
     task_id: str  # the held task "Send" completes
     before_title: str  # the step the answers go to (the manager's approval)
     steps: tuple[CheckedStep, ...]
-    ready: bool  # the held step's answers are kept, so it can be sent
+    ready: bool  # the held step's kept answers pass its form, so it can be sent
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,10 @@ class AnswerCheck:
                 steps.append(CheckedStep(name, process.user_tasks[name].title,
                                          answer_section(process, name, data), latest.get(name)))
         before = self.procedure.checked_before(process.process_id)
+        ready = draft is not None and _complete(process.user_tasks[held.task_name].form,
+                                                dict(draft.data))
         return AnswerCheckView(instance.id, instance.title, held.id,
-                               process.user_tasks[before].title, tuple(steps), draft is not None)
+                               process.user_tasks[before].title, tuple(steps), ready)
 
     def send_answers(self, user_id: int, task_id: str) -> CompletionResult:
         """Complete the held step from the requester's kept answers (a second send: done)."""
@@ -234,6 +236,15 @@ def _held_task(session: Session, instance: Instance, held: tuple[str, ...]) -> R
     if row is None:
         raise Conflict("answers.already_sent")
     return row
+
+
+def _complete(form: FormDefinition, data: dict[str, Any]) -> bool:
+    """Whether kept answers pass their form (a half-filled saved draft does not)."""
+    try:
+        form.validate(data)
+    except InvalidForm:
+        return False
+    return True
 
 
 def _latest_completions(session: Session, instance_id: str) -> dict[str, str]:

@@ -167,3 +167,16 @@ def test_only_the_latest_completion_is_amended_after_a_send_back(engine, org):
     better = "Tell the public about the lab's research results."
     engine.amend_answers(org.staff.id, latest, {**ACCOUNT, "purpose": better})
     sound(engine, org, request_id)
+
+
+def test_a_half_filled_draft_of_the_last_step_is_not_ready_to_send(engine, org):
+    request_id = engine.start_request(org.staff.id).instance_id
+    do(engine, org.staff, "confirm_guidelines", GUIDELINES)
+    do(engine, org.staff, "define_account", ACCOUNT)
+    task = only_task(engine, org.staff, "plan_moderation")
+    engine.save_draft(org.staff.id, task.id, {"holiday_plan": "Not decided yet"})
+    view = engine.answer_check(org.staff.id, request_id)
+    assert not view.ready
+    with pytest.raises(InvalidForm):
+        engine.send_answers(org.staff.id, task.id)
+    assert engine.inbox(org.manager.id) == []
