@@ -29,6 +29,7 @@ from engine.mail import (
 from engine.store import KERNEL_TITLE_CODES, Base, Catalog, UnitOfWork, VersionView, make_db_engine
 from engine.usecases import (
     Anchoring,
+    AnswerCheck,
     Auditing,
     ClaimCommands,
     Commands,
@@ -92,6 +93,14 @@ class Engine:
         self.inbox_count = self.queries.inbox_count
         self.inbox_page = self.queries.inbox_page
         self.get_task = self.queries.get_task
+        # The requester checks every answer on one page before the request goes on.
+        self.answers = AnswerCheck(self.uow, self.catalog, self.clock, self.procedure,
+                                   self.complete_task)
+        self.hold_answers = self.answers.hold_answers
+        self.answer_check = self.answers.answer_check
+        self.send_answers = self.answers.send_answers
+        self.amend_form = self.answers.amend_form
+        self.amend_answers = self.answers.amend_answers
         self.task_drafts = TaskDrafts(self.uow, self.catalog, self.clock)
         self.save_draft = self.task_drafts.save_draft
         self.load_draft = self.task_drafts.load_draft

@@ -59,6 +59,7 @@ class NotAllowed(EngineError):
         "claim.not_holder": (),  # only the holder of a claim (or an admin) releases it
         "tasks.admins_only": (),  # the stuck tasks page
         "withdraw.not_requester": (),  # only the requester withdraws their own request
+        "answers.requester_only": (),  # only the requester checks and changes their answers
     }
 
 
@@ -81,7 +82,10 @@ class Conflict(EngineError):
                        "person.changed": ("revision",),
                        "person.own_admin": (),
                        # a colleague (name) claimed this group task
-                       "task.claimed_by_other": ("name",)}  # an admin cannot lock themselves out
+                       "task.claimed_by_other": ("name",),  # an admin cannot lock themselves out
+                       # the requester's answers went on (to the manager): no more changes here
+                       "answers.already_sent": (),
+                       "answers.nothing_to_send": ()}  # no kept answers of the held step
 
 
 class TaskAlreadyDone(Conflict):
@@ -136,6 +140,8 @@ class InvalidInput(EngineError):
         "claim.already_holder": ("username",),
         # how one is told: a mail per message or a daily digest
         "notify.bad_mode": ("allowed",),
+        # a step whose answers are not on the requester's check page
+        "answers.not_checked_here": ("title",),
     }
 
 

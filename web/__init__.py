@@ -11,6 +11,7 @@ from engine import Engine, Settings
 
 from . import (
     admin_tasks,
+    answer_check,
     auth,
     cover,
     mail_pages,
@@ -48,7 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)
-    for blueprint in (auth.bp, tasks.bp, requests.bp, register.bp, processes.bp,
+    for blueprint in (auth.bp, tasks.bp, requests.bp, answer_check.bp, register.bp, processes.bp,
                       process_editor.bp, process_trials.bp, process_moves.bp,
                       people.bp, admin_tasks.bp, mail_pages.bp, my_accounts.bp, cover.bp,
                       notifications.bp,

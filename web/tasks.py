@@ -28,7 +28,7 @@ bp = Blueprint("tasks", __name__)
 DONE_KEY = "completed_task"
 
 
-SHOWS = ("mine", "group")
+SHOWS = ("mine", "group", "sent_back")
 
 
 @bp.get("/inbox")
@@ -64,7 +64,7 @@ def submit(task_id: str):
     engine = get_engine()
     if request.form.get("add_row") or request.form.get("remove_row"):
         task = engine.get_task(me().id, task_id)
-        return _render(task, _row_change(task))
+        return _render(task, row_change(task))
     if request.form.get("save_draft") or request.form.get("discard_draft"):
         return _draft_action(engine, task_id)
     # One engine call reads the submission with the task's own form fields, authorizes and
@@ -76,6 +76,10 @@ def submit(task_id: str):
         return typed
 
     try:
+        # The step before the manager's approval is held: its answers are checked on one page.
+        held_in = engine.hold_answers(me().id, task_id, read)
+        if held_in is not None:
+            return redirect(url_for("answers.show", instance_id=held_in), code=303)
         result = engine.complete_task(me().id, task_id, read)
     except InvalidForm as error:
         return _render(engine.get_task(me().id, task_id), typed, error.messages), 422
@@ -83,13 +87,18 @@ def submit(task_id: str):
         if error.by_id != me().id:
             raise  # someone else's: the conflict page says who
         return _already_submitted(task_id, error)
+    remember_done(task_id, result)
+    return redirect(url_for("tasks.done", task_id=task_id), code=303)
+
+
+def remember_done(task_id: str, result) -> None:
+    """Keep what a completion did for the "what happens now" page."""
     session[DONE_KEY] = {
         "task_id": task_id, "instance_id": result.instance_id, "title": result.completed_title,
         "status": result.status, "next_steps": list(result.next_steps),
         "waiting_on": [asdict(who) for who in result.waiting_on],
         "next_task": result.next_task_for_you,
     }
-    return redirect(url_for("tasks.done", task_id=task_id), code=303)
 
 
 @bp.get("/tasks/<task_id>/done")
@@ -166,8 +175,11 @@ def _already_submitted(task_id: str, error: TaskAlreadyDone):
                            instance_id=error.instance_id)
 
 
-def _row_change(task: TaskView) -> dict:
-    """The form's data with a row added or removed (the no-JavaScript row buttons)."""
+def row_change(task: TaskView) -> dict:
+    """The form's data with a row added or removed (the no-JavaScript row buttons).
+
+    Any view with a `form` will do (a task, or an earlier step's answers being changed).
+    """
     add, remove = request.form.get("add_row"), request.form.get("remove_row")
     if add:
         name, action, index = add, "add", None

@@ -237,6 +237,12 @@ ERRORS: dict[str, Wording] = {
     if p["status"] == "cancelled" else _("The request is completed and can no longer be "
                                          "withdrawn."),
     "answer.superseded": "'{title}' was answered again later; correct the latest answer.",
+    "answers.requester_only": "Only the person who started the request checks and changes "
+                              "its answers.",
+    "answers.already_sent": "The request has gone on to the manager; its answers can no "
+                            "longer be changed here.",
+    "answers.nothing_to_send": "There is nothing to send yet: fill in the last step first.",
+    "answers.not_checked_here": "The answers to '{title}' cannot be changed here.",
     "instance.changed": "Someone else changed this request while you were working on it. "
                         "Nothing you submitted was saved; reload the page and try again.",
     "task.no_longer_waiting": "This task is no longer waiting: someone completed it or the "
@@ -408,6 +414,12 @@ def _corrected(p: Mapping[str, Any]) -> str:
              reason=shown(p["reason"]))
 
 
+def _amended(p: Mapping[str, Any]) -> str:
+    return _("{who} changed the answers to '{title}' before sending them: {fields}",
+             who=p.get("actor") or _("The requester"), title=p["title"],
+             fields=shown(p.get("fields")))
+
+
 def _quoted(value: Any) -> str:
     return _("(empty)") if value in (None, "") else f"'{shown(value)}'"
 
@@ -428,6 +440,7 @@ HISTORY: dict[str, Wording] = {
                                      reason=shown(p["reason"])) if p.get("reason")
     else _("{who} withdrew the request.", who=p.get("actor") or _("The requester")),
     "history.answer_corrected": _corrected,
+    "history.answer_amended": _amended,
     "history.migrated": lambda p: _(
         "{who} moved the request from version {old} to version {new}. Reason: {reason}",
         who=p.get("actor") or _("A process owner"), old=shown(p["from"]), new=shown(p["to"]),

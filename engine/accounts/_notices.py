@@ -27,16 +27,25 @@ def notices_for(process_id: str, requester_id: int, completed: str | None,
     return found
 
 
+def sends_back(completed: str | None, data: Mapping[str, Any]) -> bool:
+    """Whether the manager's or communications' decision sent the request back."""
+    if completed == APPROVAL_TASK:
+        return data.get("manager_decision") != "approve"
+    if completed == REGISTER_TASK:
+        return data.get("communications_decision") != "register"
+    return False
+
+
 def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_id: int,
                      about: dict[str, Any]) -> list[NewMessage]:
     if completed == APPROVAL_TASK:
-        if data.get("manager_decision") == "approve":
+        if not sends_back(completed, data):
             return [NewMessage("request_approved", requester_id, None, about)]
         return [NewMessage("request_sent_back", requester_id, None,
                            {**about, "by": "manager",
                             "reason": data.get("rejection_reason", "")})]
     if completed == REGISTER_TASK:
-        if data.get("communications_decision") == "register":
+        if not sends_back(completed, data):
             return [NewMessage("account_registered", requester_id, None,
                                {**about, "handle": data.get("registered_handle", "")})]
         return [NewMessage("request_sent_back", requester_id, None,

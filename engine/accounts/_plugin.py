@@ -12,6 +12,7 @@ from engine.runtime import Snapshot
 from engine.store import Catalog, Instance, NewMessage, Title
 
 from ._contract import (
+    APPROVAL_TASK,
     CONTRACTS,
     REGISTER_TASK,
     REQUEST_PROCESS,
@@ -27,7 +28,7 @@ from ._lifecycle import (
     review_seed,
 )
 from ._models import Account
-from ._notices import notices_for
+from ._notices import notices_for, sends_back
 from ._register import account_row, account_select
 from ._views import AccountRow
 
@@ -78,6 +79,14 @@ class AccountProcedure:
                   completed: bool, now: datetime) -> None:
         """A registered request's register row follows its corrected answers."""
         follow_correction(session, instance, data, completed, now)
+
+    def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
+        """The manager rejected, or communications sent the registration back with questions."""
+        return process_id == REQUEST_PROCESS and sends_back(completed, data)
+
+    def checked_before(self, process_id: str) -> str | None:
+        """The requester checks all their answers before the manager's approval."""
+        return APPROVAL_TASK if process_id == REQUEST_PROCESS else None
 
     def subject(self, session: Session, instance: Instance) -> AccountRow | None:
         """The register row a review cycle is about."""

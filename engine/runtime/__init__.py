@@ -14,6 +14,7 @@ from ._advance import (
     start_workflow,
     waiting_timers,
 )
+from ._before import tasks_before, tasks_right_before
 from ._dry_run import (
     DRY_RUN_CODES,
     MAX_ANSWERS,
@@ -71,5 +72,7 @@ __all__ = [
     "replay_log",
     "restore",
     "start_workflow",
+    "tasks_before",
+    "tasks_right_before",
     "waiting_timers",
 ]

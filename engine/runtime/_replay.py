@@ -36,6 +36,7 @@ MIGRATED = "instance_migrated"
 WITHDRAWN = "request_withdrawn"
 # Events that end a request: an admin's cancellation, the requester's withdrawal.
 _ENDINGS = ("request_cancelled", WITHDRAWN)
+AMENDED = "answer_amended"  # the requester changed a step's answers before sending them on
 
 
 class RecordedEvent(Protocol):
@@ -124,6 +125,8 @@ def replay_log(process: LoadedProcess, events: list[RecordedEvent],
         elif event.kind == "answer_corrected":
             snapshot = correct_data(restore(process, snapshot.state), process,
                                     event.payload.get("field", ""), event.payload.get("after"))
+        elif event.kind == AMENDED:
+            snapshot = _amend(process, snapshot, event)
         elif event.kind == "task_reassigned":
             _ready_by_name(process, snapshot, event)  # only a waiting task can be reassigned
         elif event.kind in _ENDINGS:
@@ -155,6 +158,14 @@ def _check_terminal(following: list[RecordedEvent], ending: str) -> None:
         raise ReplayDiverged("replay.after_withdrawal", seq=following[0].seq)
     if following:
         raise ReplayDiverged("replay.after_cancel", seq=following[0].seq)
+
+
+def _amend(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent) -> Snapshot:
+    """A requester's amendment: each changed answer set as the amendment recorded it."""
+    workflow = restore(process, snapshot.state)
+    for name, value in sorted((event.payload.get("after") or {}).items()):
+        snapshot = correct_data(workflow, process, name, value)
+    return snapshot
 
 
 def _complete(process: LoadedProcess, snapshot: Snapshot, event: RecordedEvent,

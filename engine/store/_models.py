@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -194,6 +195,8 @@ class ReadyTask(Base):
     claimed_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", name="fk_ready_tasks_claimed_by"), index=True)
     claimed_at: Mapped[datetime | None]
+    # Ready again because the request was sent back (the plug-in says which decisions do that).
+    sent_back: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Timer(Base):

@@ -40,6 +40,7 @@ class Transition:
     expected_lock: int | None = None  # None: a new instance
     account_id: int | None = None
     messages: list[NewMessage] = field(default_factory=list)  # besides "task_ready" ones
+    sent_back: bool = False  # the step sent the request back: tasks it makes ready are flagged
 
     @property
     def status(self) -> str:
@@ -120,7 +121,8 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
     table = ReadyTask.__table__
     kept = {row.id: row for row in session.execute(
         table.delete().where(table.c.instance_id == step.instance_id)
-        .returning(table.c.id, table.c.created_at, table.c.claimed_by, table.c.claimed_at)
+        .returning(table.c.id, table.c.created_at, table.c.claimed_by, table.c.claimed_at,
+                   table.c.sent_back)
     ).all()}
     # A task still ready keeps the person an admin reassigned it to (the log says who).
     reassigned = corrections_of(session, step.instance_id).reassigned if kept else {}
@@ -143,6 +145,7 @@ def _replace_ready_tasks(session: Session, step: Transition, now: datetime) -> l
             # A task still ready keeps whoever claimed it; a completed one took its claim along.
             claimed_by=kept[ready.task_id].claimed_by if ready.task_id in kept else None,
             claimed_at=kept[ready.task_id].claimed_at if ready.task_id in kept else None,
+            sent_back=kept[ready.task_id].sent_back if ready.task_id in kept else step.sent_back,
         ))
         if ready.task_id not in kept:
             newly_ready.append(ready.task_name)

@@ -1,6 +1,7 @@
 """The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
+from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
 from ._claims import ClaimCommands
 from ._commands import Commands
@@ -80,10 +81,14 @@ __all__ = [
     "ROLES",
     "STUCK_PAGE_SIZE",
     "STUCK_REASONS",
+    "AmendView",
     "Anchoring",
+    "AnswerCheck",
+    "AnswerCheckView",
     "AnswerItem",
     "AnswerSection",
     "Auditing",
+    "CheckedStep",
     "CheckpointVerdict",
     "ClaimCommands",
     "Commands",

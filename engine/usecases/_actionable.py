@@ -29,13 +29,15 @@ def actionable_by(session, user: UserView, now: datetime):
     return or_(*arms)
 
 
-INBOX_SHOWS = ("mine", "group")
+INBOX_SHOWS = ("mine", "group", "sent_back")
 
 
 def inbox_filter(user: UserView, show: str | None) -> tuple:
-    """Extra WHERE clauses for the inbox's filter: "mine", "group", or none (all)."""
+    """Extra WHERE clauses for the inbox's filter: "mine", "group", "sent_back" or none (all)."""
     if show == "mine":  # given to me, or a group task I claimed
         return (or_(ReadyTask.assignee_id == user.id, ReadyTask.claimed_by == user.id),)
     if show == "group":  # the group tasks of my roles, whoever holds them
         return (ReadyTask.role.in_(user.roles or ()),)
+    if show == "sent_back":  # ready again because a request was sent back
+        return (ReadyTask.sent_back.is_(True),)
     return ()

@@ -105,6 +105,8 @@ class Commands:
             events=[NewEvent("task_completed", {"title": info.title, "data": cleaned,
                                                 **_behalf(loaded.on_behalf_of)},
                              actor_id=user_id, task_id=task_id, task_name=loaded.task_name)],
+            sent_back=self.procedure.sends_back(instance.process_id, loaded.task_name,
+                                                snapshot.data),
         )
         follow_up = self.procedure.plan(instance, snapshot, now)
         try:

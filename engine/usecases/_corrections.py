@@ -119,7 +119,7 @@ class CorrectionCommands:
         reason = _reason(reason)
         with self.uow.read() as session:
             admin = _admin(session, user_id)
-            completion = _latest_completion(session, task_id)
+            completion = latest_completion(session, task_id)
             instance = session.get(Instance, completion.stream)
             raise_if_ended(corrections_of(session, instance.id))
         process = self.catalog.get(instance.version_id)
@@ -193,7 +193,7 @@ def _holder(session: Session, waiting: _Waiting, task_id: str) -> Assignment:
     return assign(session, rule, waiting.instance.started_by)
 
 
-def _latest_completion(session: Session, task_id: str) -> Event:
+def latest_completion(session: Session, task_id: str) -> Event:
     """The completion of a task, if it is the latest answer to that step of its request."""
     completion = session.scalar(select(Event).where(Event.task_id == task_id,
                                                     Event.kind == "task_completed"))

@@ -99,6 +99,8 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.cancelled": ("actor", "reason"),
     "history.withdrawn": ("actor", "reason"),  # by the requester; the reason may be empty
     "history.answer_corrected": ("actor", "title", "field", "before", "after", "reason"),
+    # the requester changed answers of a step before sending the request on: the fields' labels
+    "history.answer_amended": ("actor", "title", "fields"),
     # a process owner moved the request to another version: numbers of both, the reason
     "history.migrated": ("actor", "from", "to", "reason"),
     # group tasks: who took, gave back or handed over a step (from: the previous holder)
@@ -122,6 +124,8 @@ def _entry(process: LoadedProcess, event: Event, actor: str | None,
     details = None
     if event.kind == "task_completed":
         details = answer_section(process, event.task_name, event.payload.get("data", {}))
+    elif event.kind == "answer_amended":  # the new answers, as the amendment recorded them
+        details = answer_section(process, event.task_name, event.payload.get("after") or {})
     code, params = _what(process, event, actor)
     covered = event.payload.get("on_behalf_of") if event.kind == "task_completed" else None
     if covered is not None:  # holiday cover: a substitute acted for the covered person
@@ -178,6 +182,15 @@ def _corrected(process: LoadedProcess, event: Event, actor: str | None) -> tuple
         "reason": p.get("reason")}
 
 
+def _amended(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    p = event.payload
+    names = sorted(p.get("after") or {})
+    fields = [getattr(_form_field(process, event.task_name, name), "title", None) or name
+              for name in names]
+    return "history.answer_amended", {"actor": actor, "title": p.get("title", event.task_name),
+                                      "fields": fields}
+
+
 def _migrated(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
     p = event.payload
     return "history.migrated", {"actor": actor, "from": p.get("from_number"),
@@ -196,7 +209,7 @@ def _claim(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str
 
 _CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
                 "request_withdrawn": _withdrawn,
-                "answer_corrected": _corrected, MIGRATED: _migrated,
+                "answer_corrected": _corrected, "answer_amended": _amended, MIGRATED: _migrated,
                 "task_claimed": _claim, "task_released": _claim, "task_assigned": _claim}
 
 

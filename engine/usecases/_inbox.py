@@ -33,7 +33,7 @@ class InboxFilter:
     role: str | None = None
     sort: str = "waiting"
     page: int = 1
-    show: str | None = None  # "mine", "group" or all (claims)
+    show: str | None = None  # "mine", "group", "sent_back" or all
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,12 @@ class Procedure(Protocol):
                   completed: bool, now: datetime) -> None:
         """Bring the plug-in's own rows in line after an admin corrected an answer."""
 
+    def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
+        """Whether completing the task `completed` with this data sent the request back."""
+
+    def checked_before(self, process_id: str) -> str | None:
+        """The task whose requester answers are checked on one page before it (or None)."""
+
     def subject(self, session: Session, instance: Instance) -> Any:
         """What an instance's tasks are about (shown beside the form), or None."""
 
@@ -97,6 +103,13 @@ class NoProcedure:
     def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
                   completed: bool, now: datetime) -> None:
         """No rows to follow."""
+
+    def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
+        """Nothing is ever sent back."""
+        return False
+
+    def checked_before(self, process_id: str) -> None:
+        """No answers are checked on one page."""
 
     def subject(self, session: Session, instance: Instance) -> None:
         """No subject."""

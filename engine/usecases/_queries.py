@@ -199,6 +199,7 @@ def _summary(task: ReadyTask, requester_name: str, now: datetime,
         waiting_on=who_acts(task, assignee_name, covered_by=covered_by),
         due_at=task.due_at, group=task.role is not None, claimed_by=claimer,
         claimed_by_you=user_id is not None and task.claimed_by == user_id,
+        sent_back=bool(task.sent_back),
     )
 
 

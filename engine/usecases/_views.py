@@ -60,6 +60,7 @@ class TaskSummary:
     group: bool = False  # a role task, claimed by one holder of the role
     claimed_by: str | None = None  # the name of who is working on it
     claimed_by_you: bool = False
+    sent_back: bool = False  # ready again because the request was sent back
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,14 @@ def test_a_team_opens_an_account_and_keeps_it_a_year_later(people, server, shot,
     sara.get_by_label("The account will be watched every day, also during holidays").check()
     shot(sara, "staff-moderation")
     submit(sara)
+    # Nothing goes to the manager before Sara has seen every answer on one page.
+    expect(sara.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    for step in ("Confirm the social media guidelines", "Describe the account",
+                 "Plan daily moderation"):
+        expect(sara.get_by_role("heading", level=2, name=step)).to_be_visible()
+    expect(sara.locator("main")).to_contain_text("Bo Berg")
+    shot(sara, "staff-check-answers")
+    sara.get_by_role("button", name="Send to manager").click()
     expect_done(sara, "Plan daily moderation")
     expect_next(sara, "Approve the account", "Maja Manager")
     expect(sara.get_by_role("link", name="Continue with the next step")).to_have_count(0)
@@ -191,6 +199,9 @@ def test_a_team_opens_an_account_and_keeps_it_a_year_later(people, server, shot,
     expect(sara.get_by_label("Moderation during holidays")).to_have_value(HOLIDAY_PLAN)
     shot(sara, "staff-moderation-again")
     submit(sara)
+    expect(sara.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    expect(sara.locator("main")).to_contain_text(REVISED_PURPOSE)
+    sara.get_by_role("button", name="Send to manager").click()
     expect_done(sara, "Plan daily moderation")
 
     # --- Maja approves ----------------------------------------------------------------------

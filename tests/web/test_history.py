@@ -10,9 +10,9 @@ import pytest
 from engine import check_case_file
 from tests.web.webtools import (
     ACCOUNT,
-    MODERATION,
     complete,
     register_account,
+    send_answers,
     submit_request,
     text,
 )
@@ -28,7 +28,7 @@ def rejected_then_approved(client_for) -> str:
     request_id = submit_request(staff)
     complete(manager, REJECT)
     complete(staff, REVISED)
-    complete(staff, MODERATION)
+    send_answers(staff, request_id)  # checked on one page, then sent
     complete(manager, {"manager_decision": "approve"})
     return request_id
 

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 from tests.web.webtools import (
     ACCOUNT,
     APPROVE,
-    MODERATION,
     REGISTER,
     REGISTRATION,
     complete,
     inbox_task_ids,
     post,
     register_account,
+    send_answers,
     submit_request,
     text,
 )
@@ -44,7 +44,7 @@ def test_request_to_register_to_review(client_for, engine, clock):
     assert "Please describe the target audiences better." in revision
     assert 'value="KI Neuro Lab"' in revision
     complete(staff, {**ACCOUNT, "target_audiences-2": "Funders"})
-    complete(staff, MODERATION)
+    send_answers(staff, request_id)  # checked on one page, then sent
     complete(manager, APPROVE)
     complete(staff, REGISTRATION)
 
@@ -110,7 +110,7 @@ def test_the_review_shows_the_account_and_the_history_shows_decisions(client_for
     request_id = submit_request(staff)
     complete(manager, {"manager_decision": "reject", "rejection_reason": "Name a deputy."})
     complete(staff, ACCOUNT)
-    complete(staff, MODERATION)
+    send_answers(staff, request_id)  # checked on one page, then sent
     history = text(staff.get(f"/requests/{request_id}"))
     assert "completed &#39;Approve the account&#39;: Reject and send back" in history
     assert "Name a deputy." in history, "the rejection's reason stays in the record"

@@ -71,8 +71,22 @@ def submit_request(client, account: dict | None = None) -> str:
     complete(client, GUIDELINES, first)
     _task, done = complete(client, {**ACCOUNT, **(account or {})})
     request_id = REQUEST_LINK.search(text(client.get(done.headers["Location"]))).group(1)
-    complete(client, MODERATION)
+    send_answers(client, request_id)
     return request_id
+
+
+HELD_TASK = re.compile(r'name="task_id" value="([0-9a-f-]{36})"')
+
+
+def send_answers(client, request_id: str, data: dict | None = None):
+    """Submit the last requester step (held for checking), then press Send to manager."""
+    _task, held = complete(client, data or MODERATION)
+    assert held.headers["Location"].endswith(f"/requests/{request_id}/answers")
+    page = text(client.get(f"/requests/{request_id}/answers"))
+    response = post(client, f"/requests/{request_id}/answers",
+                    {"task_id": HELD_TASK.search(page).group(1)})
+    assert response.status_code == 303, response.get_data(as_text=True)[:3000]
+    return response
 
 
 def register_account(staff, manager, comms, account: dict | None = None,
