@@ -58,6 +58,7 @@ class NotAllowed(EngineError):
         "cover.not_yours": (),
         "claim.not_holder": (),  # only the holder of a claim (or an admin) releases it
         "tasks.admins_only": (),  # the stuck tasks page
+        "comment.read_only": (),  # auditors read a request's conversation, they do not join it
     }
 
 
@@ -75,9 +76,11 @@ class Conflict(EngineError):
                        "move.already_moved": ("version_id",),
                        # people: another admin changed the person since the page was loaded
                        "person.changed": ("revision",),
-                       "person.own_admin": (),
+                       "person.own_admin": (),  # an admin cannot lock themselves out
                        # a colleague (name) claimed this group task
-                       "task.claimed_by_other": ("name",)}  # an admin cannot lock themselves out
+                       "task.claimed_by_other": ("name",),
+                       # completed, cancelled or withdrawn: its conversation is closed
+                       "comment.request_ended": ("status",)}
 
 
 class TaskAlreadyDone(Conflict):
