@@ -32,7 +32,6 @@ from ._access import authorized_task, check_may_view
 from ._directory import load_user
 from ._views import UserView
 
-COMMENT_ADDED_MESSAGE = "comment_added"
 ATTEMPTS = 3  # a comment racing another change is simply written again on the new version
 READ_ONLY_ROLES = frozenset({"auditor"})
 
@@ -171,9 +170,9 @@ def _messages(session: Session, instance: Instance, author: UserView,
             people.append(holder)
         elif task.role:
             roles.append(task.role)
-    found = [NewMessage(COMMENT_ADDED_MESSAGE, person, None, params)
+    found = [NewMessage("comment_added", person, None, params)
              for person in dict.fromkeys(people) if person != author.id]
     # A role's holders get one message; the author is left out when it is delivered.
-    found += [NewMessage(COMMENT_ADDED_MESSAGE, None, role, {**params, "not_to": author.id})
+    found += [NewMessage("comment_added", None, role, {**params, "not_to": author.id})
               for role in dict.fromkeys(roles)]
     return found
