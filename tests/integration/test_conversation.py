@@ -143,6 +143,9 @@ def test_a_comment_is_a_chained_event_and_the_record_check_stays_sound(engine, o
     assert check.chain.intact and check.replay.matches and check.sound, check
     history = [h.code for h in engine.get_request(org.staff.id, request_id).history]
     assert history.count("history.comment_added") == 2
+    step = engine.history_step(org.staff.id, request_id, first.seq)  # replayed up to it
+    assert step.event.code == "history.comment_added"
+    assert step.event.params == {"actor": org.staff.name, "text": "Bo is in the same lab"}
 
 
 def test_a_step_still_completes_after_a_comment(engine, org):
