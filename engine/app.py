@@ -33,6 +33,7 @@ from engine.usecases import (
     Auditing,
     ClaimCommands,
     Commands,
+    Conversations,
     CorrectionCommands,
     CoverCommands,
     Directory,
@@ -141,6 +142,9 @@ class Engine:
         self.release_task = self.claims.release_task
         self.assign_task = self.claims.assign_task
         self.task_colleagues = self.claims.colleagues
+        self.conversations = Conversations(self.uow, self.catalog, self.clock)
+        self.add_comment = self.conversations.add_comment
+        self.conversation = self.conversations.conversation
         # Holiday cover: substitutes for a range of days.
         self.cover = CoverCommands(self.uow, self.clock)
         self.set_cover = self.cover.set_cover

@@ -60,6 +60,7 @@ class NotAllowed(EngineError):
         "tasks.admins_only": (),  # the stuck tasks page
         "withdraw.not_requester": (),  # only the requester withdraws their own request
         "answers.requester_only": (),  # only the requester checks and changes their answers
+        "comment.read_only": (),  # auditors read a request's conversation, they do not join it
     }
 
 
@@ -80,12 +81,14 @@ class Conflict(EngineError):
                        "move.already_moved": ("version_id",),
                        # people: another admin changed the person since the page was loaded
                        "person.changed": ("revision",),
-                       "person.own_admin": (),
+                       "person.own_admin": (),  # an admin cannot lock themselves out
                        # a colleague (name) claimed this group task
                        "task.claimed_by_other": ("name",),  # an admin cannot lock themselves out
                        # the requester's answers went on (to the manager): no more changes here
                        "answers.already_sent": (),
-                       "answers.nothing_to_send": ()}  # no kept answers of the held step
+                       "answers.nothing_to_send": (),  # no kept answers of the held step
+                       # completed, cancelled or withdrawn: its conversation is closed
+                       "comment.request_ended": ("status",)}
 
 
 class TaskAlreadyDone(Conflict):

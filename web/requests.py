@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 
 from flask import (
@@ -23,10 +24,12 @@ from engine import Conflict, Engine, InvalidForm, InvalidInput, NotFound, Reques
 
 from .context import get_engine, may_start_requests, me
 from .i18n import _
+from .tasks import task_page_with_comment
 from .wording import error_text, message_text
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 VIEWER_FILE = "bpmn-navigated-viewer.production.min.js"
+TASK_ID = re.compile(r"[0-9a-fA-F-]{1,36}")
 
 
 @bp.get("/")
@@ -72,8 +75,10 @@ def show(instance_id: str):
     return _request_page(instance_id)
 
 
-def _request_page(instance_id: str, correction: dict | None = None, status: int = 200):
-    """The request page; for admins with the corrections section (and why one was refused)."""
+def _request_page(instance_id: str, correction: dict | None = None, status: int = 200,
+                  comment: dict | None = None):
+    """The request page; for admins with the corrections section (and why one was refused),
+    and with a refused comment's message and text when one was."""
     engine = get_engine()
     view = engine.get_request(me().id, instance_id)
     may_correct = engine.may_correct(me().id)
@@ -82,7 +87,43 @@ def _request_page(instance_id: str, correction: dict | None = None, status: int 
                            may_audit=engine.may_audit(me().id), may_correct=may_correct,
                            may_withdraw=engine.may_withdraw(me().id, instance_id),
                            answer_choices=answer_choices(view) if may_correct else [],
-                           correction=correction), status
+                           correction=correction, comment=comment,
+                           conversation=engine.conversation(me().id, instance_id)), status
+
+
+@bp.post("/<instance_id>/comments")
+@login_required
+def comment(instance_id: str):
+    """Add a comment to the request's conversation; back to where it was written."""
+    text = request.form.get("text", "")
+    task_id = _back_task(request.form.get("back", ""))
+    try:
+        get_engine().add_comment(me().id, instance_id, text)
+    except InvalidForm as error:
+        messages = [message_text(m) for found in error.messages.values() for m in found]
+        return _comment_refused(instance_id, task_id, {"text": text, "messages": messages}, 422)
+    except Conflict as error:  # the request ended, or changed three times while writing
+        return _comment_refused(instance_id, task_id,
+                                {"text": text, "messages": [error_text(error)]}, 409)
+    flash(_("Your comment was added to the conversation."), "info")
+    if task_id:
+        return redirect(url_for("tasks.show", task_id=task_id, _anchor="conversation"), code=303)
+    return redirect(url_for("requests.show", instance_id=instance_id, _anchor="conversation"),
+                    code=303)
+
+
+def _back_task(back: str) -> str | None:
+    """The task id of `back=task:<id>`, if it looks like one (anything else: the request)."""
+    task_id = back.removeprefix("task:") if back.startswith("task:") else ""
+    return task_id if TASK_ID.fullmatch(task_id) else None
+
+
+def _comment_refused(instance_id: str, task_id: str | None, comment: dict, status: int):
+    """The page the comment was written on again, with why and the text as typed."""
+    page = task_page_with_comment(task_id, instance_id, comment) if task_id else None
+    if page is not None:
+        return page, status
+    return _request_page(instance_id, status=status, comment=comment)
 
 
 @bp.post("/<instance_id>/corrections/<kind>")

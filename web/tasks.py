@@ -16,7 +16,15 @@ from flask import (
 )
 from flask_login import login_required
 
-from engine import Conflict, InboxFilter, InvalidForm, InvalidInput, TaskAlreadyDone, TaskView
+from engine import (
+    Conflict,
+    EngineError,
+    InboxFilter,
+    InvalidForm,
+    InvalidInput,
+    TaskAlreadyDone,
+    TaskView,
+)
 
 from .context import get_engine, me
 from .formdata import change_rows, parse_form
@@ -196,11 +204,23 @@ def row_change(task: TaskView) -> dict:
 
 
 def _render(task: TaskView, values: dict, messages: dict | None = None, draft=None,
-            claim_error: dict | None = None) -> str:
+            claim_error: dict | None = None, comment: dict | None = None) -> str:
     fields, summary = build_form(task.form.fields, values, messages)
     engine = get_engine()
     if draft is None and messages is None:
         draft = engine.load_draft(me().id, task.id)
     colleagues = engine.task_colleagues(me().id, task.id) if task.group else []
     return render_template("task.html", task=task, fields=fields, summary=summary, draft=draft,
-                           colleagues=colleagues, claim_error=claim_error)
+                           colleagues=colleagues, claim_error=claim_error, comment=comment,
+                           conversation=engine.conversation(me().id, task.instance_id))
+
+
+def task_page_with_comment(task_id: str, instance_id: str, comment: dict) -> str | None:
+    """The task page again with a refused comment and what was typed (None: not this task)."""
+    try:
+        task = get_engine().get_task(me().id, task_id)
+    except EngineError:
+        return None  # completed or moved on meanwhile: the request page shows it instead
+    if task.instance_id != instance_id:
+        return None
+    return _render(task, initial_values(task.form.fields, task.values), comment=comment)

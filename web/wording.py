@@ -344,6 +344,11 @@ ERRORS: dict[str, Wording] = {
     "claim.target_not_in_role": "{username} is not an active colleague who may do this task.",
     "claim.already_holder": "{username} is already working on this task.",
     "tasks.admins_only": "Only administrators can see the tasks that are stuck.",
+    # A request's conversation.
+    "comment.read_only": "Auditors read a request's conversation but do not add to it.",
+    "comment.request_ended": lambda p: _(
+        "This request is {status}: its conversation is closed and nothing was added.",
+        status=status_label(str(p.get("status", ""))).lower()),
 }
 
 # ---- form validation ---------------------------------------------------------------------------
@@ -420,6 +425,11 @@ def _amended(p: Mapping[str, Any]) -> str:
              fields=shown(p.get("fields")))
 
 
+def _excerpt(text: str, limit: int = 200) -> str:
+    """The start of a long text for a one-line history entry (the conversation has it all)."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def _quoted(value: Any) -> str:
     return _("(empty)") if value in (None, "") else f"'{shown(value)}'"
 
@@ -452,6 +462,9 @@ HISTORY: dict[str, Wording] = {
     "history.task_assigned": lambda p: _(
         "{who} handed '{title}' to {after}", who=shown(p.get("actor")), title=p["title"],
         after=shown(p.get("to"))),
+    "history.comment_added": lambda p: _(
+        "{who} commented: “{said}”", who=p.get("actor") or _("Someone"),
+        said=_excerpt(shown(p.get("text")))),
     "history.event": lambda p: str(p["event"]).replace("_", " "),
 }
 

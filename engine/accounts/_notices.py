@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from engine.store import NewMessage
+from engine.store import ConversationEntry, NewMessage
 
 from ._contract import APPROVAL_TASK, REGISTER_TASK, REVIEW_TASKS
 
@@ -51,4 +51,15 @@ def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_i
         return [NewMessage("request_sent_back", requester_id, None,
                            {**about, "by": COMMUNICATIONS,
                             "reason": data.get("questions", "")})]
+    return []
+
+
+def conversation_entries(completed: str | None,
+                         answers: Mapping[str, Any]) -> list[ConversationEntry]:
+    """A send-back's words as a conversation entry: the manager's reason, communications'
+    questions (so the requester's answer in the conversation keeps its context)."""
+    if completed == APPROVAL_TASK and answers.get("manager_decision") != "approve":
+        return [ConversationEntry("reason", str(answers.get("rejection_reason") or ""))]
+    if completed == REGISTER_TASK and answers.get("communications_decision") != "register":
+        return [ConversationEntry("question", str(answers.get("questions") or ""))]
     return []

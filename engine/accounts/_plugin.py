@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.runtime import Snapshot
-from engine.store import Catalog, Instance, NewMessage, Title
+from engine.store import Catalog, ConversationEntry, Instance, NewMessage, Title
 
 from ._contract import (
     APPROVAL_TASK,
@@ -28,7 +28,7 @@ from ._lifecycle import (
     review_seed,
 )
 from ._models import Account
-from ._notices import notices_for, sends_back
+from ._notices import conversation_entries, notices_for, sends_back
 from ._register import account_row, account_select
 from ._views import AccountRow
 
@@ -69,6 +69,11 @@ class AccountProcedure:
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Approved, sent back, registered, review due, review escalated."""
         return notices_for(process_id, requester_id, completed, data, newly_ready)
+
+    def conversation(self, process_id: str, completed: str,
+                     answers: Mapping[str, Any]) -> list[ConversationEntry]:
+        """The manager's reason and the communications department's questions."""
+        return conversation_entries(completed, answers)
 
     def projection_differences(self, session: Session, instance: Instance,
                                data: Mapping[str, Any], completed: bool) -> list:

@@ -54,7 +54,10 @@ class MailDelivery:
                 people.append(substitute)
             elif message.role:
                 requester = requester_of(session, message.instance_id)
-                people += [u for u in role_holders(session, message.role) if u.id != requester]
+                # Never the requester by role; nor whoever wrote what the message is about.
+                left_out = {requester, (message.params or {}).get("not_to")}
+                people += [u for u in role_holders(session, message.role)
+                           if u.id not in left_out]
             found: dict[str, User] = {}
             for person in people:
                 if person is not None:

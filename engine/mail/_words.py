@@ -32,6 +32,11 @@ KERNEL_MAIL_WORDS: dict[str, tuple[str, str]] = {
         "Hello {name},\n\nA task waiting for you was due {due} and is not done yet: "
         "{task_title}, in the request {title}.\n\nOpen it here: {link}\n",
     ),
+    "comment_added": (
+        "New comment: {title}",
+        "Hello {name},\n\n{by_name} wrote in the conversation on the request {title}:\n\n"
+        "{text}\n\nAnswer here: {link}\n",
+    ),
 }
 
 # The one mail a day for people who chose a digest: each held message's subject and link.
@@ -72,7 +77,9 @@ class MailWords:
         base = self.base_url.rstrip("/")
         if kind in TASK_KINDS and params.get("task_id"):
             return f"{base}/tasks/{params['task_id']}"
-        return f"{base}/requests/{instance_id}"
+        anchor = params.get("anchor")  # a section of the request page, such as its conversation
+        suffix = f"#{anchor}" if isinstance(anchor, str) and anchor.isidentifier() else ""
+        return f"{base}/requests/{instance_id}{suffix}"
 
     def title(self, data: Any) -> str:
         """A request title (code and parameters) in words."""

@@ -233,6 +233,22 @@ class Event(Base):
 
 
 
+class RequestComment(Base):
+    """One entry of a request's conversation: a comment, or a question or reason a step gave.
+
+    A projection of the log (comment_added events, and the steps that sent a request back),
+    written in the same transaction, so the page lists it without reading events.
+    """
+
+    __tablename__ = "request_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(20))  # comment | question | reason
+
+
 class OutboxMessage(Base):
     """Something a person must be told, written in the same transaction as the step that caused
     it; the worker hands it to the delivery port exactly once."""

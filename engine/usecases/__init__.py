@@ -5,6 +5,7 @@ from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
 from ._claims import ClaimCommands
 from ._commands import Commands
+from ._conversation import ConversationItem, Conversations, ConversationView
 from ._corrections import CorrectionCommands
 from ._cover import CoverCommands, CoverView
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
@@ -93,6 +94,9 @@ __all__ = [
     "ClaimCommands",
     "Commands",
     "CompletionResult",
+    "ConversationItem",
+    "ConversationView",
+    "Conversations",
     "CorrectionCommands",
     "CoverCommands",
     "CoverView",

@@ -25,6 +25,7 @@ from engine.store import (
     Timer,
     Transition,
     User,
+    add_entries,
     append_messages,
     approver_of,
     local_day,
@@ -117,6 +118,9 @@ class Commands:
                                                                    now):
                     raise claim_conflict(session, task_id)
                 self._write(session, step, loaded.task_name, now)
+                # A question or reason the step sends back joins the request's conversation.
+                add_entries(session, instance.id, user_id, self.procedure.conversation(
+                    instance.process_id, loaded.task_name, cleaned), now)
                 self.procedure.apply(session, follow_up, instance, snapshot, now)
                 waiting = _waiting_on(session, instance.id, user_id, now)
         except Conflict:

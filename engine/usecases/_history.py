@@ -107,6 +107,7 @@ HISTORY_CODES: dict[str, tuple[str, ...]] = {
     "history.task_claimed": ("actor", "title"),
     "history.task_released": ("actor", "title", "from"),
     "history.task_assigned": ("actor", "title", "from", "to"),
+    "history.comment_added": ("actor", "text"),  # a comment in the request's conversation
     "history.event": ("event",),  # any other event, by its kind
 }
 
@@ -207,10 +208,15 @@ def _claim(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str
     return f"history.{event.kind}", params
 
 
+def _comment(process: LoadedProcess, event: Event, actor: str | None) -> tuple[str, dict]:
+    return "history.comment_added", {"actor": actor, "text": event.payload.get("text", "")}
+
+
 _CORRECTIONS = {"task_reassigned": _reassigned, "request_cancelled": _cancelled,
                 "request_withdrawn": _withdrawn,
                 "answer_corrected": _corrected, "answer_amended": _amended, MIGRATED: _migrated,
-                "task_claimed": _claim, "task_released": _claim, "task_assigned": _claim}
+                "task_claimed": _claim, "task_released": _claim, "task_assigned": _claim,
+                "comment_added": _comment}
 
 
 def _form_field(process: LoadedProcess, task_name: str | None, name: str | None):

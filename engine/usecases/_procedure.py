@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import Contract
 from engine.runtime import Snapshot
-from engine.store import Instance, NewMessage, Title
+from engine.store import ConversationEntry, Instance, NewMessage, Title
 
 
 class Procedure(Protocol):
@@ -45,6 +45,10 @@ class Procedure(Protocol):
     def notices(self, process_id: str, requester_id: int, completed: str | None,
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Messages a step causes besides "task_ready" (written in the step's transaction)."""
+
+    def conversation(self, process_id: str, completed: str,
+                     answers: Mapping[str, Any]) -> list[ConversationEntry]:
+        """What a completed step adds to the request's conversation (a question, a reason)."""
 
     def projection_differences(self, session: Session, instance: Instance,
                                data: Mapping[str, Any], completed: bool) -> list:
@@ -93,6 +97,11 @@ class NoProcedure:
     def notices(self, process_id: str, requester_id: int, completed: str | None,
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
         """Only the kernel's own messages."""
+        return []
+
+    def conversation(self, process_id: str, completed: str,
+                     answers: Mapping[str, Any]) -> list[ConversationEntry]:
+        """Steps add nothing to the conversation."""
         return []
 
     def projection_differences(self, session: Session, instance: Instance,

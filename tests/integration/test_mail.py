@@ -98,6 +98,7 @@ def test_each_kind_reaches_the_right_person_once_with_a_link(engine, org, clock,
     engine.fire_due_timers()
     request_id = request_until_approval(engine, org)
     do(engine, org.manager, "manager_approval", REJECT)
+    engine.add_comment(org.manager.id, request_id, "Ask Bo's unit, please")
     written = {row.kind for row in rows(engine)}
     assert written >= kinds_written()
     delivery = port_for(engine, port)
@@ -117,6 +118,10 @@ def test_each_kind_reaches_the_right_person_once_with_a_link(engine, org, clock,
     assert all("/tasks/" in m.get_payload(decode=True).decode() for m in approvals)
     escalated = sorted(to for to, m in handler.mails if m["Subject"].startswith("Review unans"))
     assert escalated == ["cai@ki.se", "cleo@ki.se"], "every communications officer"
+    commented = [(to, m) for to, m in handler.mails if m["Subject"].startswith("New comment")]
+    assert [to for to, _ in commented] == ["sara@ki.se"], "the requester, not the author"
+    assert f"/requests/{request_id}#conversation" in \
+        commented[0][1].get_payload(decode=True).decode()
 
 
 def test_a_message_rolled_back_with_its_step_is_never_sent(engine, org, monkeypatch):
