@@ -9,9 +9,12 @@ from tests.web.webtools import (
     MODERATION,
     REGISTER,
     REGISTRATION,
+    REQUEST_LINK,
     complete,
     inbox_task_ids,
     post,
+    send_answers,
+    submit_request,
     text,
 )
 
@@ -26,12 +29,13 @@ def _register(client_for, moderation=WITH_DIRECTOR, register=None) -> str:
     staff = client_for("staff")
     first = post(staff, "/requests/").headers["Location"].rsplit("/", 1)[1]
     complete(staff, GUIDELINES, first)
-    complete(staff, ACCOUNT)
-    complete(staff, moderation)
+    _task, done = complete(staff, ACCOUNT)
+    request_id = REQUEST_LINK.search(text(staff.get(done.headers["Location"]))).group(1)
+    send_answers(staff, request_id, moderation)
     complete(client_for("manager"), APPROVE)
     complete(staff, REGISTRATION)
     complete(client_for("comms1"), {**REGISTER, **(register or {})})
-    return first
+    return request_id
 
 
 def _rows(page: str) -> str:
@@ -79,10 +83,7 @@ def test_people_neither_owning_nor_moderating_see_nothing(client_for):
 
 def test_an_account_not_yet_registered_is_not_listed(client_for):
     staff = client_for("staff")
-    first = post(staff, "/requests/").headers["Location"].rsplit("/", 1)[1]
-    complete(staff, GUIDELINES, first)
-    complete(staff, ACCOUNT)
-    complete(staff, WITH_DIRECTOR)
+    submit_request(staff)
     assert inbox_task_ids(client_for("manager"))
     assert "No accounts yet" in text(staff.get("/me/accounts"))
 
