@@ -27,12 +27,11 @@ from engine.store import (
     TaskDraft,
     corrections_of,
     put_task_draft,
-    write_correction,
 )
 
 from ._access import authorized_task, raise_if_done, raise_if_ended, visible_instance
 from ._answers import answer_section
-from ._corrections import latest_completion
+from ._corrections import latest_completion, write_answer_change
 from ._procedure import Procedure
 from ._projections import current_data
 from ._views import AnswerSection, CompletionResult
@@ -192,14 +191,9 @@ class AnswerCheck:
             "title": info.title, "before": {k: v[0] for k, v in changed.items()},
             "after": {k: v[1] for k, v in changed.items()},
         }, actor_id=user_id, task_id=task_id, task_name=completion.task_name)
-        now = self.clock.now()
         with self.uow.write() as session:
-            write_correction(session, instance, [event], process.content_hash, now,
-                             state=snapshot.state, title=title)
-            tasks = ReadyTask.__table__
-            session.execute(tasks.update().where(tasks.c.instance_id == instance.id)
-                            .values(request_title=title))
-            self.procedure.corrected(session, instance, snapshot.data, snapshot.completed, now)
+            write_answer_change(session, self.procedure, instance, process, event, snapshot,
+                                title, self.clock.now())
         return instance.id
 
     def _amendable(self, session: Session, user_id: int, task_id: str) -> _Amendable:

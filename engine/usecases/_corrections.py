@@ -132,14 +132,21 @@ class CorrectionCommands:
             "title": completion.payload.get("title", completion.task_name), "field": field,
             "before": before, "after": after, "reason": reason,
         }, actor_id=admin.id, task_id=task_id, task_name=completion.task_name)
-        now = self.clock.now()
         with self.uow.write() as session:
-            write_correction(session, instance, [event], process.content_hash, now,
-                             state=snapshot.state, title=title)
-            tasks = ReadyTask.__table__
-            session.execute(tasks.update().where(tasks.c.instance_id == instance.id)
-                            .values(request_title=title))
-            self.procedure.corrected(session, instance, snapshot.data, snapshot.completed, now)
+            write_answer_change(session, self.procedure, instance, process, event, snapshot,
+                                title, self.clock.now())
+
+
+def write_answer_change(session: Session, procedure: Procedure, instance: Instance,
+                        process: LoadedProcess, event: NewEvent, snapshot, title,
+                        now) -> None:
+    """Record a changed answer: the event and new state, the inbox titles, the plug-in's rows."""
+    write_correction(session, instance, [event], process.content_hash, now,
+                     state=snapshot.state, title=title)
+    tasks = ReadyTask.__table__
+    session.execute(tasks.update().where(tasks.c.instance_id == instance.id)
+                    .values(request_title=title))
+    procedure.corrected(session, instance, snapshot.data, snapshot.completed, now)
 
 
 def _reason(reason: str | None) -> str:

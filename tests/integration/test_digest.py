@@ -4,7 +4,6 @@ with two workers; people who chose a mail per message are unaffected."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from engine import Engine, Settings, Worker
 from tests.integration.test_mail import smtp  # noqa: F401  (the local SMTP server fixture)
 from tests.support.people import make_org
 from tests.support.walk import request_until_approval
+from tests.support.workers import tick_two_workers_at_once
 
 # 2026-01-05 is a Monday in winter: Stockholm is UTC+1, so 07:00 there is 06:00 UTC.
 MONDAY_10_LOCAL = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -108,22 +108,7 @@ def test_two_workers_send_each_digest_once(mailing, clock):
     request_until_approval(engine, org)
     Worker(engine).run_once()
     clock.set(TUESDAY_7_LOCAL)
-    other = Engine(engine.settings, clock=clock)  # a second worker process's engine
-    try:
-        workers = [Worker(engine), Worker(other)]
-        barrier = threading.Barrier(2)
-
-        def tick(worker):
-            barrier.wait(timeout=30)
-            worker.run_once()
-
-        threads = [threading.Thread(target=tick, args=(w,)) for w in workers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-    finally:
-        other.dispose()
+    tick_two_workers_at_once(engine, clock)
     assert [m["Subject"] for m in mails_to(handler, "sara@ki.se")] == [
         "Your daily summary: 3 new"]
     assert [m["Subject"] for m in mails_to(handler, "maja@ki.se")] == [

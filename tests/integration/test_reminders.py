@@ -4,7 +4,6 @@ the deadline, one once it has passed, never twice, never for a task no longer wa
 from __future__ import annotations
 
 import shutil
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from engine.store import OutboxMessage
 from tests.integration.test_mail import smtp  # noqa: F401  (the local SMTP server fixture)
 from tests.support.people import KEEP, make_org
 from tests.support.walk import only_task, register
+from tests.support.workers import tick_two_workers_at_once
 
 ROOT_PROCESSES = Settings().processes_dir
 
@@ -147,22 +147,7 @@ def test_two_workers_write_and_send_each_reminder_once(mailing, clock, database_
     engine.fire_due_timers()
     assert len([t for t in engine.inbox(org.staff.id) if t.task_name == "periodic_review"]) == 3
     clock.advance(timedelta(days=29))
-    other = Engine(engine.settings, clock=clock)  # a second worker process's engine
-    try:
-        workers = [Worker(engine), Worker(other)]
-        barrier = threading.Barrier(2)
-
-        def tick(worker):
-            barrier.wait(timeout=30)
-            worker.run_once()
-
-        threads = [threading.Thread(target=tick, args=(w,)) for w in workers]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-    finally:
-        other.dispose()
+    tick_two_workers_at_once(engine, clock)
     assert len(subjects(handler, "sara@ki.se", "Due soon")) == 3, "one per task"
     with engine.uow.read() as session:
         keys = session.scalar(select(func.count(func.distinct(OutboxMessage.dedup_key)))
