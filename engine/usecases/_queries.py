@@ -85,7 +85,8 @@ class Queries:
             task, instance, process = loaded.task, loaded.instance, loaded.process
             requester_name = session.get(User, instance.started_by).name
             claimer = session.get(User, task.claimed_by) if task.claimed_by else None
-            previous = revision_note(session, process, instance.id, loaded.task_name)
+            previous = revision_note(session, process, instance.id, loaded.task_name,
+                                     self.procedure.sends_back)
             subject = self.procedure.subject(session, instance)
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
         info = process.user_tasks[loaded.task_name]
