@@ -831,3 +831,22 @@ def test_a_field_without_enum_names_labels_choices_by_their_values():
     form = load_form({"type": "object", "properties": {
         "channel": {"type": "string", "enum": ["X", "Threads"]}}}, "plain")
     assert form.fields[0].label_for("Threads") == "Threads"
+
+
+def test_a_field_only_a_rule_requires_is_dropped_when_the_rule_does_not_apply(
+        approval: FormDefinition) -> None:
+    assert approval.validate({"manager_decision": "approve",
+                              "rejection_reason": "Typed before choosing."}) == {
+        "manager_decision": "approve"}
+    assert approval.validate({"manager_decision": "reject", "rejection_reason": "Vague."}) == {
+        "manager_decision": "reject", "rejection_reason": "Vague."}
+
+
+def test_an_inapplicable_answer_is_not_checked() -> None:
+    schema = copy.deepcopy(APPROVAL)
+    schema["properties"]["rejection_reason"]["maxLength"] = 5
+    form = load_form(schema, "f")
+    assert form.validate({"manager_decision": "approve", "rejection_reason": "Far too long"}) == {
+        "manager_decision": "approve"}
+    assert messages_of(form, {"manager_decision": "reject", "rejection_reason": "Far too long"}) \
+        == {"rejection_reason": [("too_long", {"max": 5})]}
