@@ -306,15 +306,18 @@ def test_format_email(everything: FormDefinition) -> None:
         "contact": [("invalid_email", {})]}
 
 
-@pytest.mark.parametrize("url", ["ftp://ki.se/file", "/news", "ki.se", "javascript:alert(1)"])
+@pytest.mark.parametrize("url", ["ftp://ki.se/file", "/news", "ki.se", "javascript:alert(1)",
+                                 "https://x", "http://intranet/wiki", "http://localhost:5000/",
+                                 "https://x.", "https:///path"])
 def test_format_uri_is_an_absolute_http_address(everything: FormDefinition, url: str) -> None:
     assert messages_of(everything, {"website": url}) == {
         "website": [("invalid_url", {})]}
 
 
 def test_format_uri_accepts_http_and_https(everything: FormDefinition) -> None:
-    assert everything.validate({"website": "http://intranet/wiki"}) == {
-        "website": "http://intranet/wiki"}
+    for url in ("http://intranet.ki.se/wiki", "https://www.instagram.com/kineurolab",
+                "https://10.0.0.1/x"):
+        assert everything.validate({"website": url}) == {"website": url}
 
 
 @pytest.mark.parametrize("day", ["2024-02-30", "30/01/2024", "20240101", "2024-1-5", "tomorrow"])
