@@ -366,6 +366,8 @@ VALIDATION: dict[str, Wording] = {
     "invalid_url": "Enter a full web address such as https://www.example.com/account.",
     "invalid_date": "Enter a valid date as YYYY-MM-DD.",
     "date_out_of_range": "Enter a date between {min} and {max}.",
+    "date_in_future": "Enter today's date or an earlier one: this date is after today ({today}).",
+    "date_in_past": "Enter today's date or a later one: this date is before today ({today}).",
     "not_a_boolean": "Must be true or false.",
     "not_an_integer": "Enter a whole number.",
     "not_a_number": "Enter a number.",

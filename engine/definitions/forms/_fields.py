@@ -32,6 +32,8 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
     "not_a_list": (), "blank": (), "invalid": (),
     "date_out_of_range": ("min", "max"),  # ISO dates
+    "date_in_future": ("today",),  # ISO date: a date that must not be after today
+    "date_in_past": ("today",),  # ISO date: a date that must not be before today
     "too_short": ("min",),  # characters
     "too_long": ("max",),  # characters
     "not_a_choice": ("choices",),  # the choices' labels
