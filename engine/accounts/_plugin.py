@@ -96,6 +96,14 @@ class AccountProcedure:
         """A registration dated after today, a planned start before today."""
         return date_problems(task_name, data, today) if process_id == REQUEST_PROCESS else {}
 
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """Communications' register form starts from the address the requester gave."""
+        if process_id == REQUEST_PROCESS and task_name == REGISTER_TASK and data.get(
+                "account_url"):
+            return {"registered_url": data["account_url"]}
+        return {}
+
     def checked_before(self, process_id: str) -> str | None:
         """The requester checks all their answers before the manager's approval."""
         return APPROVAL_TASK if process_id == REQUEST_PROCESS else None

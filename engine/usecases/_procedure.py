@@ -66,6 +66,10 @@ class Procedure(Protocol):
                         today: date) -> dict[str, list[Message]]:
         """Per field, what the procedure refuses in a submission beyond its form's own rules."""
 
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """What a task that is not the requester's starts with, taken from earlier answers."""
+
     def checked_before(self, process_id: str) -> str | None:
         """The task whose requester answers are checked on one page before it (or None)."""
 
@@ -125,6 +129,11 @@ class NoProcedure:
     def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
                         today: date) -> dict[str, list[Message]]:
         """The form's rules are all there is."""
+        return {}
+
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """Deciders start from an empty form."""
         return {}
 
     def checked_before(self, process_id: str) -> None:

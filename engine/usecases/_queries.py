@@ -92,7 +92,8 @@ class Queries:
         info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
         values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
-                  if rule.kind == "initiator" else {})
+                  if rule.kind == "initiator"
+                  else self.procedure.prefill(process.process_id, loaded.task_name, data))
         earlier = [s for s in process.step_order if s != loaded.task_name]
         return TaskView(
             id=task.id, instance_id=instance.id, task_name=loaded.task_name, title=info.title,

@@ -76,3 +76,16 @@ def test_an_address_without_a_dotted_host_is_refused(engine, org, at_registratio
     assert refused(engine, org.comms, "register_account",
                    {**REGISTER, "registered_url": "https://x"}) == {
         "registered_url": [("invalid_url", {})]}
+
+
+def test_the_register_form_starts_from_the_requesters_address(engine, org, at_registration):
+    do(engine, org.staff, "registration_form",
+       {**REGISTRATION, "account_url": "https://www.instagram.com/kineurolab"})
+    task = engine.get_task(org.comms.id, only_task(engine, org.comms, "register_account").id)
+    assert task.values == {"registered_url": "https://www.instagram.com/kineurolab"}
+
+
+def test_the_register_form_starts_empty_without_an_address(engine, org, at_registration):
+    do(engine, org.staff, "registration_form", REGISTRATION)
+    task = engine.get_task(org.comms.id, only_task(engine, org.comms, "register_account").id)
+    assert task.values == {}
