@@ -363,9 +363,11 @@ VALIDATION: dict[str, Wording] = {
     "not_storable": "Contains a character that cannot be saved (a NUL or an invalid "
                     "character). Remove it and try again.",
     "invalid_email": "Enter a valid email address.",
-    "invalid_url": "Enter a full web address starting with http:// or https://.",
+    "invalid_url": "Enter a full web address such as https://www.example.com/account.",
     "invalid_date": "Enter a valid date as YYYY-MM-DD.",
     "date_out_of_range": "Enter a date between {min} and {max}.",
+    "date_in_future": "Enter today's date or an earlier one: this date is after today ({today}).",
+    "date_in_past": "Enter today's date or a later one: this date is before today ({today}).",
     "not_a_boolean": "Must be true or false.",
     "not_an_integer": "Enter a whole number.",
     "not_a_number": "Enter a number.",

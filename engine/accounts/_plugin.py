@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.errors import Message
 from engine.runtime import Snapshot
 from engine.store import Catalog, ConversationEntry, Instance, NewMessage, Title
 
@@ -19,6 +20,7 @@ from ._contract import (
     REVIEW_PROCESS,
     TITLE_CODES,
 )
+from ._dates import date_problems
 from ._lifecycle import (
     FollowUp,
     apply_follow_up,
@@ -88,6 +90,19 @@ class AccountProcedure:
     def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
         """The manager rejected, or communications sent the registration back with questions."""
         return process_id == REQUEST_PROCESS and sends_back(completed, data)
+
+    def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
+                        today: date) -> dict[str, list[Message]]:
+        """A registration dated after today, a planned start before today."""
+        return date_problems(task_name, data, today) if process_id == REQUEST_PROCESS else {}
+
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """Communications' register form starts from the address the requester gave."""
+        if process_id == REQUEST_PROCESS and task_name == REGISTER_TASK and data.get(
+                "account_url"):
+            return {"registered_url": data["account_url"]}
+        return {}
 
     def checked_before(self, process_id: str) -> str | None:
         """The requester checks all their answers before the manager's approval."""

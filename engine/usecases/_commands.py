@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.clock import FixedClock
-from engine.definitions.forms import Field
-from engine.errors import Conflict
+from engine.definitions.forms import Field, FormDefinition
+from engine.errors import Conflict, InvalidForm
 from engine.runtime import complete_user_task, fire_timers, restore, start_workflow
 from engine.store import (
     Catalog,
@@ -93,7 +93,7 @@ class Commands:
                 raise claim_conflict(session, task_id)
         info = process.user_tasks[loaded.task_name]
         data = submission(info.form.fields) if callable(submission) else submission
-        cleaned = info.form.validate(dict(data))
+        cleaned = self._checked(instance.process_id, loaded.task_name, info.form, data)
         now = self.clock.now()  # the step's one instant: SpiffWorkflow's and its event's
         snapshot = complete_user_task(loaded.workflow, process, task_id, cleaned,
                                       FixedClock(now))
@@ -132,6 +132,20 @@ class Commands:
             waiting_on=tuple(who for _, who, _ in waiting),
             next_task_for_you=next((task_id for _, who, task_id in waiting if who.you), None),
         )
+
+    def _checked(self, process_id: str, task_name: str, form: FormDefinition,
+                 data: Any) -> dict[str, Any]:
+        """The form's cleaned answers; refused with the form's and the procedure's messages."""
+        today = local_day(self.clock.now())  # the service's day, not the server's
+        extra = (self.procedure.answer_problems(process_id, task_name, data, today)
+                 if isinstance(data, Mapping) else {})
+        try:
+            cleaned = form.validate(dict(data) if isinstance(data, Mapping) else data)
+        except InvalidForm as refused:
+            raise InvalidForm({**extra, **refused.messages}) from None
+        if extra:
+            raise InvalidForm(extra)
+        return cleaned
 
     def _raise_if_done(self, task_id: str) -> None:
         """TaskAlreadyDone when the task was completed meanwhile, so callers can say by whom."""

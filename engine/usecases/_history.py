@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from contextlib import suppress
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +16,9 @@ from engine.store import Deployment, Event, Instance, ProcessVersion, User
 
 from ._answers import answer_section
 from ._views import AnswerSection, HistoryEntry, VersionInfo
+
+# Whether a completed task's data sent the request back (the procedure's `sends_back`).
+SentBack = Callable[[str, str, Mapping[str, Any]], bool]
 
 REVISION_LOOKBACK = 200  # events read to decide whether a task is being done again
 
@@ -235,11 +240,12 @@ def decision_of(process: LoadedProcess, task_name: str | None, data: dict) -> li
 
 
 def revision_note(session: Session, process: LoadedProcess, instance_id: str,
-                  task_name: str) -> AnswerSection | None:
+                  task_name: str, sent_back: SentBack) -> AnswerSection | None:
     """What sent a task back, when it is being done again: the latest step from another lane.
 
-    Shown only on a revision, so a first registration form does not read the manager's
-    approval as if it had been sent back.
+    Shown only on a revision that a send-back caused, so a first registration form does not
+    read the manager's approval as if it had been sent back, nor a manager's re-approval the
+    requester's revised answers.
     """
     lane_id = process.user_tasks[task_name].lane_id
     events = session.scalars(
@@ -249,5 +255,8 @@ def revision_note(session: Session, process: LoadedProcess, instance_id: str,
                    and process.user_tasks[e.task_name].lane_id != lane_id), None)
     if sender is None or not any(e.task_name == task_name and e.seq < sender.seq
                                  for e in events):
+        return None
+    # Only a decision that sent the request back was addressed to this step's person.
+    if not sent_back(process.process_id, sender.task_name, sender.payload.get("data", {})):
         return None
     return answer_section(process, sender.task_name, sender.payload.get("data", {}))

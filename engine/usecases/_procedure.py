@@ -8,12 +8,13 @@ which tasks and fields it reads) comes through this protocol, wired in by `engin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from engine.definitions import Contract
+from engine.errors import Message
 from engine.runtime import Snapshot
 from engine.store import ConversationEntry, Instance, NewMessage, Title
 
@@ -60,6 +61,14 @@ class Procedure(Protocol):
 
     def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
         """Whether completing the task `completed` with this data sent the request back."""
+
+    def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
+                        today: date) -> dict[str, list[Message]]:
+        """Per field, what the procedure refuses in a submission beyond its form's own rules."""
+
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """What a task that is not the requester's starts with, taken from earlier answers."""
 
     def checked_before(self, process_id: str) -> str | None:
         """The task whose requester answers are checked on one page before it (or None)."""
@@ -116,6 +125,16 @@ class NoProcedure:
     def sends_back(self, process_id: str, completed: str, data: Mapping[str, Any]) -> bool:
         """Nothing is ever sent back."""
         return False
+
+    def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
+                        today: date) -> dict[str, list[Message]]:
+        """The form's rules are all there is."""
+        return {}
+
+    def prefill(self, process_id: str, task_name: str,
+                data: Mapping[str, Any]) -> dict[str, Any]:
+        """Deciders start from an empty form."""
+        return {}
 
     def checked_before(self, process_id: str) -> None:
         """No answers are checked on one page."""

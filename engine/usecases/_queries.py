@@ -85,13 +85,15 @@ class Queries:
             task, instance, process = loaded.task, loaded.instance, loaded.process
             requester_name = session.get(User, instance.started_by).name
             claimer = session.get(User, task.claimed_by) if task.claimed_by else None
-            previous = revision_note(session, process, instance.id, loaded.task_name)
+            previous = revision_note(session, process, instance.id, loaded.task_name,
+                                     self.procedure.sends_back)
             subject = self.procedure.subject(session, instance)
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
         info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
         values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
-                  if rule.kind == "initiator" else {})
+                  if rule.kind == "initiator"
+                  else self.procedure.prefill(process.process_id, loaded.task_name, data))
         earlier = [s for s in process.step_order if s != loaded.task_name]
         return TaskView(
             id=task.id, instance_id=instance.id, task_name=loaded.task_name, title=info.title,

@@ -306,15 +306,18 @@ def test_format_email(everything: FormDefinition) -> None:
         "contact": [("invalid_email", {})]}
 
 
-@pytest.mark.parametrize("url", ["ftp://ki.se/file", "/news", "ki.se", "javascript:alert(1)"])
+@pytest.mark.parametrize("url", ["ftp://ki.se/file", "/news", "ki.se", "javascript:alert(1)",
+                                 "https://x", "http://intranet/wiki", "http://localhost:5000/",
+                                 "https://x.", "https:///path"])
 def test_format_uri_is_an_absolute_http_address(everything: FormDefinition, url: str) -> None:
     assert messages_of(everything, {"website": url}) == {
         "website": [("invalid_url", {})]}
 
 
 def test_format_uri_accepts_http_and_https(everything: FormDefinition) -> None:
-    assert everything.validate({"website": "http://intranet/wiki"}) == {
-        "website": "http://intranet/wiki"}
+    for url in ("http://intranet.ki.se/wiki", "https://www.instagram.com/kineurolab",
+                "https://10.0.0.1/x"):
+        assert everything.validate({"website": url}) == {"website": url}
 
 
 @pytest.mark.parametrize("day", ["2024-02-30", "30/01/2024", "20240101", "2024-1-5", "tomorrow"])
@@ -831,3 +834,22 @@ def test_a_field_without_enum_names_labels_choices_by_their_values():
     form = load_form({"type": "object", "properties": {
         "channel": {"type": "string", "enum": ["X", "Threads"]}}}, "plain")
     assert form.fields[0].label_for("Threads") == "Threads"
+
+
+def test_a_field_only_a_rule_requires_is_dropped_when_the_rule_does_not_apply(
+        approval: FormDefinition) -> None:
+    assert approval.validate({"manager_decision": "approve",
+                              "rejection_reason": "Typed before choosing."}) == {
+        "manager_decision": "approve"}
+    assert approval.validate({"manager_decision": "reject", "rejection_reason": "Vague."}) == {
+        "manager_decision": "reject", "rejection_reason": "Vague."}
+
+
+def test_an_inapplicable_answer_is_not_checked() -> None:
+    schema = copy.deepcopy(APPROVAL)
+    schema["properties"]["rejection_reason"]["maxLength"] = 5
+    form = load_form(schema, "f")
+    assert form.validate({"manager_decision": "approve", "rejection_reason": "Far too long"}) == {
+        "manager_decision": "approve"}
+    assert messages_of(form, {"manager_decision": "reject", "rejection_reason": "Far too long"}) \
+        == {"rejection_reason": [("too_long", {"max": 5})]}

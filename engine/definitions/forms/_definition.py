@@ -7,7 +7,9 @@ marshmallow schema built once per `FormDefinition`. The load-time checker is `fo
 
 - strings are stripped; a blank string, ``None`` or an empty list counts as "not given";
 - ``default`` is a hint for pre-filling the form, never injected into submitted data;
-- ``if``/``then`` applies only when the field holds exactly the given value.
+- ``if``/``then`` applies only when the field holds exactly the given value;
+- a field that only ``then`` rules require belongs to those rules: when none of them applies, its
+  answer is dropped (a reason typed for "reject", then "approve" chosen, is not stored).
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class FormDefinition:
         """Return cleaned JSON-native data, or raise InvalidForm with messages per dotted path."""
         if not isinstance(data, Mapping):
             raise InvalidForm({FORM_KEY: [Message("not_a_form")]})
-        given = _clean(data, self.fields)
+        # An answer to a field that does not apply is neither checked nor kept.
+        given = self._applicable(_clean(data, self.fields))
         messages: dict[str, list[Message]] = {}
         result: dict[str, Any] = {}
         try:
@@ -76,6 +79,18 @@ class FormDefinition:
         if messages:
             raise InvalidForm(messages)
         return result
+
+    def _applicable(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Drop the answers of fields whose only requiring rules do not apply."""
+        always = {f.name for f in self.fields if f.required}
+        owners: dict[str, list[tuple[str, Any]]] = {}
+        for name, value, names in self.conditional_required:
+            for needed in names:
+                owners.setdefault(needed, []).append((name, value))
+        return {key: value for key, value in given.items()
+                if key in always or key not in owners
+                or any(name in given and _same(given[name], test)
+                       for name, test in owners[key])}
 
 
 def check_form(schema: Mapping[str, Any], name: str) -> list[Problem]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as mf
@@ -31,6 +32,8 @@ VALIDATION_CODES: dict[str, tuple[str, ...]] = {
     "not_a_boolean": (), "not_an_integer": (), "not_a_number": (), "too_large": (),
     "not_a_list": (), "blank": (), "invalid": (),
     "date_out_of_range": ("min", "max"),  # ISO dates
+    "date_in_future": ("today",),  # ISO date: a date that must not be after today
+    "date_in_past": ("today",),  # ISO date: a date that must not be before today
     "too_short": ("min",),  # characters
     "too_long": ("max",),  # characters
     "not_a_choice": ("choices",),  # the choices' labels
@@ -127,10 +130,19 @@ class _Url(_Text):
     """An absolute http(s) address that accepts strings only."""
 
     def __init__(self, **kwargs: Any) -> None:
-        """Allow only http and https; intranet host names without a dot are fine."""
+        """Allow only http and https to a host with a dot (`https://x` is no address)."""
         super().__init__(**kwargs)
-        url = validate.URL(relative=False, schemes={"http", "https"}, require_tld=False)
-        self.validators.insert(0, _recoded(url, "invalid_url"))
+        self.validators.insert(0, _recoded(_web_address, "invalid_url"))
+
+
+_URL = validate.URL(relative=False, schemes={"http", "https"}, require_tld=True)
+
+
+def _web_address(value: str) -> None:
+    """Refuse all but http(s) addresses whose host has a dot (no `localhost`, no bare name)."""
+    _URL(value)
+    if "." not in (urlsplit(value).hostname or ""):
+        raise ValidationError("no dot in the host")
 
 
 def _recoded(validator: Callable[[Any], Any], code: str) -> Callable[[Any], None]:
