@@ -16,7 +16,7 @@ from engine.definitions import (
     read_process_dir,
 )
 from engine.definitions.expressions import EXPRESSION_REASONS, STATEMENT_KINDS
-from engine.definitions.forms import SCHEMA_REASONS, VALIDATION_CODES, Field, FormDefinition
+from engine.definitions.forms import SCHEMA_REASONS, Field, FormDefinition
 from engine.errors import CheckpointUnavailable
 from engine.evidence import CaseFileCheck, SealCheck, check_case_file, generate_key_pair
 from engine.runtime import (
@@ -101,7 +101,7 @@ from engine.usecases import (
     WaitingOn,
 )
 
-from .app import TITLE_CODES, Engine, check_process_dir
+from .app import NOTE_CODES, TITLE_CODES, VALIDATION_CODES, Engine, check_process_dir
 from .clock import Clock, FixedClock, SystemClock
 from .demo import DEMO_PASSWORD, DEMO_PEOPLE, DemoPerson, seed_demo
 from .errors import (
@@ -144,6 +144,7 @@ __all__ = [
     "LANE_RULE_KINDS",
     "MOVE_CODES",
     "MOVE_PAGE_SIZE",
+    "NOTE_CODES",
     "PEOPLE_PAGE_SIZE",
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",

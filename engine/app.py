@@ -14,6 +14,7 @@ from engine.accounts import (
     check_intervals,
 )
 from engine.definitions import LoadedProcess, load_process, read_process_dir
+from engine.definitions.forms import VALIDATION_CODES as FORM_VALIDATION_CODES
 from engine.mail import (
     KERNEL_MAIL_WORDS,
     KERNEL_TITLE_WORDS,
@@ -60,6 +61,10 @@ from .settings import Settings
 
 # Every title code an instance may carry: the kernel's and the plugged-in procedure's.
 TITLE_CODES = {**KERNEL_TITLE_CODES, **AccountProcedure.title_codes}
+# Every validation code a form answer may get: the form's own and the procedure's rules'.
+VALIDATION_CODES = {**FORM_VALIDATION_CODES, **AccountProcedure.rule_codes}
+# Every code of a note to the person deciding a task.
+NOTE_CODES = dict(AccountProcedure.note_codes)
 
 
 def check_process_dir(path: Path, max_bytes: int = 2_000_000) -> LoadedProcess:

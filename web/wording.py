@@ -384,6 +384,23 @@ VALIDATION: dict[str, Wording] = {
     "above_maximum": "Must be at most {max}.",
     "too_few_items": "Add at least {min}.",
     "too_many_items": "Add no more than {max}.",
+    # the account procedure's moderation rules
+    "moderators.same_person": "This is the same person as moderator {number}. List different "
+                              "people: the same email or name counts once.",
+    "moderators.too_few_people": "Name at least {min} different people as moderators.",
+    "moderators.no_holiday_cover": "Tick \"Covers holidays\" for at least one moderator: someone "
+                                   "must watch the account during holidays. A stand-in who "
+                                   "only covers holidays is listed as a moderator too.",
+}
+
+# ---- notes to the person deciding a task -------------------------------------------------------
+
+NOTES: dict[str, Wording] = {
+    "plan.one_holiday_cover": "Only {name} covers holidays: nobody stands in if they are away "
+                              "then too.",
+    "plan.holidays_name_nobody": "The holiday plan names none of the moderators, so it does "
+                                 "not say who watches the account when.",
+    "plan.no_moderators": "The request names no moderators.",
 }
 
 
@@ -884,6 +901,11 @@ def message_text(message: Message) -> str:
     return _say(VALIDATION, message.code, message.params)
 
 
+def note_text(message: Message) -> str:
+    """A note to the person deciding a task, in words."""
+    return _say(NOTES, message.code, message.params)
+
+
 def status_label(status: str) -> str:
     """A readable instance or account status."""
     if status in STATUSES:
@@ -996,5 +1018,5 @@ def init_wording(app: Any) -> None:
         yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
         difference_text=difference_text, projection_text=projection_text, error_text=error_text,
         title_text=title_text, move_reason=move_reason_text,
-        stuck_reason=stuck_reason_text,
+        stuck_reason=stuck_reason_text, note_text=note_text,
     )

@@ -30,6 +30,7 @@ from ._lifecycle import (
     review_seed,
 )
 from ._models import Account
+from ._moderation import NOTE_CODES, RULE_CODES, moderation_messages, plan_notes
 from ._notices import conversation_entries, notices_for, sends_back
 from ._register import account_row, account_select
 from ._views import AccountRow
@@ -46,6 +47,18 @@ class AccountProcedure:
         self.settings = settings
 
     title_codes = TITLE_CODES
+    rule_codes = RULE_CODES
+    note_codes = NOTE_CODES
+
+    def check(self, process_id: str, task_name: str,
+              answers: Mapping[str, Any]) -> dict[str, list[Message]]:
+        """Every answer listing moderators, at opening and at review: the moderation rules."""
+        return moderation_messages(answers)
+
+    def notes(self, process_id: str, task_name: str,
+              data: Mapping[str, Any]) -> tuple[Message, ...] | None:
+        """The manager's approval: what the moderation plan lacks."""
+        return plan_notes(process_id, task_name, data)
 
     def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """A request is called by its account and channel once they are known."""

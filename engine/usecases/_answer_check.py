@@ -32,7 +32,7 @@ from engine.store import (
 from ._access import authorized_task, raise_if_done, raise_if_ended, visible_instance
 from ._answers import answer_section
 from ._corrections import latest_completion, write_answer_change
-from ._procedure import Procedure
+from ._procedure import Procedure, checked_answers
 from ._projections import current_data
 from ._views import AnswerSection, CompletionResult
 
@@ -120,7 +120,9 @@ class AnswerCheck:
             loaded = authorized_task(session, self.catalog, user_id, task_id, self.clock.now())
             form = loaded.process.user_tasks[loaded.task_name].form
             data = submission(form.fields) if callable(submission) else submission
-            put_task_draft(session, task_id, user_id, form.validate(dict(data)), self.clock.now())
+            cleaned = checked_answers(self.procedure, loaded.instance.process_id,
+                                      loaded.task_name, form, data)
+            put_task_draft(session, task_id, user_id, cleaned, self.clock.now())
         return loaded.instance.id
 
     def answer_check(self, user_id: int, instance_id: str) -> AnswerCheckView:
@@ -142,10 +144,18 @@ class AnswerCheck:
                 steps.append(CheckedStep(name, process.user_tasks[name].title,
                                          answer_section(process, name, data), latest.get(name)))
         before = self.procedure.checked_before(process.process_id)
-        ready = draft is not None and _complete(process.user_tasks[held.task_name].form,
-                                                dict(draft.data))
+        ready = draft is not None and self._complete(process, held.task_name, dict(draft.data))
         return AnswerCheckView(instance.id, instance.title, held.id,
                                process.user_tasks[before].title, tuple(steps), ready)
+
+    def _complete(self, process: LoadedProcess, task_name: str, data: dict[str, Any]) -> bool:
+        """Whether kept answers pass their form and rules (a half-filled draft does not)."""
+        try:
+            checked_answers(self.procedure, process.process_id, task_name,
+                            process.user_tasks[task_name].form, data)
+        except InvalidForm:
+            return False
+        return True
 
     def send_answers(self, user_id: int, task_id: str) -> CompletionResult:
         """Complete the held step from the requester's kept answers (a second send: done)."""
@@ -180,7 +190,8 @@ class AnswerCheck:
         workflow = restore(process, instance.state)
         data = current_data(workflow)
         given = submission(info.form.fields) if callable(submission) else submission
-        cleaned = info.form.validate(dict(given))
+        cleaned = checked_answers(self.procedure, instance.process_id, completion.task_name,
+                                  info.form, given)
         changed = _changes(info.form, data, cleaned, process.decision_fields)
         if not changed:
             return instance.id  # nothing differs: nothing to record
@@ -231,13 +242,6 @@ def _held_task(session: Session, instance: Instance, held: tuple[str, ...]) -> R
     return row
 
 
-def _complete(form: FormDefinition, data: dict[str, Any]) -> bool:
-    """Whether kept answers pass their form (a half-filled saved draft does not)."""
-    try:
-        form.validate(data)
-    except InvalidForm:
-        return False
-    return True
 
 
 def _latest_completions(session: Session, instance_id: str) -> dict[str, str]:

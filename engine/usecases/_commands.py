@@ -143,6 +143,8 @@ class Commands:
             cleaned = form.validate(dict(data) if isinstance(data, Mapping) else data)
         except InvalidForm as refused:
             raise InvalidForm({**extra, **refused.messages}) from None
+        # The procedure's rules on the cleaned answers (moderators: people, not strings).
+        extra = {**extra, **self.procedure.check(process_id, task_name, cleaned)}
         if extra:
             raise InvalidForm(extra)
         return cleaned

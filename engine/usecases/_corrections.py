@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions import LoadedProcess
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidForm, InvalidInput, NotAllowed, NotFound
 from engine.runtime import correct_data, ready_task_name, restore
 from engine.store import (
     REQUEST_CANCELLED,
@@ -113,6 +113,14 @@ class CorrectionCommands:
         with self.uow.write() as session:
             end_request(session, instance, process, event, "cancelled", self.clock.now())
 
+    def _check_rules(self, process_id: str, task_name: str, field: str, after: Any) -> None:
+        """The procedure's rules about the corrected answer (not older answers beside it)."""
+        messages = {path: found for path, found in
+                    self.procedure.check(process_id, task_name, {field: after}).items()
+                    if path.split(".")[0] == field}
+        if messages:
+            raise InvalidForm(messages)
+
     def correct_answer(self, user_id: int, task_id: str, field: str, value: Any,
                        reason: str) -> None:
         """Correct one answer of a completed task; the form's validation applies to it."""
@@ -126,6 +134,7 @@ class CorrectionCommands:
         workflow = restore(process, instance.state)
         before, after = _corrected_value(process, completion, current_data(workflow), field,
                                          value)
+        self._check_rules(instance.process_id, completion.task_name, field, after)
         snapshot = correct_data(workflow, process, field, after)
         title = self.procedure.title(instance.process_id, snapshot.data, instance.title)
         event = NewEvent("answer_corrected", {

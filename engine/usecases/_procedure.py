@@ -14,7 +14,8 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from engine.definitions import Contract
-from engine.errors import Message
+from engine.definitions.forms import FormDefinition
+from engine.errors import InvalidForm, Message
 from engine.runtime import Snapshot
 from engine.store import ConversationEntry, Instance, NewMessage, Title
 
@@ -26,6 +27,16 @@ class Procedure(Protocol):
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
+    rule_codes: Mapping[str, tuple[str, ...]]  # validation codes its rules give, with params
+    note_codes: Mapping[str, tuple[str, ...]]  # codes of its notes to a deciding person
+
+    def check(self, process_id: str, task_name: str,
+              answers: Mapping[str, Any]) -> dict[str, list[Message]]:
+        """Messages per field where valid form answers break the procedure's rules."""
+
+    def notes(self, process_id: str, task_name: str,
+              data: Mapping[str, Any]) -> tuple[Message, ...] | None:
+        """What the person deciding this task should weigh (None: nothing to say here)."""
 
     def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """The title of an instance, given its data so far."""
@@ -87,6 +98,17 @@ class NoProcedure:
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}
+    rule_codes: Mapping[str, tuple[str, ...]] = {}
+    note_codes: Mapping[str, tuple[str, ...]] = {}
+
+    def check(self, process_id: str, task_name: str,
+              answers: Mapping[str, Any]) -> dict[str, list[Message]]:
+        """The form's own checks are all there is."""
+        return {}
+
+    def notes(self, process_id: str, task_name: str,
+              data: Mapping[str, Any]) -> None:
+        """Nothing to weigh."""
 
     def title(self, process_id: str, data: Mapping[str, Any], current: Title | None) -> Title:
         """The process it runs."""
@@ -145,3 +167,13 @@ class NoProcedure:
     def trial_data(self, process_id: str, now: datetime) -> dict[str, Any]:
         """Nothing is seeded."""
         return {}
+
+
+def checked_answers(procedure: Procedure, process_id: str, task_name: str,
+                    form: FormDefinition, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The form's cleaned answers once the procedure's rules hold too; else InvalidForm."""
+    cleaned = form.validate(dict(data))
+    messages = procedure.check(process_id, task_name, cleaned)
+    if messages:
+        raise InvalidForm(messages)
+    return cleaned

@@ -102,6 +102,7 @@ class Queries:
             created_at=task.created_at, answers=answer_sections(process, data, earlier),
             previous_step=previous, process_id=process.process_id,
             initiator_label=_initiator_label(process), subject=subject,
+            notes=self.procedure.notes(process.process_id, loaded.task_name, data),
             group=task.role is not None, claimed_by=claimer.name if claimer else None,
             claimed_by_you=task.claimed_by == user_id,
         )

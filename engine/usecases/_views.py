@@ -101,6 +101,7 @@ class TaskView:
     process_id: str
     initiator_label: str = ""  # the initiator lane's name; empty when the diagram has none
     subject: Any = None  # what the task is about, from the procedure plug-in
+    notes: Any = None  # what the decider should weigh (Messages), None: nothing here
     group: bool = False  # a role task: claimed by one holder of the role before it is done
     claimed_by: str | None = None  # the name of who is working on it, if anyone
     claimed_by_you: bool = False

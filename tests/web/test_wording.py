@@ -20,6 +20,7 @@ from engine import (
     HISTORY_CODES,
     INSTANCE_STATUSES,
     MOVE_CODES,
+    NOTE_CODES,
     PROBLEM_CODES,
     REPLAY_CODES,
     SCHEMA_REASONS,
@@ -79,6 +80,7 @@ REGISTRIES = {
     "replay": (REPLAY_CODES, wording.REPLAY),
     "move": (MOVE_CODES, wording.MOVES),
     "title": (TITLE_CODES, wording.TITLES),
+    "note": (NOTE_CODES, wording.NOTES),
     "expression_reason": (EXPRESSION_REASONS, wording.REASONS),
     "schema_reason": (SCHEMA_REASONS, wording.SCHEMA),
 }
@@ -105,6 +107,8 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.move_reason_text(SimpleNamespace(code=code, params=params))
     if kind == "title":
         return wording.title_text(Title(code, params))
+    if kind == "note":
+        return wording.note_text(Message(code, params))
     if kind == "expression_reason":
         return wording.reason_text(code, params)
     if kind == "schema_reason":
