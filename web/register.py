@@ -13,6 +13,7 @@ from .context import get_engine, me
 from .csv_export import to_csv
 from .filters import local_date
 from .i18n import _
+from .wording import status_label
 
 bp = Blueprint("register", __name__, url_prefix="/register")
 SORTABLE = ("account_name", "channel", "owning_unit", "status", "registered_on",
@@ -79,7 +80,7 @@ def index():
 @bp.get("/accounts.csv")
 @login_required
 def export():
-    """The same rows as the page, as a CSV file for Excel."""
+    """The same rows as the page, as a CSV file for spreadsheets set to Swedish."""
     query = Query.from_args()
     body = to_csv(CSV_HEADER, (_csv_row(r) for r in query.rows()))
     response = Response(body, mimetype="text/csv")
@@ -95,7 +96,8 @@ CSV_HEADER = (
 
 
 def _csv_row(row: AccountRow) -> tuple:
+    # Statuses in the page's words; dates ISO (YYYY-MM-DD), which every locale reads as dates.
     return (row.account_name, row.handle, row.url, row.channel, row.owning_unit,
             row.owning_unit_type, row.owner_name, row.owner_email, "; ".join(row.moderators),
-            row.status, row.approved_by or "", local_date(row.registered_on),
+            status_label(row.status), row.approved_by or "", local_date(row.registered_on),
             local_date(row.next_review_on), local_date(row.closed_on), row.review_cycles)

@@ -930,7 +930,8 @@ def difference_text(difference: Any) -> str:
 
 PROJECTED_TABLES = {"instances": "The request", "ready_tasks": "Inbox row",
                     "timers": "Timer row", "accounts": "Register row",
-                    "account_people": "The people of account"}
+                    "account_people": "The people of account",
+                    "account_moderators": "The moderators of account"}
 
 
 TITLES: dict[str, Wording] = {

@@ -3,7 +3,7 @@ review cycle, request titles, and the contract of tasks and fields it reads."""
 
 from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS
 from ._mail_words import MAIL_WORDS, TITLE_WORDS
-from ._models import Account, AccountPerson
+from ._models import Account, AccountModerator, AccountPerson
 from ._people import MyAccount, MyAccounts
 from ._plugin import AccountProcedure
 from ._register import Register
@@ -19,6 +19,7 @@ __all__ = [
     "TITLE_WORDS",
     "Account",
     "AccountFacets",
+    "AccountModerator",
     "AccountPerson",
     "AccountProcedure",
     "AccountRow",

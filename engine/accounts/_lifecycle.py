@@ -23,7 +23,7 @@ from engine.usecases import ProjectionDifference
 
 from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
 from ._models import Account
-from ._people import people_differences, sync_account_people
+from ._people import moderator_differences, people_differences, sync_account_people
 from ._schedule import due_date_of, next_review_due
 
 REVIEW_STATUS_BY_TASK = dict(zip(REVIEW_TASKS, ("review due", "review overdue"), strict=True))
@@ -135,7 +135,8 @@ def register_row_differences(session: Session, instance: Instance, data: dict[st
     return [*(ProjectionDifference("accounts", str(account.id), name, getattr(account, name),
                                    value)
               for name, value in expected.items() if getattr(account, name) != value),
-            *people_differences(session, account.id, expected)]
+            *people_differences(session, account.id, expected),
+            *moderator_differences(session, account.id, expected)]
 
 
 def follow_correction(session: Session, instance: Instance, data: dict[str, Any],

@@ -47,3 +47,20 @@ class AccountPerson(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)  # owner, moderator
+
+
+class AccountModerator(Base):
+    """One moderator as the account's request names them, with keys to search by.
+
+    Moderators need not be people of the system (and may have left it), so their names and
+    emails are kept here, folded to lower case, for "which accounts does Bo moderate?".
+    """
+
+    __tablename__ = "account_moderators"
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # Text: a process owner may change the form's length limits.
+    name: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(Text, default="")
+    name_key: Mapped[str] = mapped_column(Text, index=True)
+    email_key: Mapped[str] = mapped_column(Text, index=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from engine.store import User
 from engine.usecases import ProjectionDifference, load_user
 
-from ._models import Account, AccountPerson
+from ._models import Account, AccountModerator, AccountPerson
 
 ACCOUNT_ROLES = ("owner", "moderator")
 
@@ -45,13 +45,45 @@ def expected_people(session: Session, owner_id: int, moderators) -> set[tuple[in
     return {(owner_id, "owner"), *((user_id, "moderator") for user_id in found)}
 
 
+def search_key(text: object) -> str:
+    """Text as the register's search compares it: spaces collapsed, case folded (Å is å)."""
+    return " ".join(str(text or "").split()).casefold()
+
+
+def moderator_rows(moderators) -> list[tuple[int, str, str]]:
+    """(position, name, email) of each moderator the request names, in its order."""
+    return [(position, " ".join(str(m.get("name", "")).split()), str(m.get("email", "")).strip())
+            for position, m in enumerate(moderators or []) if isinstance(m, dict)]
+
+
 def sync_account_people(session: Session, account: Account) -> None:
-    """Rewrite the account's people from its row: the owner, and moderators found by email."""
+    """Rewrite the account's people from its row: the owner, and moderators found by email,
+    and every named moderator, people of the system or not, by name and email."""
     session.execute(delete(AccountPerson).where(AccountPerson.account_id == account.id))
     session.add_all(AccountPerson(account_id=account.id, user_id=user_id, role=role)
                     for user_id, role in sorted(expected_people(
                         session, account.owner_id, account.moderators)))
+    session.execute(delete(AccountModerator).where(AccountModerator.account_id == account.id))
+    session.add_all(AccountModerator(account_id=account.id, position=position, name=name,
+                                     email=email, name_key=search_key(name),
+                                     email_key=search_key(email))
+                    for position, name, email in moderator_rows(account.moderators))
     session.flush()
+
+
+def moderator_differences(session: Session, account_id: int,
+                          expected_row: dict) -> list[ProjectionDifference]:
+    """Whether the account's searchable moderators are the ones its record names."""
+    stored = [tuple(row) for row in session.execute(
+        select(AccountModerator.position, AccountModerator.name, AccountModerator.email)
+        .where(AccountModerator.account_id == account_id)
+        .order_by(AccountModerator.position)).all()]
+    expected = moderator_rows(expected_row["moderators"])
+    if stored == expected:
+        return []
+    return [ProjectionDifference("account_moderators", str(account_id), "moderators",
+                                 [f"{name} <{email}>" for _, name, email in stored],
+                                 [f"{name} <{email}>" for _, name, email in expected])]
 
 
 def people_differences(session: Session, account_id: int,

@@ -10,7 +10,8 @@ from engine.store import User
 from engine.text import check_search
 from engine.usecases import load_user
 
-from ._models import Account
+from ._models import Account, AccountModerator
+from ._people import search_key
 from ._views import AccountFacets, AccountRow
 
 REGISTER_ROLES = frozenset({"communications", "auditor", "admin"})
@@ -75,12 +76,33 @@ def filter_accounts(query, status, channel, text):
         query = query.where(Account.status == status)
     if channel:
         query = query.where(Account.channel == channel)
-    if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(or_(func.lower(Account.account_name).like(pattern),
-                                func.lower(Account.owning_unit).like(pattern),
-                                func.lower(Account.handle).like(pattern)))
+    if text and text.strip():
+        query = query.where(matches_text(text))
     return query
+
+
+def matches_text(text: str):
+    """Accounts whose name, handle, unit, owner or a moderator (name or email) has the text.
+
+    Owner and moderators are joined tables (users, account_moderators), never the request.
+    """
+    pattern = "%" + _like_escaped(search_key(text)) + "%"
+
+    def like(column):
+        return column.like(pattern, escape="\\")
+
+    lowered = (func.lower(Account.account_name), func.lower(Account.owning_unit),
+               func.lower(Account.handle))
+    owners = select(User.id).where(or_(like(func.lower(User.name)), like(func.lower(User.email))))
+    moderated = select(AccountModerator.account_id).where(
+        or_(like(AccountModerator.name_key), like(AccountModerator.email_key)))
+    return or_(*(like(c) for c in lowered), Account.owner_id.in_(owners),
+               Account.id.in_(moderated))
+
+
+def _like_escaped(text: str) -> str:
+    """The text with LIKE's wildcards taken literally: "50%" finds "50%", not "50" and more."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def account_row(account: Account, owner_name, owner_email, approver_name) -> AccountRow:

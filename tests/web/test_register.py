@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.web.webtools import register_account, text
+from web.csv_export import to_csv
 
 
 @pytest.fixture
@@ -66,28 +67,53 @@ def test_column_headers_sort_and_say_how(comms):
     assert rows_of(text(comms.get("/register/?sort=owner_email"))) == rows_of(page)
 
 
-def test_csv_export_has_the_same_rows_for_excel(comms):
+def csv_records(response) -> list[dict[str, str]]:
+    """The rows of an exported CSV as Swedish spreadsheet software reads it: BOM, ';', CRLF."""
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: the spreadsheet reads UTF-8
+    assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")  # CRLF, nothing else
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline=""), delimiter=";"))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_csv_export_has_the_same_rows_for_swedish_spreadsheets(comms):
     response = comms.get("/register/accounts.csv?channel=Instagram")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    body = response.get_data()
-    assert body.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads UTF-8
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Account", "Handle", "Address", "Channel"]
-    assert len(rows) == 2
-    record = dict(zip(rows[0], rows[1], strict=True))
+    assert response.get_data().decode("utf-8-sig").startswith("Account;Handle;Address;Channel;")
+    [record] = csv_records(response)
     assert record["Account"] == "KI Neuro Lab" and record["Owner"] == "Sara Staff"
+    assert record["Handle"] == "@kineurolab"  # a handle keeps its "@", no apostrophe
     assert record["Moderators"] == "Sara Staff; Bo Berg"
-    assert record["Approved by"] == "Maja Manager" and record["Next review"] == "2027-01-05"
+    assert record["Approved by"] == "Maja Manager"
+    assert record["Registered on"] == "2026-01-05" and record["Next review"] == "2027-01-05"
 
 
-def test_csv_cells_never_start_a_formula(comms):
-    body = comms.get("/register/accounts.csv?channel=X").get_data().decode("utf-8-sig")
-    record = dict(zip(*csv.reader(io.StringIO(body)), strict=True))
+def test_csv_statuses_are_worded_as_on_the_page(comms):
+    page = text(comms.get("/register/"))
+    statuses = {r["Status"] for r in csv_records(comms.get("/register/accounts.csv"))}
+    assert statuses == {"Active"}
+    assert '<span class="status status-active">Active</span>' in page
+
+
+def test_csv_cells_that_would_be_formulas_are_neutralised(comms):
+    [record] = csv_records(comms.get("/register/accounts.csv?channel=X"))
     assert record["Account"] == "'=HYPERLINK(\"http://evil.example\")"
     assert record["Unit"] == "'+SUM(A1:A9)"
-    assert record["Handle"] == "'@handle"
+    assert record["Handle"] == "@handle"  # a plain handle is not a formula
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("@x", "@x"), ("@ki.neuro_lab", "@ki.neuro_lab"), ("=cmd", "'=cmd"),
+    ("@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"), ("-2+3", "'-2+3"),
+    ("+46 8 524 800 00", "'+46 8 524 800 00"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("Åsa; Bo", "Åsa; Bo"), ("a=b", "a=b"), ("", ""),
+])
+def test_only_cells_read_as_formulas_get_a_quote(cell, written):
+    body = to_csv(["Cell"], [[cell]])
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"), newline=""), delimiter=";"))
+    assert rows == [["Cell"], [written]]
 
 
 def test_the_export_link_keeps_the_filters(comms):

@@ -63,7 +63,7 @@ REGISTER = {"communications_decision": "register", "registered_handle": "@kineur
             "registered_url": "https://instagram.com/kineurolab", "registered_on": "2026-01-05"}
 
 
-def submit_request(client, account: dict | None = None) -> str:
+def submit_request(client, account: dict | None = None, moderation: dict | None = None) -> str:
     """Start a request and fill in the requester's first three steps; return the request id."""
     response = post(client, "/requests/")
     assert response.status_code == 303
@@ -71,7 +71,7 @@ def submit_request(client, account: dict | None = None) -> str:
     complete(client, GUIDELINES, first)
     _task, done = complete(client, {**ACCOUNT, **(account or {})})
     request_id = REQUEST_LINK.search(text(client.get(done.headers["Location"]))).group(1)
-    send_answers(client, request_id)
+    send_answers(client, request_id, moderation)
     return request_id
 
 
@@ -90,9 +90,9 @@ def send_answers(client, request_id: str, data: dict | None = None):
 
 
 def register_account(staff, manager, comms, account: dict | None = None,
-                     register: dict | None = None) -> str:
+                     register: dict | None = None, moderation: dict | None = None) -> str:
     """Take a request from start to the register through HTTP; return the request id."""
-    request_id = submit_request(staff, account)
+    request_id = submit_request(staff, account, moderation)
     complete(manager, APPROVE)
     complete(staff, REGISTRATION)
     complete(comms, {**REGISTER, **(register or {})})
