@@ -5,7 +5,7 @@ Moderators are named in the request and need not be people of the system, so eac
 here with its name and email folded to lower case, indexed, and the search is a join, never a
 read of the request's data. The accounts registered before are filled in the same way.
 
-Revision ID: 0020
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-03 14:00:00
 """
@@ -15,7 +15,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
+revision = "0019"
 down_revision = "0018"
 branch_labels = None
 depends_on = None
