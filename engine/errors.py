@@ -118,6 +118,7 @@ class InvalidInput(EngineError):
         "user.own_manager": (), "user.unknown_roles": ("roles",),
         "user.incomplete": ("missing", "unknown_roles"), "password.too_short": ("min",),
         "approval.no_manager": (), "settings.not_a_duration": ("name", "value"),
+        "settings.too_short": ("name", "value", "least", "setting"),
         "schedule.out_of_range": ("anchor", "interval"), "search.not_storable": (),
         "correction.reason_required": (), "correction.user_inactive": ("username",),
         "correction.requester_not_allowed": ("lane",),

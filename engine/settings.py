@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kontoflode.db'}"
@@ -38,6 +40,13 @@ class Settings:
     reminder_hours: int = 48
     # Daily digests go at this hour, Stockholm time.
     digest_hour: int = 7
+    # The organisation's own pages, linked from the start page, the first step and the footer.
+    guidelines_url: str = "https://medarbetare.ki.se/riktlinjer-for-sociala-medier"
+    getting_started_url: str = "https://medarbetare.ki.se/kom-igang-med-sociala-medier"
+    contact_email: str = "socialmedia@ki.se"
+
+    def __post_init__(self):
+        check_links(self)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -63,6 +72,8 @@ class Settings:
                                               env["KONTOFLODE_DEPLOY_APPROVAL"])
         values.update(_mail(env))
         values.update(_notify(env))
+        values.update({key: env[name].strip() for name, key in LINKS.items()
+                       if env.get(name, "").strip()})
         values.update(overrides)
         return cls(**values)
 
@@ -132,3 +143,32 @@ def _notify(env) -> dict:
         values["digest_hour"] = _whole("KONTOFLODE_DIGEST_HOUR", env["KONTOFLODE_DIGEST_HOUR"],
                                        0, 23)
     return values
+
+
+LINKS = {"KONTOFLODE_GUIDELINES_URL": "guidelines_url",
+         "KONTOFLODE_GETTING_STARTED_URL": "getting_started_url",
+         "KONTOFLODE_CONTACT_EMAIL": "contact_email"}
+# One address, nothing a mailto: link would read as headers or a second recipient.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def check_links(settings: Settings) -> None:
+    """Refuse link settings people could not follow safely: https pages and one plain address."""
+    for name, key in LINKS.items():
+        value = getattr(settings, key)
+        if key == "contact_email":
+            if not _EMAIL.fullmatch(value):
+                raise ValueError(f"{name} must be one email address, not {value!r}")
+        elif not _https_page(value):
+            raise ValueError(f"{name} must be an https:// address of a page, not {value!r}")
+
+
+def _https_page(value: str) -> bool:
+    """Whether the text is an absolute https URL with a host and nothing a link would mangle."""
+    if any(c.isspace() or ord(c) < 32 or c in "<>\"'`\\" for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc

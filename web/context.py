@@ -55,7 +55,16 @@ def navigation() -> dict:
     }}
 
 
+def organisation_links() -> dict:
+    """Template globals for the organisation's own pages: its guidelines and its contact."""
+    settings = get_engine().settings
+    return {"org_links": {"guidelines": settings.guidelines_url,
+                          "getting_started": settings.getting_started_url,
+                          "contact_email": settings.contact_email}}
+
+
 def init_context(app: Flask) -> None:
-    """Register the navigation context and the `_` helper for templates."""
+    """Register the navigation context, the organisation's links and `_` for templates."""
     app.context_processor(navigation)
+    app.context_processor(organisation_links)
     app.jinja_env.globals["_"] = _

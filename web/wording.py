@@ -46,6 +46,12 @@ def _not_a_duration(p: Mapping[str, Any]) -> str:
              name=str(p["name"]).replace("_", " "), value=repr(p["value"]))
 
 
+def _too_short(p: Mapping[str, Any]) -> str:
+    return _("{setting} is {value}, too short for the review schedule: the {name} must be at "
+             "least {least}.", setting=p["setting"], value=repr(p["value"]),
+             name=str(p["name"]).replace("_", " "), least=p["least"])
+
+
 # ---- why diagram text was refused or failed (the evaluator's reasons) -------------------------
 
 
@@ -257,6 +263,7 @@ ERRORS: dict[str, Wording] = {
     "approval.no_manager": "You have no manager registered, and a manager must approve every "
                            "new account. Ask an administrator to set your manager.",
     "settings.not_a_duration": _not_a_duration,
+    "settings.too_short": _too_short,
     "search.not_storable": "The search contains a character that cannot be searched for (a "
                            "NUL or an invalid character).",
     "schedule.out_of_range": "No review date can be scheduled from {anchor} every {interval}. "

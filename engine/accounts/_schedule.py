@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
@@ -39,14 +39,28 @@ def next_review_due(anchor: date, interval: str, now: datetime) -> datetime:
     raise InvalidInput("schedule.out_of_range", anchor=anchor.isoformat(), interval=interval)
 
 
+# The shortest settings the schedule can hold. Reviews fall due on a day, at DUE_TIME, counted
+# in whole intervals from a date: an interval under a day would put each due date before the
+# moment it was planned at (and take more steps to reach today than the bound allows). A grace
+# period shorter than an hour would escalate a review before its owner could see it.
+SHORTEST = {"review_interval": ("P1D", timedelta(days=1)),
+            "review_grace": ("PT1H", timedelta(hours=1))}
+SETTING_NAMES = {"review_interval": "KONTOFLODE_REVIEW_INTERVAL",
+                 "review_grace": "KONTOFLODE_REVIEW_GRACE"}
+
+
 def check_intervals(settings) -> None:
-    """Refuse settings whose review interval or grace period is not an ISO 8601 duration."""
-    for name in ("review_interval", "review_grace"):
+    """Refuse a review interval or grace period that is no ISO 8601 duration or too short."""
+    start = datetime(2026, 2, 1, tzinfo=UTC)  # in the shortest month: P1M is its least here
+    for name, (least, shortest) in SHORTEST.items():
         value = getattr(settings, name)
         try:
-            add_interval(datetime(2026, 1, 1, tzinfo=UTC), value)
+            length = add_interval(start, value) - start
         except Exception:  # SpiffWorkflow raises a bare Exception for a bad duration
             raise InvalidInput("settings.not_a_duration", name=name, value=value) from None
+        if length < shortest:
+            raise InvalidInput("settings.too_short", name=name, value=value, least=least,
+                               setting=SETTING_NAMES[name])
 
 
 def due_date_of(value: object) -> date | None:
