@@ -21,6 +21,7 @@ from engine.runtime import Snapshot, start_workflow
 from engine.store import Event, Instance, NewEvent, Title, Transition, write_transition
 from engine.usecases import ProjectionDifference
 
+from ._account_log import account_events, close_account, replay_changes
 from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
 from ._models import Account
 from ._people import moderator_differences, people_differences, sync_account_people
@@ -99,9 +100,9 @@ def apply_follow_up(session: Session, follow_up: FollowUp | None, instance: Inst
         _start_review(session, follow_up.review, account, now)
     elif follow_up.kind == "close":
         account = session.get(Account, instance.account_id)
-        account.status, account.closed_on, account.next_review_on = "closed", now.date(), None
         account.review_cycles += 1
-        account.updated_at = now
+        close_account(session, account, _last_actor(session, instance.id),
+                      str(snapshot.data.get("comment") or ""), "review", now)
 
 
 def _row_from_record(session: Session, instance: Instance, data: dict[str, Any]) -> dict:
@@ -128,7 +129,8 @@ def register_row_differences(session: Session, instance: Instance, data: dict[st
     account = session.scalar(select(Account).where(Account.request_id == instance.id))
     if account is None:
         return [ProjectionDifference("accounts", instance.id, "row", None, "registered")]
-    expected = _row_from_record(session, instance, data)
+    expected = replay_changes(_row_from_record(session, instance, data),
+                              account_events(session, account.id))
     registered_on = _date(data.get("registered_on"))
     if registered_on:
         expected["registered_on"] = registered_on
@@ -147,7 +149,9 @@ def follow_correction(session: Session, instance: Instance, data: dict[str, Any]
     account = session.scalar(select(Account).where(Account.request_id == instance.id))
     if account is None:
         return
-    for name, value in _row_from_record(session, instance, data).items():
+    fields = replay_changes(_row_from_record(session, instance, data),
+                            account_events(session, account.id))
+    for name, value in fields.items():
         setattr(account, name, value)
     registered_on = _date(data.get("registered_on"))
     if registered_on:
@@ -194,6 +198,13 @@ def _approver(session: Session, instance_id: str) -> int | None:
     return session.scalar(
         select(Event.actor_id).where(Event.stream == instance_id,
                                      Event.task_name == APPROVAL_TASK)
+        .order_by(Event.seq.desc()).limit(1))
+
+
+def _last_actor(session: Session, instance_id: str) -> int | None:
+    """Who took the instance's latest step (the one that completes it, when applied)."""
+    return session.scalar(
+        select(Event.actor_id).where(Event.stream == instance_id, Event.actor_id.is_not(None))
         .order_by(Event.seq.desc()).limit(1))
 
 
