@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from string import Formatter
 from typing import Any
 
 KERNEL_MAIL_WORDS: dict[str, tuple[str, str]] = {
@@ -61,7 +62,24 @@ class _Blank(dict):
 
 def say(template: str, values: Mapping[str, Any]) -> str:
     """Fill a template; missing parameters are empty."""
-    return template.format_map(_Blank({k: "" if v is None else v for k, v in values.items()}))
+    return template.format_map(_blank(values))
+
+
+def say_body(template: str, values: Mapping[str, Any]) -> str:
+    """Fill a mail body; a line whose every parameter is empty is left out (no "Reason
+    given:" with nothing after it)."""
+    filled = _blank(values)
+    return "\n".join(line.format_map(filled) for line in template.split("\n")
+                     if not _all_blank(line, filled))
+
+
+def _blank(values: Mapping[str, Any]) -> _Blank:
+    return _Blank({k: "" if v is None else v for k, v in values.items()})
+
+
+def _all_blank(line: str, values: Mapping[str, Any]) -> bool:
+    names = [name for _, name, _, _ in Formatter().parse(line) if name]
+    return bool(names) and all(str(values[name]) == "" for name in names)
 
 
 @dataclass(frozen=True)
@@ -95,7 +113,7 @@ class MailWords:
         subject, body = self.kinds[kind]
         values = {**params, "name": name, "link": self.link(kind, instance_id, params),
                   "title": self.title(params.get("request_title"))}
-        return say(subject, values).replace("\n", " ")[:300], say(body, values)
+        return say(subject, values).replace("\n", " ")[:300], say_body(body, values)
 
     def compose_digest(self, name: str, items: list[tuple[str, str]]) -> tuple[str, str]:
         """Subject and body of one person's digest of (subject, link) items."""

@@ -116,6 +116,7 @@ def test_whoever_had_the_task_is_told_and_the_message_is_delivered(engine, org):
     assert message.id in port.delivered
     subject, body = engine.mail_words().compose(message.kind, request_id, message.params, "Maja")
     assert subject.startswith("Withdrawn: ") and "Sara Staff withdrew" in body
+    assert "Reason given: Not needed after all" in body
 
 
 def test_a_role_task_tells_the_role_or_the_colleague_who_claimed_it(engine, org):
@@ -123,6 +124,8 @@ def test_a_role_task_tells_the_role_or_the_colleague_who_claimed_it(engine, org)
     engine.withdraw_request(org.staff.id, request_id)
     [message] = outbox(engine, request_id, "request_withdrawn")
     assert (message.user_id, message.role) == (None, "communications")
+    _, body = engine.mail_words().compose(message.kind, request_id, message.params, "Cecilia")
+    assert "Reason given" not in body, "no reason was given, so the mail names none"
 
     claimed_id = at_register(engine, org)
     engine.claim_task(org.comms2.id, only_task(engine, org.comms2, "register_account").id)
