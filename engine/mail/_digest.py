@@ -2,7 +2,7 @@
 
 At the digest hour (Stockholm time) each person with messages held from before that hour
 gets one digest for the day; two workers send it once (see engine/store/_digest.py). A send
-that fails leaves the digest for the next ticks, five attempts in all.
+that fails is tried again once its lease (ten minutes) has run out, five attempts in all.
 """
 
 from __future__ import annotations

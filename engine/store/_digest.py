@@ -91,7 +91,10 @@ def finish_digest(session: Session, digest_id: int, worker: str, claimed_at: dat
     done = session.execute(
         update(Digest).where(Digest.id == digest_id, Digest.claimed_by == worker,
                              Digest.claimed_at == claimed_at, Digest.sent_at.is_(None))
-        .values(claimed_at=None, claimed_by=None, sent_at=sent_at, last_error=error[:2000])
+        # A failure keeps the time of the try: the lease then holds the next try back
+        # (a refusing mail server is not asked again every tick).
+        .values(claimed_at=None if sent_at else claimed_at, claimed_by=None, sent_at=sent_at,
+                last_error=error[:2000])
         .execution_options(synchronize_session=False)).rowcount == 1
     if done and sent_at is not None:
         session.execute(update(DigestItem).where(DigestItem.digest_id == digest_id)

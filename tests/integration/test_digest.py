@@ -115,7 +115,7 @@ def test_two_workers_send_each_digest_once(mailing, clock):
         "Your daily summary: 1 new"]
 
 
-def test_a_refused_digest_is_sent_on_a_later_tick(mailing, clock):
+def test_a_refused_digest_is_tried_again_once_its_lease_runs_out(mailing, clock):
     engine, org, handler = mailing
     engine.set_notify_mode(org.staff.id, "daily")
     engine.start_request(org.staff.id)
@@ -126,6 +126,9 @@ def test_a_refused_digest_is_sent_on_a_later_tick(mailing, clock):
     assert worker.run_once()["digests"].failed == 1
     handler.refuse = False
     clock.advance(timedelta(minutes=5))
+    report = worker.run_once()["digests"]
+    assert (report.sent, report.failed) == (0, 0), "a refused digest waits out its lease"
+    clock.advance(timedelta(minutes=6))
     assert worker.run_once()["digests"].sent == 1
     [digest] = mails_to(handler, "sara@ki.se")
     assert digest["Subject"] == "Your daily summary: 1 new"
