@@ -19,9 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # batch: SQLite cannot alter a column in place, so the table is copied.
+    _copy_accounts(nullable=True)
+
+
+def _copy_accounts(nullable: bool) -> None:
+    """Alter request_id (SQLite copies the table; env.py lets it drop the original)."""
     with op.batch_alter_table("accounts") as batch:
-        batch.alter_column("request_id", existing_type=sa.String(36), nullable=True)
+        batch.alter_column("request_id", existing_type=sa.String(36), nullable=nullable)
 
 
 def downgrade() -> None:
@@ -33,5 +37,4 @@ def downgrade() -> None:
     op.execute("UPDATE instances SET account_id = NULL WHERE account_id IN "
                "(SELECT id FROM accounts WHERE request_id IS NULL)")
     op.execute("DELETE FROM accounts WHERE request_id IS NULL")
-    with op.batch_alter_table("accounts") as batch:
-        batch.alter_column("request_id", existing_type=sa.String(36), nullable=False)
+    _copy_accounts(nullable=False)
