@@ -33,8 +33,9 @@ MODERATOR = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<\s*(?P<email>[^<>\s]+)\s*>\s*$
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def read_rows(data: bytes) -> list[dict[str, Any]]:
-    """Each data row as entry fields; InvalidInput if the file cannot be read as one."""
+def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
+    """Each data row as (its row number as a spreadsheet shows it, the header being 1, its
+    entry fields); InvalidInput if the file cannot be read as a register."""
     if len(data) > MAX_IMPORT_BYTES:
         raise InvalidInput("import.too_large", limit=MAX_IMPORT_BYTES)
     try:
@@ -57,11 +58,11 @@ def read_rows(data: bytes) -> list[dict[str, Any]]:
         raise InvalidInput("import.missing_columns", columns=[
             name for name in NAMES if name.casefold() in missing])
     rows = []
-    for record in records[1:]:
+    for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue  # a blank line, as spreadsheets leave at the end
         cells = {header[i]: _cell(value) for i, value in enumerate(record) if i < len(header)}
-        rows.append(_fields(cells))
+        rows.append((number, _fields(cells)))
     return rows
 
 

@@ -63,7 +63,7 @@ class EntryForm:
 
 @dataclass(frozen=True)
 class RowProblem:
-    """Why one row of an import was not added: its number (1 = first data row), column, message."""
+    """Why one row of an import was not added: its number (the header is 1), column, message."""
 
     row: int
     column: str
@@ -91,6 +91,11 @@ class RegisterKeeping:
         self.uow = uow
         self.clock = clock
         self.procedure = procedure  # its catalog and settings start review cycles
+
+    def require_keeper(self, user_id: int) -> None:
+        """Raise NotAllowed unless the user may change the register (for the empty forms)."""
+        with self.uow.read() as session:
+            _keeper(session, user_id)
 
     def may_keep(self, user_id: int) -> bool:
         """Whether the user may change the register (communications, by row and record)."""
@@ -163,7 +168,7 @@ class RegisterKeeping:
                 raise InvalidForm(messages)
             return _add(session, checked, review, keeper.id, reason.strip(), now)
 
-    def import_entries(self, user_id: int, rows: list[dict[str, Any]],
+    def import_entries(self, user_id: int, rows: list[tuple[int, dict[str, Any]]],
                        reason: str) -> ImportResult:
         """Add each valid row as its own account; report the others by row, column and message.
 
@@ -171,19 +176,17 @@ class RegisterKeeping:
         again. A row whose channel and handle are in the register already (or earlier in the
         file) is a duplicate and is not added twice.
         """
+        with self.uow.read() as session:
+            _keeper(session, user_id)
+        _require_reason(reason)
         if len(rows) > MAX_IMPORT_ROWS:
             raise InvalidInput("import.too_many_rows", limit=MAX_IMPORT_ROWS, rows=len(rows))
         if not rows:
             raise InvalidInput("import.no_rows")
-        messages = _reason_messages(reason)
-        if messages:
-            raise InvalidForm(messages)
-        with self.uow.read() as session:
-            _keeper(session, user_id)
         added: list[int] = []
         rejected: list[RowProblem] = []
         seen: dict[tuple[str, str], int] = {}
-        for number, raw in enumerate(rows, start=1):
+        for number, raw in rows:
             account_id, problems = self._import_row(user_id, number, raw, reason.strip(), seen)
             rejected.extend(problems)
             if account_id is not None:
@@ -194,6 +197,7 @@ class RegisterKeeping:
         """Read a CSV file of existing accounts and import its rows (see `import_entries`)."""
         with self.uow.read() as session:
             _keeper(session, user_id)
+        _require_reason(reason)  # before the file: a missing reason is said first
         return self.import_entries(user_id, read_rows(data), reason)
 
     def _import_row(self, user_id: int, number: int, raw: dict[str, Any], reason: str,

@@ -11,6 +11,7 @@ from engine import Conflict, InvalidForm, InvalidInput, NotAllowed
 from engine.accounts import Account
 from engine.accounts._account_log import account_events
 from engine.store import Instance, ReadyTask, Timer, UserRole
+from engine.usecases import PersonChange
 from tests.integration.test_tamper import record
 from tests.support.people import CLOSE, KEEP, PASSWORD
 from tests.support.walk import do, only_task, register
@@ -116,7 +117,6 @@ def test_an_edit_is_checked_like_the_form_every_field_at_once(engine, org, accou
 def test_an_inactive_person_cannot_become_owner(engine, org, account_id):
     admin = engine.users.create("admin", "Alva Admin", "alva@ki.se", PASSWORD, ["admin"])
     detail = engine.people.person(admin.id, org.outsider.id)
-    from engine.usecases import PersonChange
     engine.people.change(admin.id, org.outsider.id, detail.revision, PersonChange(active=False))
     with pytest.raises(InvalidForm) as refused:
         edit(engine, org.comms, account_id, owner_email="otto@ki.se")
@@ -315,12 +315,13 @@ def test_an_import_adds_the_good_rows_and_lists_the_bad_ones(engine, org, accoun
         good, no_owner, future, already, twice, one_moderator), "Register from the old list")
     assert len(result.added) == 1 and result.rows == 6
     problems = {(p.row, p.column, p.message.code) for p in result.rejected}
-    assert problems >= {(2, "Owner email", "owner.unknown"),
-                        (3, "Registered on", "date_in_future"),
-                        (4, "Handle", "account.duplicate"),
-                        (5, "Handle", "account.duplicate_in_file"),
-                        (6, "Moderators", "moderators.unreadable")}
-    assert result.rejected_rows == (2, 3, 4, 5, 6)
+    # Rows as the spreadsheet numbers them: the header is row 1.
+    assert problems >= {(3, "Owner email", "owner.unknown"),
+                        (4, "Registered on", "date_in_future"),
+                        (5, "Handle", "account.duplicate"),
+                        (6, "Handle", "account.duplicate_in_file"),
+                        (7, "Moderators", "moderators.unreadable")}
+    assert result.rejected_rows == (3, 4, 5, 6, 7)
     added = account(engine, result.added[0])
     assert (added.account_name, added.registered_on) == ("KI Alumni", date(2019, 3, 1))
     assert kinds(engine, added.id) == ["account_added"]
