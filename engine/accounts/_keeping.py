@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from engine.clock import FixedClock
 from engine.errors import Conflict, InvalidForm, InvalidInput, Message, NotAllowed, NotFound
 from engine.runtime import start_workflow
-from engine.store import REQUEST_CANCELLED, Instance, NewEvent, NewMessage, Title, Transition, User
+from engine.store import (
+    REQUEST_CANCELLED,
+    Event,
+    Instance,
+    NewEvent,
+    NewMessage,
+    Title,
+    Transition,
+    User,
+)
 from engine.usecases import ProjectionDifference, end_request, holds_role_on_record, load_user
 
 from ._account_log import (
@@ -32,7 +41,7 @@ from ._account_log import (
 from ._contract import REVIEW_PROCESS
 from ._csv_import import column_of, read_rows
 from ._entry_check import CheckedEntry, check_entry, entry_key, storable
-from ._lifecycle import _prepare_review, _start_review
+from ._lifecycle import _prepare_review, _set_review_status, _start_review
 from ._models import Account
 from ._people import moderator_differences, people_differences, sync_account_people
 
@@ -134,8 +143,11 @@ class RegisterKeeping:
             messages.update(_reason_messages(reason))
             if messages:
                 raise InvalidForm(messages)
-            return change_account(session, account, checked.fields, keeper.id,
-                                  reason.strip(), "register", now)
+            changes = change_account(session, account, checked.fields, keeper.id,
+                                     reason.strip(), "register", now)
+            if "owner_id" in changes:
+                self._hand_over_reviews(session, account, keeper.id, reason.strip(), now)
+            return changes
 
     def close_entry(self, user_id: int, account_id: int, reason: str) -> None:
         """Close an account outside a review; its waiting review cycle ends with it."""
@@ -278,16 +290,46 @@ class RegisterKeeping:
         except InvalidInput:  # so long ago the schedule cannot reach today
             return None, {"registered_on": [Message("registered_on.unschedulable")]}
 
+    def _hand_over_reviews(self, session: Session, account: Account, actor_id: int,
+                           reason: str, now: datetime) -> None:
+        """A waiting review goes to the new owner: it ends, and one due when it was starts."""
+        for instance in self._waiting_reviews(session, account):
+            seed = session.scalar(select(Event.payload).where(
+                Event.stream == instance.id, Event.kind == "instance_started")
+                .order_by(Event.seq).limit(1))
+            data = dict((seed or {}).get("data") or {})
+            if not data.get("review_due_at"):
+                continue
+            self._end(session, instance, actor_id, reason, now)
+            version_id, process = self.procedure.catalog.current(REVIEW_PROCESS)
+            snapshot = start_workflow(process, data, FixedClock(now))
+            review = Transition(
+                instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
+                snapshot=snapshot, started_by=account.owner_id,
+                title=Title("account_review", {"account_name": account.account_name,
+                                               "channel": account.channel}),
+                events=[NewEvent("instance_started", {"data": data})])
+            _start_review(session, review, account, now)
+            # Due (or overdue) already: it waits on the new owner at once, and says so.
+            _set_review_status(session, account.id, snapshot)
+
+    def _waiting_reviews(self, session: Session, account: Account) -> list[Instance]:
+        return list(session.scalars(select(Instance).where(
+            Instance.account_id == account.id, Instance.process_id == REVIEW_PROCESS,
+            Instance.status == "running")).all())
+
+    def _end(self, session: Session, instance: Instance, actor_id: int, reason: str,
+             now: datetime) -> None:
+        process = self.procedure.catalog.get(instance.version_id)
+        end_request(session, instance, process, NewEvent(
+            REQUEST_CANCELLED, {"reason": reason, "via": "register"}, actor_id=actor_id),
+            "cancelled", now)
+
     def _end_waiting_reviews(self, session: Session, account: Account, actor_id: int,
                              reason: str, now: datetime) -> None:
         """End the account's running review cycle(s) as a cancellation would: tasks, timers go."""
-        for instance in session.scalars(select(Instance).where(
-                Instance.account_id == account.id, Instance.process_id == REVIEW_PROCESS,
-                Instance.status == "running")).all():
-            process = self.procedure.catalog.get(instance.version_id)
-            end_request(session, instance, process, NewEvent(
-                REQUEST_CANCELLED, {"reason": reason, "via": "register"}, actor_id=actor_id),
-                "cancelled", now)
+        for instance in self._waiting_reviews(session, account):
+            self._end(session, instance, actor_id, reason, now)
 
 
 def revision_of(session: Session, account: Account) -> str:

@@ -403,3 +403,20 @@ def test_the_migration_lets_an_account_have_no_request(engine, org):
     with engine.uow.read() as session:
         assert session.execute(text("SELECT request_id FROM accounts WHERE id = :id"),
                                {"id": account_id}).scalar() is None
+
+
+def test_a_new_owner_gets_the_waiting_review_and_the_next_ones(engine, org, account_id, clock):
+    [before] = waiting_reviews(engine, account_id)
+    edit(engine, org.comms, account_id, owner_email="maja@ki.se", reason="Sara moved on")
+    [review] = waiting_reviews(engine, account_id)
+    assert review.id != before.id and review.started_by == org.manager.id
+    assert account(engine, account_id).next_review_on == date(2027, 1, 5)  # the same due date
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    assert [t.task_name for t in engine.inbox(org.staff.id)] == []
+    do(engine, org.manager, "periodic_review", KEEP)
+    [following] = waiting_reviews(engine, account_id)
+    assert following.started_by == org.manager.id
+    admin = engine.users.create("admin", "Alva Admin", "alva@ki.se", PASSWORD, ["admin"])
+    for instance_id in (before.id, review.id, following.id):
+        assert engine.check_record(admin.id, instance_id).sound
