@@ -6,10 +6,11 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from engine.accounts import Account
 from engine.accounts._account_log import account_events
+from engine.store import Instance
 from tests.web.test_register import rows_of
 from tests.web.webtools import inbox_task_ids, post, register_account, text, token
 
@@ -131,6 +132,37 @@ def test_a_change_without_csrf_is_refused(comms, engine):
         assert comms.post(path, data=data).status_code == 400, path
     assert kinds(engine, account.id) == []
     assert the_account(engine).status == "active"
+
+
+def test_an_auditor_tells_an_edit_from_an_insiders_sql(comms, client_for, engine):
+    account = the_account(engine)
+    page = text(comms.get(f"/register/{account.id}/edit"))
+    post(comms, f"/register/{account.id}/edit",
+         {**ENTRY, "handle": "@kineuro", "revision": revision(page), "reason": "Renamed"})
+    auditor = client_for("auditor")
+    check = f"/requests/{account.request_id}/check"
+    assert "The record does not hold" not in text(auditor.get(check))
+    with engine.uow.write() as session:
+        session.execute(update(Account).where(Account.id == account.id)
+                        .values(handle="@hijacked"))
+    body = text(auditor.get(check))
+    assert "The record does not hold" in body
+    assert "Register row" in body and "@hijacked" in body and "@kineuro" in body
+
+
+def test_an_insiders_sql_on_an_added_account_shows_on_its_reviews_check(comms, client_for,
+                                                                        engine):
+    post(comms, "/register/add", OLD)
+    with engine.uow.read() as session:
+        added = session.scalars(select(Account).where(Account.request_id.is_(None))).one()
+        review_id = session.scalars(select(Instance.id).where(
+            Instance.account_id == added.id)).one()
+    with engine.uow.write() as session:
+        session.execute(update(Account).where(Account.id == added.id)
+                        .values(owning_unit="Somewhere else"))
+    body = text(client_for("auditor").get(f"/requests/{review_id}/check"))
+    assert "The record does not hold" in body
+    assert "Somewhere else" in body and "Alumni office" in body
 
 
 # ---- close -------------------------------------------------------------------------------------
