@@ -1,6 +1,13 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
-from engine.accounts import AccountFacets, AccountRow, MyAccount
+from engine.accounts import (
+    AccountFacets,
+    AccountRow,
+    EntryForm,
+    ImportResult,
+    MyAccount,
+    RowProblem,
+)
 from engine.definitions import (
     COMPARED_ATTRIBUTES,
     FIELD_ATTRIBUTES,
@@ -184,6 +191,7 @@ __all__ = [
     "ElementChange",
     "Engine",
     "EngineError",
+    "EntryForm",
     "ExpressionError",
     "Field",
     "FieldChange",
@@ -194,6 +202,7 @@ __all__ = [
     "FormDefinitionError",
     "HistoryEntry",
     "HistoryStep",
+    "ImportResult",
     "InboxFilter",
     "InboxPage",
     "InvalidDiagram",
@@ -231,6 +240,7 @@ __all__ = [
     "ReplayResult",
     "RequestSummary",
     "RequestView",
+    "RowProblem",
     "SealCheck",
     "Settings",
     "StartResult",

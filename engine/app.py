@@ -11,6 +11,7 @@ from engine.accounts import (
     AccountProcedure,
     MyAccounts,
     Register,
+    RegisterKeeping,
     check_intervals,
 )
 from engine.definitions import LoadedProcess, load_process, read_process_dir
@@ -119,6 +120,9 @@ class Engine:
         self.accounts = self.register.accounts
         self.account_facets = self.register.account_facets
         self.may_view_register = self.register.may_view_register
+        # Communications keeps the register: edits, closings, added accounts, ad-hoc reviews.
+        self.keeping = RegisterKeeping(self.uow, self.clock, self.procedure)
+        self.may_keep_register = self.keeping.may_keep
         # Each person's own accounts: those they own or moderate.
         self.my_accounts = MyAccounts(self.uow).mine
         self.auditing = Auditing(self.uow, self.catalog, self.procedure)

@@ -42,6 +42,7 @@ class NotFound(EngineError):
         "cover.not_found": (),
         # admins' mail pages
         "mail.not_found": (), "delivery.not_found": (),
+        "account.not_found": (),  # no such account in the register
     }
 
 
@@ -61,6 +62,7 @@ class NotAllowed(EngineError):
         "withdraw.not_requester": (),  # only the requester withdraws their own request
         "answers.requester_only": (),  # only the requester checks and changes their answers
         "comment.read_only": (),  # auditors read a request's conversation, they do not join it
+        "keeping.communications_only": (),  # only communications changes the register
     }
 
 
@@ -88,7 +90,10 @@ class Conflict(EngineError):
                        "answers.already_sent": (),
                        "answers.nothing_to_send": (),  # no kept answers of the held step
                        # completed, cancelled or withdrawn: its conversation is closed
-                       "comment.request_ended": ("status",)}
+                       "comment.request_ended": ("status",),
+                       # the register entry changed since the edit form was loaded
+                       "account.changed": (),
+                       "account.already_closed": ("closed_on",)}  # ISO date or ""
 
 
 class TaskAlreadyDone(Conflict):
@@ -146,6 +151,12 @@ class InvalidInput(EngineError):
         "notify.bad_mode": ("allowed",),
         # a step whose answers are not on the requester's check page
         "answers.not_checked_here": ("title",),
+        # a CSV import of existing accounts
+        "import.too_large": ("limit",),  # bytes
+        "import.too_many_rows": ("limit", "rows"),
+        "import.no_rows": (), "import.no_header": (), "import.not_utf8": (),
+        "import.unreadable": (),
+        "import.missing_columns": ("columns",),  # the export's names of the missing columns
     }
 
 

@@ -23,6 +23,7 @@ from . import (
     process_trials,
     processes,
     register,
+    register_keeping,  # noqa: F401  (its routes are on the register blueprint)
     requests,
     tasks,
     vendor,

@@ -74,6 +74,7 @@ def index():
         "register.html", rows=rows, query=query, total=facets.total,
         statuses=sorted(set(facets.statuses) | {query.status} - {""}),
         channels=sorted(set(facets.channels) | {query.channel} - {""}),
+        may_keep=get_engine().may_keep_register(me().id),
     )
 
 

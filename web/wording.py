@@ -353,6 +353,26 @@ ERRORS: dict[str, Wording] = {
     "tasks.admins_only": "Only administrators can see the tasks that are stuck.",
     # A request's conversation.
     "comment.read_only": "Auditors read a request's conversation but do not add to it.",
+    # Communications keeps the register.
+    "keeping.communications_only": "Only the communications department changes the account "
+                                   "register.",
+    "account.not_found": "There is no such account in the register.",
+    "account.changed": "Someone else changed this entry while you were editing it. Nothing you "
+                       "typed was saved; the form now shows their change, make yours again if "
+                       "it is still needed.",
+    "account.already_closed": lambda p: _("The account was closed on {date} already.",
+                                          date=shown(p.get("closed_on")))
+    if p.get("closed_on") else _("The account is closed already."),
+    "import.too_large": lambda p: _("The file is larger than {size} KB. Split it and import "
+                                    "the parts one by one.", size=int(p["limit"]) // 1024),
+    "import.too_many_rows": "The file has {rows} accounts; import at most {limit} at a time.",
+    "import.no_rows": "The file has a header row but no accounts under it.",
+    "import.no_header": "The file is empty: its first row must name the columns.",
+    "import.not_utf8": "The file is not UTF-8 text. Save it from the spreadsheet as \"CSV "
+                       "UTF-8\" and try again.",
+    "import.unreadable": "The file could not be read as CSV (a quote left open?).",
+    "import.missing_columns": "The header row lacks the columns {columns}. Use the export's "
+                              "column names.",
     "comment.request_ended": lambda p: _(
         "This request is {status}: its conversation is closed and nothing was added.",
         status=status_label(str(p.get("status", ""))).lower()),
@@ -395,6 +415,13 @@ VALIDATION: dict[str, Wording] = {
     "moderators.same_person": "This is the same person as moderator {number}. List different "
                               "people: the same email or name counts once.",
     "moderators.too_few_people": "Name at least {min} different people as moderators.",
+    # communications' register entries
+    "owner.unknown": "No active person of the system has the email address {email}.",
+    "account.duplicate": "The register already has {handle} on {channel}.",
+    "account.duplicate_in_file": "Row {row} of this file already has this channel and handle.",
+    "moderators.unreadable": "\"{entry}\" is not a moderator written as Name <email>.",
+    "registered_on.unschedulable": "This date is too long ago to schedule reviews from; enter a "
+                                   "later one.",
     "moderators.no_holiday_cover": "Tick \"Covers holidays\" for at least one moderator: someone "
                                    "must watch the account during holidays. A stand-in who "
                                    "only covers holidays is listed as a moderator too.",

@@ -2,6 +2,7 @@
 review cycle, request titles, and the contract of tasks and fields it reads."""
 
 from ._contract import CONTRACTS, REQUEST_PROCESS, REVIEW_PROCESS
+from ._keeping import EntryForm, ImportResult, RegisterKeeping, RowProblem
 from ._mail_words import MAIL_WORDS, TITLE_WORDS
 from ._models import Account, AccountModerator, AccountPerson
 from ._people import MyAccount, MyAccounts
@@ -23,9 +24,13 @@ __all__ = [
     "AccountPerson",
     "AccountProcedure",
     "AccountRow",
+    "EntryForm",
+    "ImportResult",
     "MyAccount",
     "MyAccounts",
     "Register",
+    "RegisterKeeping",
+    "RowProblem",
     "check_intervals",
     "due_date_of",
     "next_review_due",

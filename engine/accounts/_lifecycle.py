@@ -178,6 +178,8 @@ def _register_account(session: Session, instance: Instance, data: dict[str, Any]
 def _start_review(session: Session, review: Transition, account: Account,
                   now: datetime) -> None:
     review.account_id = account.id
+    # The register's owner now, who may have changed since the cycle was prepared.
+    review.started_by = account.owner_id
     write_transition(session, review, now)
     due = min((t.due_at for t in review.snapshot.timers), default=None)
     account.next_review_on = due.date() if due else None

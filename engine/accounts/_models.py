@@ -16,7 +16,8 @@ class Account(Base):
 
     __tablename__ = "accounts"
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[str] = mapped_column(String(36), unique=True)
+    # None for an account that existed before the system (added by communications).
+    request_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     channel: Mapped[str] = mapped_column(String(40), index=True)
     account_name: Mapped[str] = mapped_column(String(120))
     handle: Mapped[str] = mapped_column(String(120), default="")

@@ -21,7 +21,7 @@ class MyAccount:
     """One account a person owns or moderates, with what they need to know about it."""
 
     id: int
-    request_id: str
+    request_id: str | None  # None: added by communications, no request
     account_name: str
     channel: str
     handle: str

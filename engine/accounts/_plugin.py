@@ -21,6 +21,8 @@ from ._contract import (
     TITLE_CODES,
 )
 from ._dates import date_problems
+from ._entry_check import ENTRY_CODES
+from ._keeping import added_row_differences
 from ._lifecycle import (
     FollowUp,
     apply_follow_up,
@@ -47,7 +49,8 @@ class AccountProcedure:
         self.settings = settings
 
     title_codes = TITLE_CODES
-    rule_codes = RULE_CODES
+    # The moderation rules' codes, and the register entry check's (communications' forms).
+    rule_codes = {**RULE_CODES, **ENTRY_CODES}
     note_codes = NOTE_CODES
 
     def check(self, process_id: str, task_name: str,
@@ -92,8 +95,10 @@ class AccountProcedure:
 
     def projection_differences(self, session: Session, instance: Instance,
                                data: Mapping[str, Any], completed: bool) -> list:
-        """How the register row of a registered request differs from its record."""
-        return register_row_differences(session, instance, data, completed)
+        """How the register row of a registered request, or of an added account (checked with
+        each of its review cycles), differs from its record."""
+        return (register_row_differences(session, instance, data, completed)
+                + added_row_differences(session, instance))
 
     def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
                   completed: bool, now: datetime) -> None:

@@ -11,7 +11,7 @@ class AccountRow:
     """One account in the communications department's register."""
 
     id: int
-    request_id: str
+    request_id: str | None  # None: added by communications, no request
     channel: str
     account_name: str
     handle: str

@@ -1,5 +1,6 @@
 """The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
+from ._access import holds_role_on_record
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
@@ -12,6 +13,7 @@ from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDe
 from ._directory import Directory, Identity, LocalPasswords, PersonChange, PersonFields, load_user
 from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
+from ._endings import end_request
 from ._history import HISTORY_CODES
 from ._inbox import INBOX_SORTS, InboxFilter, InboxPage
 from ._mail_admin import MailAdmin
@@ -160,6 +162,8 @@ __all__ = [
     "VersionSummary",
     "WaitingOn",
     "WithdrawCommands",
+    "end_request",
+    "holds_role_on_record",
     "load_user",
     "may_administer",
     "may_change_processes",
