@@ -1,6 +1,15 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
-from engine.accounts import AccountFacets, AccountRow, MyAccount
+from engine.accounts import (
+    LIFE_CODES,
+    REVIEW_STAGES,
+    AccountFacets,
+    AccountLife,
+    AccountRow,
+    LifeEntry,
+    MyAccount,
+    ReviewCycle,
+)
 from engine.definitions import (
     COMPARED_ATTRIBUTES,
     FIELD_ATTRIBUTES,
@@ -142,6 +151,7 @@ __all__ = [
     "INBOX_SORTS",
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
+    "LIFE_CODES",
     "MOVE_CODES",
     "MOVE_PAGE_SIZE",
     "NOTE_CODES",
@@ -149,6 +159,7 @@ __all__ = [
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
+    "REVIEW_STAGES",
     "ROLES",
     "SCHEMA_REASONS",
     "STATEMENT_KINDS",
@@ -158,6 +169,7 @@ __all__ = [
     "TITLE_CODES",
     "VALIDATION_CODES",
     "AccountFacets",
+    "AccountLife",
     "AccountRow",
     "AnswerItem",
     "AnswerRefused",
@@ -201,6 +213,7 @@ __all__ = [
     "InvalidInput",
     "Job",
     "LaneRuleChange",
+    "LifeEntry",
     "MakeCheckpoints",
     "Message",
     "MoveCandidate",
@@ -231,6 +244,7 @@ __all__ = [
     "ReplayResult",
     "RequestSummary",
     "RequestView",
+    "ReviewCycle",
     "SealCheck",
     "Settings",
     "StartResult",

@@ -42,6 +42,7 @@ class NotFound(EngineError):
         "cover.not_found": (),
         # admins' mail pages
         "mail.not_found": (), "delivery.not_found": (),
+        "account.not_found": (),  # no such register entry
     }
 
 
@@ -61,6 +62,7 @@ class NotAllowed(EngineError):
         "withdraw.not_requester": (),  # only the requester withdraws their own request
         "answers.requester_only": (),  # only the requester checks and changes their answers
         "comment.read_only": (),  # auditors read a request's conversation, they do not join it
+        "account.not_involved": (),  # an account's page: oversight, its owner and moderators
     }
 
 

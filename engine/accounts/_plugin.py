@@ -40,6 +40,8 @@ class AccountProcedure:
     """Opening, registering and reviewing social media accounts (implements `Procedure`)."""
 
     request_process = REQUEST_PROCESS
+    # The list of all requests shows each request and the review cycles of its account.
+    listed_processes = (REQUEST_PROCESS, REVIEW_PROCESS)
     contracts = CONTRACTS
 
     def __init__(self, catalog: Catalog, settings):

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, and_, func, true
 from sqlalchemy.types import TypeDecorator
 
 # The kernel's own titles: a process no plug-in names, and a row stored before titles were codes.
@@ -57,3 +57,19 @@ class TitleColumn(TypeDecorator):
     def process_result_value(self, value, dialect):
         """Text to Title."""
         return None if value is None else Title.from_column(value)
+
+
+def title_matches(column, text: str):
+    """A clause: the stored title has every word of the text (case folded), in any order.
+
+    Titles are stored as JSON codes with parameters, so a search for "review 2027" or "neuro
+    lab" is matched word by word ("review" is in the review code, "2027" its year parameter);
+    LIKE's wildcards typed by a person are taken literally.
+    """
+    words = text.lower().split()
+    return and_(true(), *(func.lower(column).like("%" + _like_escaped(word) + "%", escape="\\")
+                          for word in words))
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -24,6 +24,7 @@ class Procedure(Protocol):
     """What a procedure plug-in gives the kernel."""
 
     request_process: str  # the process people start as a request of their own
+    listed_processes: tuple[str, ...]  # what the list of all requests shows (with follow-ups)
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
@@ -95,6 +96,7 @@ class NoProcedure:
     """The kernel alone: plain titles, nothing follows a step, no contracts."""
 
     request_process = ""
+    listed_processes: tuple[str, ...] = ()
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}

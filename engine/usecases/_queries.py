@@ -23,6 +23,7 @@ from engine.store import (
     User,
     local_day,
     substitute_name_column,
+    title_matches,
 )
 from engine.text import check_search
 
@@ -124,12 +125,14 @@ class Queries:
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
                 raise NotAllowed("requests.oversight_only")
+            # Requests and the review cycles that follow them: every instance the procedure
+            # lists, found by the words of its title ("review 2027", an account's name).
             query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
-                     .where(Instance.process_id == self.procedure.request_process))
+                     .where(Instance.process_id.in_(self.procedure.listed_processes)))
             if status:
                 query = query.where(Instance.status == status)
-            if text:
-                query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
+            if text and text.strip():
+                query = query.where(title_matches(Instance.title, text))
             rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
         return [_request_summary(r, name) for r, name in rows]
 
