@@ -1046,7 +1046,7 @@ def account_field_text(name: str) -> str:
     return _(ACCOUNT_FIELDS.get(name, name.replace("_", " ").capitalize()))
 
 
-def account_value_text(name: str, value: Any) -> str:
+def account_value_text(value: Any, name: str) -> str:
     """A register field's value as the page shows it (moderators by name and email)."""
     if name == "moderators" and isinstance(value, list):
         return ", ".join(

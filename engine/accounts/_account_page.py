@@ -7,7 +7,7 @@ tasks): no instance's workflow state is loaded, however many years of reviews an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import NotAllowed, NotFound
 from engine.store import Event, Instance, ReadyTask, Title, User
-from engine.usecases import load_user
+from engine.usecases import check_may_view, load_user
 
 from ._account_log import ACCOUNT_EVENT_KINDS, account_stream
 from ._contract import APPROVAL_TASK, REGISTER_TASK, REQUEST_PROCESS, REVIEW_TASKS
@@ -97,6 +97,9 @@ class AccountLife:
     request: OpeningRequest | None
     reviews: tuple[ReviewCycle, ...]
     timeline: tuple[LifeEntry, ...]
+    # The request and review pages the reader may open (a moderator sees the account, not
+    # necessarily its requests): by the same rule as the request page itself.
+    openable: frozenset[str] = frozenset()
 
 
 class AccountPage:
@@ -126,7 +129,9 @@ class AccountPage:
                 select(ReadyTask.instance_id, ReadyTask.task_name)
                 .where(ReadyTask.instance_id.in_([i.id for i in instances]))).all()
             names = _owner_names(session, [e for e, _ in events if e.kind == "account_changed"])
-        return _life(row, account, list(instances), events, waiting, names)
+            openable = frozenset(i.id for i in instances if _may_open(session, user, i))
+        life = _life(row, account, list(instances), events, waiting, names)
+        return replace(life, openable=openable)
 
 
 def check_may_see_account(session: Session, user, account: Account) -> None:
@@ -145,6 +150,14 @@ def check_may_see_account(session: Session, user, account: Account) -> None:
             account.moderators):
         return
     raise NotAllowed("account.not_involved")
+
+
+def _may_open(session: Session, user, instance: Instance) -> bool:
+    try:
+        check_may_view(session, user, instance, session.get(User, instance.started_by))
+    except NotAllowed:
+        return False
+    return True
 
 
 def _owner_names(session: Session, changes: list[Event]) -> dict[int, str]:

@@ -1,5 +1,6 @@
 """The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
+from ._access import check_may_view
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
@@ -160,6 +161,7 @@ __all__ = [
     "VersionSummary",
     "WaitingOn",
     "WithdrawCommands",
+    "check_may_view",
     "load_user",
     "may_administer",
     "may_change_processes",
