@@ -6,6 +6,7 @@ the text search is a LIKE over the person's own actionable rows, never over the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -51,8 +52,11 @@ class InboxPage:
 
 
 def inbox_page(session, user_id: int, wanted: InboxFilter, now: datetime,
-               summary) -> InboxPage:
-    """The page `wanted` of the user's inbox; `summary` turns a row into a TaskSummary."""
+               summary, title_words: Mapping[str, str] | None = None) -> InboxPage:
+    """The page `wanted` of the user's inbox; `summary` turns a row into a TaskSummary.
+
+    `title_words` are the titles' own words per code, searched by as well (`title_matches`).
+    """
     check_search(wanted.step, wanted.text, wanted.role)
     user = load_user(session, user_id)
     mine = actionable_by(session, user, now)
@@ -71,7 +75,7 @@ def inbox_page(session, user_id: int, wanted: InboxFilter, now: datetime,
         clauses.append(ReadyTask.role == wanted.role)
     if wanted.text and wanted.text.strip():
         # The title column holds the account's name and channel (a review: its year) as JSON.
-        clauses.append(title_matches(ReadyTask.request_title, wanted.text))
+        clauses.append(title_matches(ReadyTask.request_title, wanted.text, title_words))
     total = session.scalar(select(func.count()).select_from(ReadyTask).where(*clauses))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(wanted.page, 1), pages)

@@ -25,6 +25,7 @@ class Procedure(Protocol):
 
     request_process: str  # the process people start as a request of their own
     listed_processes: tuple[str, ...]  # what the list of all requests shows (with follow-ups)
+    title_words: Mapping[str, str]  # per title code, its English words: searched by them too
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
@@ -97,6 +98,7 @@ class NoProcedure:
 
     request_process = ""
     listed_processes: tuple[str, ...] = ()
+    title_words: Mapping[str, str] = {}
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}

@@ -68,7 +68,7 @@ class Queries:
         """One page of the user's inbox, filtered and sorted, with counts per step and role."""
         with self.uow.read() as session:
             return inbox_page(session, user_id, wanted or InboxFilter(), self.clock.now(),
-                              _summary)
+                              _summary, self.procedure.title_words)
 
     def inbox_count(self, user_id: int, show: str | None = None) -> int:
         """How many tasks a user may act on (narrowed like the inbox by `show`)."""
@@ -132,7 +132,8 @@ class Queries:
             if status:
                 query = query.where(Instance.status == status)
             if text and text.strip():
-                query = query.where(title_matches(Instance.title, text))
+                query = query.where(title_matches(Instance.title, text,
+                                                  self.procedure.title_words))
             rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
         return [_request_summary(r, name) for r, name in rows]
 

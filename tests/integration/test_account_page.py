@@ -200,6 +200,11 @@ def test_reviews_are_found_by_their_year_in_all_requests(engine, org, clock):
     assert {r.process_id for r in by_name} == {"social_media_account", "account_review"}
     assert request_id in {r.id for r in by_name} and len(by_name) == 3  # both cycles too
     assert engine.all_requests(org.comms.id, text="review 2031") == []
+    # A title pasted whole finds itself: "of" and "on" are the review title's own words.
+    pasted = engine.all_requests(org.comms.id, text="Review 2028 of KI Neuro Lab on Instagram")
+    assert [r.title.params["year"] for r in pasted] == ["2028"]
+    assert [r.id for r in engine.all_requests(org.comms.id, text="KI Neuro Lab on Instagram")
+            if r.process_id == "social_media_account"] == [request_id]
     assert engine.all_requests(org.comms.id, text="100%") == []  # a wildcard is literal
 
 

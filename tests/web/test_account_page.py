@@ -146,6 +146,10 @@ def test_the_inbox_and_all_requests_find_a_review_by_its_year(client_for, engine
     assert "No requests match" in text(client_for("comms1").get("/requests/all?q=review+2029"))
     inbox = text(client_for("staff").get("/inbox?q=review+2027"))
     assert len(TASK_LINK.findall(inbox)) >= 1 and "Review 2027 of KI Neuro Lab" in inbox
+    pasted = text(client_for("staff").get(
+        "/inbox?q=Review+2027+of+KI+Neuro+Lab+on+Instagram"))
+    assert len(TASK_LINK.findall(pasted)) >= 1
+    assert TASK_LINK.findall(text(client_for("staff").get("/inbox?q=review+2029"))) == []
 
 
 @pytest.mark.parametrize("username", ["manager", "owner"])
