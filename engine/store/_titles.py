@@ -67,8 +67,8 @@ def title_matches(column, text: str, title_words: Mapping[str, str] | None = Non
     Titles are stored as JSON codes with parameters, so a search for "review 2027" or "neuro
     lab" is matched word by word ("review" is in the review code, "2027" its year parameter).
     A word of a title's own wording (`title_words`: code -> template, such as "of" in "Review
-    {year} of {account_name} on {channel}") also matches every title of that code, so a title
-    pasted whole finds itself. LIKE's wildcards typed by a person are taken literally.
+    {year} of {name} on {channel}") also matches every title of that code, so a title pasted
+    whole finds itself. LIKE's wildcards typed by a person are taken literally.
     """
     by_word: dict[str, list[str]] = {}
     for code, template in (title_words or {}).items():
