@@ -1,11 +1,16 @@
 """Kontoflöde's workflow engine: no Flask, no HTTP; everything the web layer may use is here."""
 
 from engine.accounts import (
+    LIFE_CODES,
+    REVIEW_STAGES,
     AccountFacets,
+    AccountLife,
     AccountRow,
     EntryForm,
     ImportResult,
+    LifeEntry,
     MyAccount,
+    ReviewCycle,
     RowProblem,
 )
 from engine.definitions import (
@@ -149,6 +154,7 @@ __all__ = [
     "INBOX_SORTS",
     "INSTANCE_STATUSES",
     "LANE_RULE_KINDS",
+    "LIFE_CODES",
     "MOVE_CODES",
     "MOVE_PAGE_SIZE",
     "NOTE_CODES",
@@ -156,6 +162,7 @@ __all__ = [
     "PROBLEM_CODES",
     "PROCESS_EVENT_KINDS",
     "REPLAY_CODES",
+    "REVIEW_STAGES",
     "ROLES",
     "SCHEMA_REASONS",
     "STATEMENT_KINDS",
@@ -165,6 +172,7 @@ __all__ = [
     "TITLE_CODES",
     "VALIDATION_CODES",
     "AccountFacets",
+    "AccountLife",
     "AccountRow",
     "AnswerItem",
     "AnswerRefused",
@@ -210,6 +218,7 @@ __all__ = [
     "InvalidInput",
     "Job",
     "LaneRuleChange",
+    "LifeEntry",
     "MakeCheckpoints",
     "Message",
     "MoveCandidate",
@@ -240,6 +249,7 @@ __all__ = [
     "ReplayResult",
     "RequestSummary",
     "RequestView",
+    "ReviewCycle",
     "RowProblem",
     "SealCheck",
     "Settings",

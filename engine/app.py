@@ -8,6 +8,7 @@ from engine.accounts import (
     CONTRACTS,
     MAIL_WORDS,
     TITLE_WORDS,
+    AccountPage,
     AccountProcedure,
     MyAccounts,
     Register,
@@ -125,6 +126,9 @@ class Engine:
         self.may_keep_register = self.keeping.may_keep
         # Each person's own accounts: those they own or moderate.
         self.my_accounts = MyAccounts(self.uow).mine
+        # One account's whole life: its request, every review cycle and every recorded change.
+        self.account_page = AccountPage(self.uow)
+        self.account_life = self.account_page.account_life
         self.auditing = Auditing(self.uow, self.catalog, self.procedure)
         self.verify_request = self.auditing.verify_request
         self.replay_request = self.auditing.replay_request

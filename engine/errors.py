@@ -63,6 +63,7 @@ class NotAllowed(EngineError):
         "answers.requester_only": (),  # only the requester checks and changes their answers
         "comment.read_only": (),  # auditors read a request's conversation, they do not join it
         "keeping.communications_only": (),  # only communications changes the register
+        "account.not_involved": (),  # an account's page: oversight, its owner and moderators
     }
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from engine import Engine, Settings
 
 from . import (
+    accounts,
     admin_tasks,
     answer_check,
     auth,
@@ -50,8 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_auth(app)
-    for blueprint in (auth.bp, tasks.bp, requests.bp, answer_check.bp, register.bp, processes.bp,
-                      process_editor.bp, process_trials.bp, process_moves.bp,
+    for blueprint in (auth.bp, tasks.bp, requests.bp, answer_check.bp, register.bp, accounts.bp,
+                      processes.bp, process_editor.bp, process_trials.bp, process_moves.bp,
                       people.bp, admin_tasks.bp, mail_pages.bp, my_accounts.bp, cover.bp,
                       notifications.bp,
                       vendor.bp):

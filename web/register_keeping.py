@@ -86,7 +86,7 @@ def save(account_id: int):
                 name=typed["account_name"]), "info")
     else:
         flash(_("Nothing was changed: the entry already holds what you sent."), "info")
-    return redirect(url_for("register.index"), code=303)
+    return redirect(url_for("accounts.show", account_id=account_id), code=303)
 
 
 # ---- add one -----------------------------------------------------------------------------------
@@ -106,12 +106,12 @@ def add_save():
     """Add the account, or show the form again with what was typed and what is wrong."""
     typed = _typed_from_form()
     try:
-        _keeping().add_entry(me().id, _raw(typed), typed["reason"])
+        account_id = _keeping().add_entry(me().id, _raw(typed), typed["reason"])
     except InvalidForm as error:
         return _entry_page("add", typed, error.messages, status=422)
     flash(_("{name} was added to the register; its first review is scheduled from its "
             "registration date.", name=typed["account_name"]), "info")
-    return redirect(url_for("register.index"), code=303)
+    return redirect(url_for("accounts.show", account_id=account_id), code=303)
 
 
 # ---- close and review now ----------------------------------------------------------------------
@@ -140,7 +140,7 @@ def close(account_id: int):
     except Conflict as error:
         return _refused(error)
     flash(_("The account was closed. Its waiting review, if any, has ended."), "info")
-    return redirect(url_for("register.index"), code=303)
+    return redirect(url_for("accounts.show", account_id=account_id), code=303)
 
 
 @bp.get("/<int:account_id>/review")
@@ -166,7 +166,7 @@ def review(account_id: int):
     except Conflict as error:
         return _refused(error)
     flash(_("A review was started: its owner has it in their inbox now."), "info")
-    return redirect(url_for("register.index"), code=303)
+    return redirect(url_for("accounts.show", account_id=account_id), code=303)
 
 
 # ---- import ------------------------------------------------------------------------------------

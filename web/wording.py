@@ -293,6 +293,10 @@ ERRORS: dict[str, Wording] = {
     "people.admins_only": "Only an administrator may manage people.",
     "mail.not_found": "There is no such mail.",
     "delivery.not_found": "There is no such undelivered message.",
+    # an account's page
+    "account.not_found": "There is no such account in the register.",
+    "account.not_involved": "An account's page is for its owner, its moderators and the "
+                            "communications department.",
     "person.changed": "Someone else changed this person while you were editing. The page now "
                       "shows their change; make yours again if it is still needed.",
     "person.own_admin": "You cannot take away your own admin role or your own sign-in: ask "
@@ -356,7 +360,6 @@ ERRORS: dict[str, Wording] = {
     # Communications keeps the register.
     "keeping.communications_only": "Only the communications department changes the account "
                                    "register.",
-    "account.not_found": "There is no such account in the register.",
     "account.changed": "Someone else changed this entry while you were editing it. Nothing you "
                        "typed was saved; the form now shows their change, make yours again if "
                        "it is still needed.",
@@ -973,7 +976,12 @@ TITLES: dict[str, Wording] = {
     "plain": "{label}",  # a title stored before titles were codes
     "account_request.new": "New social media account",
     "account_request": "{account_name} on {channel}",
-    "account_review": "Review of {account_name} ({channel})",
+    # A review titled before its year was given keeps its old words.
+    "account_review": lambda p: _("Review {year} of {account_name} on {channel}",
+                                  year=p["year"], account_name=p.get("account_name", ""),
+                                  channel=p.get("channel", "")) if p.get("year") else _(
+        "Review of {account_name} ({channel})", account_name=p.get("account_name", ""),
+        channel=p.get("channel", "")),
 }
 
 
@@ -982,6 +990,100 @@ def title_text(title: Any) -> str:
     if title is None:
         return ""
     return _say(TITLES, title.code, title.params)
+
+
+# ---- an account's life (its page's timeline) ---------------------------------------------------
+
+REVIEW_DECISIONS = {"keep": "keep the account", "close": "close the account"}
+# Where a change of a register entry was made (the account log's `via`).
+CHANGED_VIA = {"register": "in the register", "review": "in a review"}
+ACCOUNT_FIELDS = {
+    "account_name": "Account name", "channel": "Channel", "handle": "Handle", "url": "Address",
+    "owning_unit": "Owning unit", "owning_unit_type": "Type of unit", "owner_id": "Owner",
+    "moderators": "Moderators", "purpose": "Purpose",
+}
+REVIEW_STAGE_WORDS = {
+    "scheduled": "Not due yet", "due": "Waiting for the owner",
+    "overdue": "Overdue: with communications", "done": "Done",
+    "cancelled": "Cancelled", "withdrawn": "Withdrawn",
+}
+
+
+def decision_text(decision: Any) -> str:
+    """A review's decision in words ("keep the account")."""
+    if isinstance(decision, str) and decision in REVIEW_DECISIONS:
+        return _(REVIEW_DECISIONS[decision])
+    return shown(decision) or _("no decision")
+
+
+def _actor(p: Mapping[str, Any]) -> str:
+    return shown(p.get("actor")) or _("Someone")
+
+
+def _via(p: Mapping[str, Any]) -> str:
+    via = p.get("via")
+    return " " + _(CHANGED_VIA[via]) if via in CHANGED_VIA else ""
+
+
+def _with_reason(said: str, p: Mapping[str, Any]) -> str:
+    reason = shown(p.get("reason")).strip()
+    return _("{said}. Reason: {reason}", said=said, reason=reason) if reason else said + "."
+
+
+def _titled(p: Mapping[str, Any]) -> str:
+    title = p.get("title")
+    return title_text(title) if hasattr(title, "code") else shown(title)
+
+
+LIFE: dict[str, Wording] = {
+    "life.requested": lambda p: _("{who} asked for the account: {title}", who=_actor(p),
+                                  title=_titled(p)),
+    "life.approved": lambda p: _("{who} approved the request", who=_actor(p)),
+    "life.registered": lambda p: _("{who} registered the account as {handle}", who=_actor(p),
+                                   handle=shown(p["handle"])) if p.get("handle") else _(
+        "{who} registered the account", who=_actor(p)),
+    "life.review_opened": lambda p: _("{title} planned, due {due}",
+                                      title=_titled(p), due=shown(p.get("due")))
+    if p.get("due") else _("{title} planned", title=_titled(p)),
+    "life.review_answered": lambda p: _("{who} answered {title}: {decision}", who=_actor(p),
+                                        title=_titled(p),
+                                        decision=decision_text(p.get("decision"))),
+    "life.review_followed_up": lambda p: _(
+        "{who} followed up {title}, unanswered in time: {decision}", who=_actor(p),
+        title=_titled(p), decision=decision_text(p.get("decision"))),
+    "life.changed": lambda p: _with_reason(
+        _("{who} changed the entry{via}", who=_actor(p), via=_via(p)), p),
+    "life.closed": lambda p: _with_reason(
+        _("{who} closed the account{via}", who=_actor(p), via=_via(p)), p),
+    "life.added": lambda p: _with_reason(
+        _("{who} added the account to the register, as it existed before", who=_actor(p)), p),
+    "life.review_started": lambda p: _with_reason(
+        _("{who} started a review outside the yearly cycle", who=_actor(p)), p),
+}
+
+
+def life_text(entry: Any) -> str:
+    """One line of an account's timeline in words."""
+    return _say(LIFE, entry.code, entry.params)
+
+
+def account_field_text(name: str) -> str:
+    """A register field's label."""
+    return _(ACCOUNT_FIELDS.get(name, name.replace("_", " ").capitalize()))
+
+
+def account_value_text(value: Any, name: str) -> str:
+    """A register field's value as the page shows it (moderators by name and email)."""
+    if name == "moderators" and isinstance(value, list):
+        return ", ".join(
+            f"{m.get('name', '')} <{m.get('email', '')}>" if isinstance(m, Mapping) else str(m)
+            for m in value) or "—"
+    return shown(value) or "—"
+
+
+def review_stage_text(stage: str) -> str:
+    """Where a review cycle stands, in words."""
+    return _(REVIEW_STAGE_WORDS.get(stage, stage))
 
 
 def projection_text(difference: Any) -> str:
@@ -1053,5 +1155,7 @@ def init_wording(app: Any) -> None:
         yes_no=yes_no, status_label=status_label, step_text=step_text, chain_text=chain_text,
         difference_text=difference_text, projection_text=projection_text, error_text=error_text,
         title_text=title_text, move_reason=move_reason_text,
-        stuck_reason=stuck_reason_text, note_text=note_text,
+        stuck_reason=stuck_reason_text, note_text=note_text, life_text=life_text,
+        account_field=account_field_text, account_value=account_value_text,
+        review_stage=review_stage_text, decision_text=decision_text,
     )

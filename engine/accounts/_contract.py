@@ -17,7 +17,9 @@ REVIEW_TASKS = ("periodic_review", "escalated_review")
 TITLE_CODES: dict[str, tuple[str, ...]] = {
     "account_request.new": (),  # a request before its account is named
     "account_request": ("account_name", "channel"),
-    "account_review": ("account_name", "channel"),
+    # year: of the review's due date, so one year's review is told from the next ("Review
+    # 2027 of ..."); titles stored before it was given have none.
+    "account_review": ("account_name", "channel", "year"),
 }
 
 _TEXT = ("string", "text")

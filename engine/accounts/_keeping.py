@@ -25,7 +25,6 @@ from engine.store import (
     Instance,
     NewEvent,
     NewMessage,
-    Title,
     Transition,
     User,
 )
@@ -41,7 +40,13 @@ from ._account_log import (
 from ._contract import REVIEW_PROCESS
 from ._csv_import import column_of, read_rows
 from ._entry_check import CheckedEntry, check_entry, entry_key, storable
-from ._lifecycle import _prepare_review, _set_review_status, _start_review
+from ._lifecycle import (
+    _prepare_review,
+    _set_review_status,
+    _start_review,
+    review_seed,
+    review_title,
+)
 from ._models import Account
 from ._people import moderator_differences, people_differences, sync_account_people
 
@@ -267,15 +272,14 @@ class RegisterKeeping:
         """A review cycle whose due timer has passed, so its owner's task is ready at once."""
         version_id, process = self.procedure.catalog.current(REVIEW_PROCESS)
         # A second before now: SpiffWorkflow fires a timer that is due, not one due this instant.
-        seed = {"review_due_at": (now - timedelta(seconds=1)).isoformat(),
-                "review_grace": self.procedure.settings.review_grace,
-                "channel": data["channel"], "account_name": data["account_name"]}
+        seed = {**review_seed(self.procedure.settings, data, now.date(), now),
+                "review_due_at": (now - timedelta(seconds=1)).isoformat()}
         snapshot = start_workflow(process, seed, FixedClock(now))
         about = {"process_id": REVIEW_PROCESS, **data}
         return Transition(
             instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
             snapshot=snapshot, started_by=owner_id,
-            title=Title("account_review", data),
+            title=review_title(seed),
             events=[NewEvent("instance_started", {"data": seed})],
             messages=[NewMessage("review_due", owner_id, None,
                                  {**about, "due_at": seed["review_due_at"]})],
@@ -306,8 +310,7 @@ class RegisterKeeping:
             review = Transition(
                 instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
                 snapshot=snapshot, started_by=account.owner_id,
-                title=Title("account_review", {"account_name": account.account_name,
-                                               "channel": account.channel}),
+                title=review_title(data),
                 events=[NewEvent("instance_started", {"data": data})])
             _start_review(session, review, account, now)
             # Due (or overdue) already: it waits on the new owner at once, and says so.

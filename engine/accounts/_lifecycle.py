@@ -69,6 +69,15 @@ def review_seed(settings, data: dict[str, Any], anchor: date, now: datetime) -> 
     }
 
 
+def review_title(seed: dict[str, Any]) -> Title:
+    """A review cycle's title: the account, its channel and the year the review is due."""
+    due = due_date_of(seed.get("review_due_at"))
+    params = {"account_name": seed.get("account_name", ""), "channel": seed.get("channel", "")}
+    if due is not None:
+        params["year"] = str(due.year)
+    return Title("account_review", params)
+
+
 def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
                     now: datetime) -> Transition:
     version_id, process = ctx.catalog.current(REVIEW_PROCESS)
@@ -78,8 +87,7 @@ def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
     return Transition(
         instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
         snapshot=snapshot, started_by=owner_id,
-        title=Title("account_review", {"account_name": seed["account_name"],
-                                       "channel": seed["channel"]}),
+        title=review_title(seed),
         events=[NewEvent("instance_started", {"data": seed})],
     )
 

@@ -35,5 +35,6 @@ MAIL_WORDS: dict[str, tuple[str, str]] = {
 TITLE_WORDS: dict[str, str] = {
     "account_request.new": "New social media account",
     "account_request": _ACCOUNT,
-    "account_review": "Review of {account_name} ({channel})",
+    # A review's title always carries its year (see `_lifecycle.review_title`).
+    "account_review": "Review {year} of {account_name} on {channel}",
 }

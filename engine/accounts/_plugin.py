@@ -31,6 +31,7 @@ from ._lifecycle import (
     register_row_differences,
     review_seed,
 )
+from ._mail_words import TITLE_WORDS
 from ._models import Account
 from ._moderation import NOTE_CODES, RULE_CODES, moderation_messages, plan_notes
 from ._notices import conversation_entries, notices_for, sends_back
@@ -42,6 +43,9 @@ class AccountProcedure:
     """Opening, registering and reviewing social media accounts (implements `Procedure`)."""
 
     request_process = REQUEST_PROCESS
+    # The list of all requests shows each request and the review cycles of its account.
+    listed_processes = (REQUEST_PROCESS, REVIEW_PROCESS)
+    title_words = TITLE_WORDS  # a title pasted whole into a search finds itself
     contracts = CONTRACTS
 
     def __init__(self, catalog: Catalog, settings):

@@ -94,7 +94,7 @@ from ._reminders import (
 )
 from ._steps import INSTANCE_STATUSES, STEP_CODES, CurrentStep
 from ._task_drafts import TaskDraft, drop_task_drafts, put_task_draft
-from ._titles import KERNEL_TITLE_CODES, Title
+from ._titles import KERNEL_TITLE_CODES, Title, title_matches
 from ._transitions import Transition, write_transition
 from ._uow import UnitOfWork, make_db_engine
 
@@ -198,6 +198,7 @@ __all__ = [
     "substitute_name_column",
     "substitute_of",
     "tasks_to_remind",
+    "title_matches",
     "verify_chain",
     "write_comment",
     "write_correction",

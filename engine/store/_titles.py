@@ -8,10 +8,12 @@ inbox's `ready_tasks.request_title`, so lists keep reading one indexed row.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, and_, func, or_, true
 from sqlalchemy.types import TypeDecorator
 
 # The kernel's own titles: a process no plug-in names, and a row stored before titles were codes.
@@ -57,3 +59,32 @@ class TitleColumn(TypeDecorator):
     def process_result_value(self, value, dialect):
         """Text to Title."""
         return None if value is None else Title.from_column(value)
+
+
+def title_matches(column, text: str, title_words: Mapping[str, str] | None = None):
+    """A clause: the stored title has every word of the text (case folded), in any order.
+
+    Titles are stored as JSON codes with parameters, so a search for "review 2027" or "neuro
+    lab" is matched word by word ("review" is in the review code, "2027" its year parameter).
+    A word of a title's own wording (`title_words`: code -> template, such as "of" in "Review
+    {year} of {name} on {channel}") also matches every title of that code, so a title pasted
+    whole finds itself. LIKE's wildcards typed by a person are taken literally.
+    """
+    by_word: dict[str, list[str]] = {}
+    for code, template in (title_words or {}).items():
+        for word in set(_PLACEHOLDER.sub(" ", template).lower().split()):
+            by_word.setdefault(word, []).append(code)
+    clauses = []
+    for word in text.lower().split():
+        found = [func.lower(column).like("%" + _like_escaped(word) + "%", escape="\\")]
+        found += [column.like(_like_escaped(f'["{code}",') + "%", escape="\\")
+                  for code in sorted(by_word.get(word, ()))]
+        clauses.append(or_(*found))
+    return and_(true(), *clauses)
+
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

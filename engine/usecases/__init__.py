@@ -1,6 +1,6 @@
 """The application: commands and queries, access rules, the directory, auditing, checkpoints."""
 
-from ._access import holds_role_on_record
+from ._access import check_may_view, holds_role_on_record
 from ._anchoring import Anchoring, CheckpointVerdict, StreamFinding
 from ._answer_check import AmendView, AnswerCheck, AnswerCheckView, CheckedStep
 from ._auditing import Auditing
@@ -162,6 +162,7 @@ __all__ = [
     "VersionSummary",
     "WaitingOn",
     "WithdrawCommands",
+    "check_may_view",
     "end_request",
     "holds_role_on_record",
     "load_user",

@@ -6,13 +6,14 @@ the text search is a LIKE over the person's own actionable rows, never over the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import aliased
 
-from engine.store import ReadyTask, User
+from engine.store import ReadyTask, User, title_matches
 from engine.text import check_search
 
 from ._actionable import actionable_by, inbox_filter
@@ -51,8 +52,11 @@ class InboxPage:
 
 
 def inbox_page(session, user_id: int, wanted: InboxFilter, now: datetime,
-               summary) -> InboxPage:
-    """The page `wanted` of the user's inbox; `summary` turns a row into a TaskSummary."""
+               summary, title_words: Mapping[str, str] | None = None) -> InboxPage:
+    """The page `wanted` of the user's inbox; `summary` turns a row into a TaskSummary.
+
+    `title_words` are the titles' own words per code, searched by as well (`title_matches`).
+    """
     check_search(wanted.step, wanted.text, wanted.role)
     user = load_user(session, user_id)
     mine = actionable_by(session, user, now)
@@ -70,9 +74,8 @@ def inbox_page(session, user_id: int, wanted: InboxFilter, now: datetime,
     elif wanted.role:
         clauses.append(ReadyTask.role == wanted.role)
     if wanted.text and wanted.text.strip():
-        # The title column holds the account's name and channel as JSON text.
-        pattern = "%" + _escape(wanted.text.strip().lower()) + "%"
-        clauses.append(func.lower(ReadyTask.request_title).like(pattern, escape="\\"))
+        # The title column holds the account's name and channel (a review: its year) as JSON.
+        clauses.append(title_matches(ReadyTask.request_title, wanted.text, title_words))
     total = session.scalar(select(func.count()).select_from(ReadyTask).where(*clauses))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(wanted.page, 1), pages)
@@ -102,7 +105,3 @@ def _order(sort: str) -> tuple:
         return (ReadyTask.created_at.desc(), ReadyTask.id.desc())
     return (ReadyTask.created_at, ReadyTask.id)
 
-
-def _escape(text: str) -> str:
-    """LIKE's wildcards typed by a person are searched for literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

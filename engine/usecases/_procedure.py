@@ -24,6 +24,8 @@ class Procedure(Protocol):
     """What a procedure plug-in gives the kernel."""
 
     request_process: str  # the process people start as a request of their own
+    listed_processes: tuple[str, ...]  # what the list of all requests shows (with follow-ups)
+    title_words: Mapping[str, str]  # per title code, its English words: searched by them too
     contracts: Mapping[str, Contract]  # per process id: the tasks and fields the plug-in reads
 
     title_codes: Mapping[str, tuple[str, ...]]  # the title codes it gives, with their params
@@ -95,6 +97,8 @@ class NoProcedure:
     """The kernel alone: plain titles, nothing follows a step, no contracts."""
 
     request_process = ""
+    listed_processes: tuple[str, ...] = ()
+    title_words: Mapping[str, str] = {}
     contracts: Mapping[str, Contract] = {}
 
     title_codes: Mapping[str, tuple[str, ...]] = {}

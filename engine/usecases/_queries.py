@@ -23,6 +23,7 @@ from engine.store import (
     User,
     local_day,
     substitute_name_column,
+    title_matches,
 )
 from engine.text import check_search
 
@@ -67,7 +68,7 @@ class Queries:
         """One page of the user's inbox, filtered and sorted, with counts per step and role."""
         with self.uow.read() as session:
             return inbox_page(session, user_id, wanted or InboxFilter(), self.clock.now(),
-                              _summary)
+                              _summary, self.procedure.title_words)
 
     def inbox_count(self, user_id: int, show: str | None = None) -> int:
         """How many tasks a user may act on (narrowed like the inbox by `show`)."""
@@ -124,12 +125,15 @@ class Queries:
         with self.uow.read() as session:
             if not load_user(session, user_id).roles & OVERSIGHT_ROLES:
                 raise NotAllowed("requests.oversight_only")
+            # Requests and the review cycles that follow them: every instance the procedure
+            # lists, found by the words of its title ("review 2027", an account's name).
             query = (select(Instance, User.name).join(User, User.id == Instance.started_by)
-                     .where(Instance.process_id == self.procedure.request_process))
+                     .where(Instance.process_id.in_(self.procedure.listed_processes)))
             if status:
                 query = query.where(Instance.status == status)
-            if text:
-                query = query.where(func.lower(Instance.title).like(f"%{text.strip().lower()}%"))
+            if text and text.strip():
+                query = query.where(title_matches(Instance.title, text,
+                                                  self.procedure.title_words))
             rows = session.execute(query.order_by(Instance.created_at.desc()).limit(limit)).all()
         return [_request_summary(r, name) for r, name in rows]
 

@@ -21,7 +21,9 @@ branch_labels = None
 depends_on = None
 
 NEW = "New social media account"
-REVIEW = re.compile(r"\AReview of (?P<account_name>.*) \((?P<channel>[^()]*)\)\Z", re.S)
+# A review titled later carries its due year ("Review 2027 of ..."), kept through a downgrade.
+REVIEW = re.compile(
+    r"\AReview (?:(?P<year>\d{4}) )?of (?P<account_name>.*) \((?P<channel>[^()]*)\)\Z", re.S)
 COLUMNS = (("instances", "id", "title"), ("ready_tasks", "id", "request_title"))
 
 
@@ -30,7 +32,8 @@ def as_code(title: str) -> str:
     if title == NEW:
         code, params = "account_request.new", {}
     elif match := REVIEW.match(title):
-        code, params = "account_review", match.groupdict()
+        found = match.groupdict()
+        code, params = "account_review", {k: v for k, v in found.items() if v is not None}
     elif " on " in title:
         name, channel = title.rsplit(" on ", 1)
         code, params = "account_request", {"account_name": name, "channel": channel}
@@ -50,7 +53,8 @@ def as_sentence(stored: str) -> str:
     if code == "account_request":
         return f"{params['account_name']} on {params['channel']}"
     if code == "account_review":
-        return f"Review of {params['account_name']} ({params['channel']})"
+        year = f"{params['year']} " if params.get("year") else ""
+        return f"Review {year}of {params['account_name']} ({params['channel']})"
     return str(params.get("label") or params.get("process_id") or "")
 
 

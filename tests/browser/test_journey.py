@@ -279,7 +279,8 @@ def test_a_team_opens_an_account_and_keeps_it_a_year_later(people, server, shot,
     sara.reload()  # the account owner's inbox now holds the review
     expect(main_nav(sara).get_by_role("link", name=re.compile("Inbox"))).to_contain_text("1")
     shot(sara, "owner-inbox-review-due")
-    open_task_from_inbox(sara, "Review the account", "Review of KI Neuro Lab (Instagram)",
+    open_task_from_inbox(sara, "Review the account",
+                         f"Review {first_review.year} of KI Neuro Lab on Instagram",
                          "Sara Staff")
     expect(sara.get_by_role("region", name="What to do")).to_contain_text("periodic review")
     sara.get_by_label("The account is still watched every day, also during holidays").check()

@@ -164,8 +164,8 @@ def test_sentence_titles_become_codes_and_come_back_on_downgrade(tmp_path):
     with db.connect() as connection:
         sentences = set(connection.execute(text("SELECT title FROM instances")).scalars())
         tasks = set(connection.execute(text("SELECT request_title FROM ready_tasks")).scalars())
-    assert sentences == {"KI Neuro Lab on Instagram", "Review of KI Neuro Lab (Instagram)"}
-    assert tasks == {"Review of KI Neuro Lab (Instagram)"}
+    assert sentences == {"KI Neuro Lab on Instagram", "Review 2027 of KI Neuro Lab (Instagram)"}
+    assert tasks == {"Review 2027 of KI Neuro Lab (Instagram)"}
     command.upgrade(config, "head")
     with db.connect() as connection:
         assert dict(connection.execute(text("SELECT id, title FROM instances")).all()) == before

@@ -32,7 +32,7 @@ def comms(client_for):
 def rows_of(page: str) -> list[str]:
     """The account names in table order."""
     body = page.split("<tbody>")[1].split("</tbody>")[0]
-    return re.findall(r'class="strong-link" href="/requests/[^"]+">([^<]+)</a>', body)
+    return re.findall(r'class="strong-link" href="/accounts/\d+">([^<]+)</a>', body)
 
 
 def test_the_register_lists_every_account_with_its_details(comms):

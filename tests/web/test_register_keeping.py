@@ -67,8 +67,9 @@ def test_communications_edits_an_entry_from_a_prefilled_form(comms, engine):
     response = post(comms, f"/register/{account.id}/edit",
                     {**ENTRY, "handle": "@kineuro", "owner_email": "manager@example.ki.se",
                      "revision": revision(page), "reason": "Renamed on Instagram"})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/register/")
-    assert "was changed" in text(comms.get("/register/"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/accounts/{account.id}")
+    assert "was changed" in text(comms.get(response.headers["Location"]))
     changed = the_account(engine)
     assert changed.handle == "@kineuro"
     assert kinds(engine, account.id) == ["account_changed"]
@@ -191,7 +192,7 @@ def test_an_existing_account_is_added_and_listed(comms, engine):
     assert response.status_code == 303
     page = text(comms.get("/register/"))
     assert "KI Alumni" in page and "(added to the register)" in page
-    assert rows_of(page) == ["KI Neuro Lab"]  # only the request's account links a request
+    assert rows_of(page) == ["KI Alumni", "KI Neuro Lab"]  # each links to its account page
 
 
 def test_a_bad_addition_keeps_what_was_typed(comms, engine):
@@ -260,7 +261,8 @@ def test_a_review_started_now_reaches_the_owner(comms, client_for, engine):
     assert "has the task in their inbox at once" in page
     response = post(comms, f"/register/{account.id}/review", {"reason": "Complaints"})
     assert response.status_code == 303
-    assert "A review was started" in text(comms.get("/register/"))
+    assert response.headers["Location"].endswith(f"/accounts/{account.id}")
+    assert "A review was started" in text(comms.get(response.headers["Location"]))
     after = inbox_task_ids(staff)
     assert len(after) == len(before) + 1
     assert "Review the account" in text(staff.get(f"/tasks/{(set(after) - set(before)).pop()}"))

@@ -19,10 +19,12 @@ from engine import (
     EXPRESSION_REASONS,
     HISTORY_CODES,
     INSTANCE_STATUSES,
+    LIFE_CODES,
     MOVE_CODES,
     NOTE_CODES,
     PROBLEM_CODES,
     REPLAY_CODES,
+    REVIEW_STAGES,
     SCHEMA_REASONS,
     STATEMENT_KINDS,
     STEP_CODES,
@@ -81,6 +83,7 @@ REGISTRIES = {
     "move": (MOVE_CODES, wording.MOVES),
     "title": (TITLE_CODES, wording.TITLES),
     "note": (NOTE_CODES, wording.NOTES),
+    "life": (LIFE_CODES, wording.LIFE),
     "expression_reason": (EXPRESSION_REASONS, wording.REASONS),
     "schema_reason": (SCHEMA_REASONS, wording.SCHEMA),
 }
@@ -109,6 +112,8 @@ def say(kind: str, code: str, params: dict) -> str:
         return wording.title_text(Title(code, params))
     if kind == "note":
         return wording.note_text(Message(code, params))
+    if kind == "life":
+        return wording.life_text(SimpleNamespace(code=code, params=params))
     if kind == "expression_reason":
         return wording.reason_text(code, params)
     if kind == "schema_reason":
@@ -310,6 +315,20 @@ def test_every_reason_a_task_is_stuck_has_words(reason):
 
 def test_a_long_wait_says_the_threshold():
     assert wording.stuck_reason_text("waiting_long", 12) == "Waiting longer than 12 days"
+
+
+@pytest.mark.parametrize("stage", REVIEW_STAGES)
+def test_every_stage_of_a_review_cycle_has_words(stage):
+    assert stage in wording.REVIEW_STAGE_WORDS
+    assert wording.review_stage_text(stage) not in ("", stage)
+
+
+def test_a_review_title_says_its_year_and_an_older_one_reads_as_before():
+    review = {"account_name": "KI Neuro Lab", "channel": "Instagram"}
+    assert wording.title_text(Title("account_review", {**review, "year": "2027"})) == (
+        "Review 2027 of KI Neuro Lab on Instagram")
+    assert wording.title_text(Title("account_review", review)) == (
+        "Review of KI Neuro Lab (Instagram)")
 
 
 def test_the_people_of_an_account_have_a_table_name():
