@@ -398,6 +398,12 @@ VALIDATION: dict[str, Wording] = {
     "moderators.no_holiday_cover": "Tick \"Covers holidays\" for at least one moderator: someone "
                                    "must watch the account during holidays. A stand-in who "
                                    "only covers holidays is listed as a moderator too.",
+    # the account review's rules
+    "review.keep_unconfirmed": "Keep the account only when this holds. If it does not, choose "
+                               "\"Update the register and keep the account\" and say how it "
+                               "is now, or close the account.",
+    "review.owner_unknown": "Nobody who uses the system has this email address. Give the email "
+                            "of an existing person, or leave it empty to stay the owner.",
 }
 
 # ---- notes to the person deciding a task -------------------------------------------------------
@@ -585,8 +591,16 @@ CONTRACT_REASONS = {
     "rejection_notice": "the requester is told why the request was sent back",
     "questions_notice": "the requester is told what communications asks",
     "review_status": "the register shows when a review is due or overdue",
-    "review_decision": "'close' closes the account in the register; anything else starts the "
-                       "next review",
+    "review_decision": "'close' closes the account in the register, 'update' changes its entry; "
+                       "anything else starts the next review",
+    "review_keep_check": "'keep' is accepted only when the owner confirms this",
+    "review_moderators": "an update of the register names the account's moderators",
+    "review_purpose": "an update of the register gives the account's purpose",
+    "review_new_owner": "an update of the register may hand the account to a new owner",
+    "review_reason": "the register records why it was updated",
+    "follow_up_decision": "'close' after the moderation follow-up closes the account in the "
+                          "register",
+    "follow_up_reason": "the register records why communications closed the account",
 }
 
 
@@ -818,6 +832,7 @@ STATUSES: dict[str, Wording] = {
     "closed": "Closed",
     "review due": "Review due",
     "review overdue": "Review overdue",
+    "moderation follow-up": "Moderation follow-up",
 }
 
 STEPS: dict[str, Wording] = {

@@ -55,21 +55,91 @@ def test_renaming_a_field_the_register_reads_is_refused_by_deploy(engine, tmp_pa
     assert engine.catalog.current("social_media_account")[0] == before
 
 
-def test_a_review_form_without_the_close_choice_is_refused(tmp_path):
+def review_copy(tmp_path: Path) -> Path:
+    """A copy of the review process to break."""
     folder = tmp_path / "account_review"
     shutil.copytree(PROCESSES / "account_review", folder)
-    path = folder / "forms" / "periodic_review.json"
+    return folder
+
+
+def edit_form(folder: Path, form: str, change) -> None:
+    """Apply `change` to a form's schema, in place."""
+    path = folder / "forms" / f"{form}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    decision = schema["properties"]["review_decision"]
-    keep = decision["enum"].index("keep")
-    decision["enum"] = ["keep"]
-    if "enumNames" in decision:
-        decision["enumNames"] = [decision["enumNames"][keep]]
+    change(schema)
     path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+def without_choice(choice: str):
+    """A schema change that drops one choice of the review decision."""
+    def change(schema):
+        decision = schema["properties"]["review_decision"]
+        at = decision["enum"].index(choice)
+        del decision["enum"][at]
+        if "enumNames" in decision:
+            del decision["enumNames"][at]
+    return change
+
+
+def problems_of(folder: Path) -> list[tuple]:
     with pytest.raises(InvalidDiagram) as refused:
         check_process_dir(folder)
-    assert [(p.code, p.element_id, p.params["choices"]) for p in refused.value.problems] == [
-        ("contract.choice_missing", "periodic_review", ["close"])]
+    return [(p.code, p.element_id, p.params.get("field"), p.params.get("choices"))
+            for p in refused.value.problems]
+
+
+def test_a_review_form_without_the_close_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+    edit_form(folder, "periodic_review", without_choice("close"))
+    assert problems_of(folder) == [
+        ("contract.choice_missing", "periodic_review", "review_decision", ["close"])]
+
+
+def test_a_review_form_without_the_update_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        without_choice("update")(schema)
+        del schema["if"], schema["then"]  # the rule names the choice that is gone
+    edit_form(folder, "periodic_review", change)
+    assert problems_of(folder) == [
+        ("contract.choice_missing", "periodic_review", "review_decision", ["update"])]
+
+
+@pytest.mark.parametrize("field", ["moderators_current", "moderators", "purpose",
+                                   "new_owner_email"])
+def test_a_review_form_without_a_field_the_update_reads_is_refused(tmp_path, field):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        del schema["properties"][field]
+        schema["required"] = [r for r in schema["required"] if r != field]
+        schema["then"]["required"] = [r for r in schema["then"]["required"] if r != field]
+    edit_form(folder, "periodic_review", change)
+    assert ("contract.field_missing", "periodic_review", field, None) in problems_of(folder)
+
+
+def test_a_review_without_the_moderation_follow_up_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+    diagram = folder / "account_review.bpmn"
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        "moderation_follow_up", "follow_up_by_comms"), encoding="utf-8")
+    (folder / "forms" / "moderation_follow_up.json").rename(
+        folder / "forms" / "follow_up_by_comms.json")
+    found = problems_of(folder)
+    assert ("contract.task_missing", "moderation_follow_up", None, None) in found
+
+
+def test_a_follow_up_without_the_close_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        decision = schema["properties"]["follow_up_decision"]
+        decision["enum"], decision["enumNames"] = ["keep"], ["Keep the account"]
+    edit_form(folder, "moderation_follow_up", change)
+    # The diagram's own check names it first (its close flow compares with the missing choice).
+    assert [(code, field) for code, _, field, _ in problems_of(folder)] == [
+        ("bpmn.value_not_a_choice", "follow_up_decision")]
 
 
 def test_a_missing_approval_task_is_named(tmp_path):
