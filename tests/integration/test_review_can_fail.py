@@ -253,3 +253,47 @@ def test_an_insider_edit_after_an_update_is_reported(engine, org, clock):
     assert {(d.table, d.field) for d in check.projections} >= {
         ("accounts", "purpose"), ("accounts", "owner_id")}
     assert check.chain.intact and check.replay.matches
+
+
+def review_view(engine, user):
+    with engine.uow.read() as session:
+        review_id = session.scalar(select(Instance.id).where(
+            Instance.process_id == "account_review").order_by(Instance.created_at).limit(1))
+    return engine.get_request(user.id, review_id)
+
+
+def panel(view) -> list[tuple[str, str | None, dict]]:
+    """(step, who, {field: value}) of each section of a request's Answers panel."""
+    return [(s.step, s.by, {i.name: i.value for i in s.items}) for s in view.answers]
+
+
+def test_the_answers_panel_puts_each_decision_under_its_step_and_person(engine, org, clock):
+    review_due(engine, org, clock)
+    do(engine, org.staff, "periodic_review", NOT_WATCHED)
+    do(engine, org.comms2, "moderation_follow_up", FOLLOW_UP_KEEP)
+    [(step, who, owner), (step2, who2, department)] = panel(review_view(engine, org.staff))
+    assert (step, who, step2, who2) == ("periodic_review", "Sara Staff",
+                                        "moderation_follow_up", "Cleo Comms")
+    assert owner["review_decision"] == "Update the register and keep the account"
+    assert owner["comment"] == UPDATE["comment"] and "Ulla Ung" in owner["moderators"][1]
+    assert department["follow_up_decision"] == "Keep the account"
+    assert department["follow_up_comment"] == FOLLOW_UP_KEEP["follow_up_comment"]
+
+
+def test_an_escalated_review_shows_only_the_step_that_happened(engine, org, clock):
+    review_due(engine, org, clock)
+    clock.advance(timedelta(days=31))
+    engine.fire_due_timers()
+    do(engine, org.comms, "escalated_review",
+       {"owner_contacted": True, "review_decision": "keep", "comment": "Owner confirmed."})
+    [(step, who, answers)] = panel(review_view(engine, org.comms))
+    assert (step, who, answers["comment"]) == ("escalated_review", "Cai Comms",
+                                               "Owner confirmed.")
+
+
+def test_a_kept_review_shows_the_owner_not_the_seeded_register(engine, org, clock):
+    review_due(engine, org, clock)
+    do(engine, org.staff, "periodic_review", KEEP)
+    [(step, who, answers)] = panel(review_view(engine, org.staff))
+    assert (step, who) == ("periodic_review", "Sara Staff")
+    assert set(answers) == {*CHECKS, "review_decision"}, "no update, no moderators shown"
