@@ -285,7 +285,7 @@ def test_a_team_opens_an_account_and_keeps_it_a_year_later(people, server, shot,
     sara.get_by_label("The account is still watched every day, also during holidays").check()
     sara.get_by_label("The account's purpose still holds").check()
     sara.get_by_label("The list of moderators is still right").check()
-    sara.get_by_role("group", name="Decision").get_by_label("Keep").check()
+    sara.get_by_role("group", name="Decision").get_by_label("Keep the account", exact=True).check()
     shot(sara, "owner-review")
     submit(sara)
     expect_done(sara, "Review the account")

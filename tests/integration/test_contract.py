@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from engine import InvalidDiagram, check_process_dir
 from engine.accounts import CONTRACTS
-from engine.store import Event, Instance
+from engine.definitions import NeededTask
+from engine.store import Catalog, Event, Instance
 from tests.support.walk import register
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -164,3 +166,18 @@ def test_a_review_starts_with_exactly_the_data_its_contract_says_is_given(engine
         started = session.scalar(select(Event).where(
             Event.stream == review_id, Event.kind == "instance_started"))
     assert set(started.payload["data"]) == set(CONTRACTS["account_review"].given)
+
+
+def test_a_version_deployed_before_its_contract_grew_still_runs(engine, org, tmp_path):
+    """Reviews already running on an older version are not stranded by a grown contract; a new
+    deployment is still held to all of it."""
+    register(engine, org)
+    version_id = engine.catalog.current("account_review")[0]
+    review = CONTRACTS["account_review"]
+    grown = replace(review, tasks=(*review.tasks, NeededTask("future_step", "review_status")))
+    later = Catalog(engine.uow, engine.clock, engine.settings.max_diagram_bytes,
+                    {**CONTRACTS, "account_review": grown})
+    assert later.get(version_id).process_id == "account_review"
+    with pytest.raises(InvalidDiagram) as refused:
+        later.deploy_dir(review_copy(tmp_path))
+    assert [p.code for p in refused.value.problems] == ["contract.task_missing"]
