@@ -80,6 +80,9 @@ def test_the_form_starts_from_the_register(client_for, engine, clock):
     assert 'value="bo@example.ki.se"' in page and 'value="Bo Berg"' in page
     assert "Share our research with the public and students" in page
     assert "Update the register and keep the account" in page
+    # The update's fields are marked to be shown only once "update" is chosen.
+    marked = page.count('data-shown-when="[[&#34;review_decision&#34;, &#34;update&#34;]]"')
+    assert marked == 2  # the moderators and the purpose
 
 
 def test_an_update_without_holiday_cover_re_renders_with_what_was_typed(client_for, engine,
