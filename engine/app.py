@@ -86,7 +86,7 @@ class Engine:
         self.db = make_db_engine(settings.database_url)
         self.uow = UnitOfWork(self.db)
         self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes, CONTRACTS)
-        self.procedure = AccountProcedure(self.catalog, settings)
+        self.procedure = AccountProcedure(self.catalog, settings, self.uow)
         self.users = Directory(self.uow, self.clock)
         self.identity = identity or LocalPasswords(self.uow)
         # Admins' pages of people: each change recorded on the person's stream.

@@ -155,7 +155,7 @@ class InvalidInput(EngineError):
         # a CSV import of existing accounts
         "import.too_large": ("limit",),  # bytes
         "import.too_many_rows": ("limit", "rows"),
-        "import.no_rows": (), "import.no_header": (), "import.not_utf8": (),
+        "import.no_rows": (), "import.no_header": (), "import.wrong_encoding": (),
         "import.unreadable": (),
         "import.missing_columns": ("columns",),  # the export's names of the missing columns
     }

@@ -211,6 +211,7 @@ def _render(task: TaskView, values: dict, messages: dict | None = None, draft=No
         draft = engine.load_draft(me().id, task.id)
     colleagues = engine.task_colleagues(me().id, task.id) if task.group else []
     return render_template("task.html", task=task, fields=fields, summary=summary, draft=draft,
+                           shown_when=task.form.shown_when(),
                            colleagues=colleagues, claim_error=claim_error, comment=comment,
                            conversation=engine.conversation(me().id, task.instance_id))
 

@@ -371,7 +371,7 @@ ERRORS: dict[str, Wording] = {
     "import.too_many_rows": "The file has {rows} accounts; import at most {limit} at a time.",
     "import.no_rows": "The file has a header row but no accounts under it.",
     "import.no_header": "The file is empty: its first row must name the columns.",
-    "import.not_utf8": "The file is not UTF-8 text. Save it from the spreadsheet as \"CSV "
+    "import.wrong_encoding": "The file is not UTF-8 text. Save it from the spreadsheet as \"CSV "
                        "UTF-8\" and try again.",
     "import.unreadable": "The file could not be read as CSV (a quote left open?).",
     "import.missing_columns": "The header row lacks the columns {columns}. Use the export's "
@@ -428,6 +428,12 @@ VALIDATION: dict[str, Wording] = {
     "moderators.no_holiday_cover": "Tick \"Covers holidays\" for at least one moderator: someone "
                                    "must watch the account during holidays. A stand-in who "
                                    "only covers holidays is listed as a moderator too.",
+    # the account review's rules
+    "review.keep_unconfirmed": "Keep the account only when this holds. If it does not, choose "
+                               "\"Update the register and keep the account\" and say how it "
+                               "is now, or close the account.",
+    "review.owner_unknown": "Nobody who uses the system has this email address. Give the email "
+                            "of an existing person, or leave it empty to stay the owner.",
 }
 
 # ---- notes to the person deciding a task -------------------------------------------------------
@@ -615,8 +621,16 @@ CONTRACT_REASONS = {
     "rejection_notice": "the requester is told why the request was sent back",
     "questions_notice": "the requester is told what communications asks",
     "review_status": "the register shows when a review is due or overdue",
-    "review_decision": "'close' closes the account in the register; anything else starts the "
-                       "next review",
+    "review_decision": "'close' closes the account in the register, 'update' changes its entry; "
+                       "anything else starts the next review",
+    "review_keep_check": "'keep' is accepted only when the owner confirms this",
+    "review_moderators": "an update of the register names the account's moderators",
+    "review_purpose": "an update of the register gives the account's purpose",
+    "review_new_owner": "an update of the register may hand the account to a new owner",
+    "review_reason": "the register records why it was updated",
+    "follow_up_decision": "'close' after the moderation follow-up closes the account in the "
+                          "register",
+    "follow_up_reason": "the register records why communications closed the account",
 }
 
 
@@ -848,6 +862,7 @@ STATUSES: dict[str, Wording] = {
     "closed": "Closed",
     "review due": "Review due",
     "review overdue": "Review overdue",
+    "moderation follow-up": "Moderation follow-up",
 }
 
 STEPS: dict[str, Wording] = {
@@ -994,7 +1009,9 @@ def title_text(title: Any) -> str:
 
 # ---- an account's life (its page's timeline) ---------------------------------------------------
 
-REVIEW_DECISIONS = {"keep": "keep the account", "close": "close the account"}
+REVIEW_DECISIONS = {"keep": "keep the account",
+                    "update": "update the register and keep the account",
+                    "close": "close the account"}
 # Where a change of a register entry was made (the account log's `via`).
 CHANGED_VIA = {"register": "in the register", "review": "in a review"}
 ACCOUNT_FIELDS = {
@@ -1004,7 +1021,8 @@ ACCOUNT_FIELDS = {
 }
 REVIEW_STAGE_WORDS = {
     "scheduled": "Not due yet", "due": "Waiting for the owner",
-    "overdue": "Overdue: with communications", "done": "Done",
+    "overdue": "Overdue: with communications",
+    "follow_up": "Not watched daily: communications follows up", "done": "Done",
     "cancelled": "Cancelled", "withdrawn": "Withdrawn",
 }
 
@@ -1050,6 +1068,9 @@ LIFE: dict[str, Wording] = {
                                         decision=decision_text(p.get("decision"))),
     "life.review_followed_up": lambda p: _(
         "{who} followed up {title}, unanswered in time: {decision}", who=_actor(p),
+        title=_titled(p), decision=decision_text(p.get("decision"))),
+    "life.moderation_followed_up": lambda p: _(
+        "{who} followed up {title}, not watched every day: {decision}", who=_actor(p),
         title=_titled(p), decision=decision_text(p.get("decision"))),
     "life.changed": lambda p: _with_reason(
         _("{who} changed the entry{via}", who=_actor(p), via=_via(p)), p),

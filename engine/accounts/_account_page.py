@@ -26,7 +26,7 @@ from ._register import REGISTER_ROLES, account_row, account_select
 from ._schedule import due_date_of
 from ._views import AccountRow
 
-PERIODIC, ESCALATED = REVIEW_TASKS
+PERIODIC, ESCALATED, FOLLOW_UP = REVIEW_TASKS
 
 # What a line of an account's timeline may say: each code with the names of its parameters.
 LIFE_CODES: dict[str, tuple[str, ...]] = {
@@ -36,6 +36,8 @@ LIFE_CODES: dict[str, tuple[str, ...]] = {
     "life.review_opened": ("title", "due"),  # a review cycle was planned, due on a day
     "life.review_answered": ("actor", "title", "decision"),  # the owner answered a review
     "life.review_followed_up": ("actor", "title", "decision"),  # communications, once overdue
+    # communications, after the owner said the account is not watched every day
+    "life.moderation_followed_up": ("actor", "title", "decision"),
     # a change of the entry: [(field, before, after)], why, and from where (register, review)
     "life.changed": ("actor", "changes", "reason", "via"),
     "life.closed": ("actor", "reason", "via"),
@@ -44,7 +46,8 @@ LIFE_CODES: dict[str, tuple[str, ...]] = {
 }
 
 # Where a review cycle stands, from its instance's status and waiting tasks.
-REVIEW_STAGES = ("scheduled", "due", "overdue", "done", "cancelled", "withdrawn")
+REVIEW_STAGES = ("scheduled", "due", "overdue", "follow_up", "done", "cancelled", "withdrawn")
+FOLLOW_UP_CODES = {ESCALATED: "life.review_followed_up", FOLLOW_UP: "life.moderation_followed_up"}
 
 
 @dataclass(frozen=True)
@@ -238,8 +241,7 @@ def _review(instance: Instance, events, ready: set[str],
             answered_by, answered_at = name, event.created_at
             decision = data.get("review_decision")
             escalated = escalated or event.task_name == ESCALATED
-            code = ("life.review_followed_up" if event.task_name == ESCALATED
-                    else "life.review_answered")
+            code = FOLLOW_UP_CODES.get(event.task_name, "life.review_answered")
             timeline.append(_entry(event, code,
                                       {"actor": name, "title": instance.title,
                                        "decision": decision}, instance.id))
@@ -255,6 +257,8 @@ def _stage(status: str, ready: set[str]) -> str:
         return status
     if ESCALATED in ready:
         return "overdue"
+    if FOLLOW_UP in ready:
+        return "follow_up"
     if PERIODIC in ready:
         return "due"
     return "scheduled"

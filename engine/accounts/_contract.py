@@ -11,7 +11,12 @@ REQUEST_PROCESS = "social_media_account"
 REVIEW_PROCESS = "account_review"
 APPROVAL_TASK = "manager_approval"
 REGISTER_TASK = "register_account"
-REVIEW_TASKS = ("periodic_review", "escalated_review")
+REVIEW_TASK = "periodic_review"  # the owner's yearly review
+ESCALATED_TASK = "escalated_review"  # communications, when the owner never answered
+FOLLOW_UP_TASK = "moderation_follow_up"  # communications, when the account is not watched daily
+REVIEW_TASKS = (REVIEW_TASK, ESCALATED_TASK, FOLLOW_UP_TASK)
+# What the owner confirms before "keep" is accepted (the plug-in's check refuses it otherwise).
+REVIEW_CHECKS = ("still_moderated_daily", "purpose_still_holds", "moderators_current")
 
 # What its instances are called (code -> params); the web words them.
 TITLE_CODES: dict[str, tuple[str, ...]] = {
@@ -60,16 +65,32 @@ REQUEST_CONTRACT = Contract(
     ),
 )
 
-# What the plug-in gives each review it starts (see `_lifecycle`): its timers read the first two.
-REVIEW_SEED = ("review_due_at", "review_grace", "channel", "account_name")
+# What the plug-in gives each review it starts (see `_lifecycle`): its timers read the first two;
+# the owner's form starts from the register's moderators and purpose.
+REVIEW_SEED = ("review_due_at", "review_grace", "channel", "account_name", "moderators",
+               "purpose")
+
+_DECISION = NeededField("review_decision", REVIEW_TASK, ("choice",), "review_decision",
+                        choices=("keep", "update", "close"))
 
 REVIEW_CONTRACT = Contract(
     REVIEW_PROCESS,
     tasks=tuple(NeededTask(task, "review_status")
                 for task in REVIEW_TASKS),
-    fields=tuple(NeededField("review_decision", task, ("choice",),
-                             "review_decision", choices=("close",))
-                 for task in REVIEW_TASKS),
+    fields=(
+        _DECISION,
+        *(NeededField(name, REVIEW_TASK, ("boolean",), "review_keep_check")
+          for name in REVIEW_CHECKS),
+        NeededField("moderators", REVIEW_TASK, ("group", "list"), "review_moderators"),
+        NeededField("purpose", REVIEW_TASK, _TEXT, "review_purpose"),
+        NeededField("new_owner_email", REVIEW_TASK, ("email",), "review_new_owner"),
+        NeededField("comment", REVIEW_TASK, _TEXT, "review_reason"),
+        NeededField("review_decision", ESCALATED_TASK, ("choice",), "review_decision",
+                    choices=("close",)),
+        NeededField("follow_up_decision", FOLLOW_UP_TASK, ("choice",), "follow_up_decision",
+                    choices=("close",)),
+        NeededField("follow_up_comment", FOLLOW_UP_TASK, _TEXT, "follow_up_reason"),
+    ),
     given=REVIEW_SEED,
 )
 

@@ -41,9 +41,9 @@ def read_rows(data: bytes) -> list[tuple[int, dict[str, Any]]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("import.not_utf8") from None
+        raise InvalidInput("import.wrong_encoding") from None
     if "\x00" in text:
-        raise InvalidInput("import.not_utf8")
+        raise InvalidInput("import.wrong_encoding")
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise InvalidInput("import.no_header")

@@ -21,13 +21,20 @@ from engine.runtime import Snapshot, start_workflow
 from engine.store import Event, Instance, NewEvent, Title, Transition, write_transition
 from engine.usecases import ProjectionDifference
 
-from ._account_log import account_events, close_account, replay_changes
-from ._contract import APPROVAL_TASK, REQUEST_PROCESS, REVIEW_PROCESS, REVIEW_TASKS
+from ._account_log import account_events, change_account, close_account, replay_changes
+from ._contract import (
+    APPROVAL_TASK,
+    REQUEST_PROCESS,
+    REVIEW_PROCESS,
+    REVIEW_TASK,
+    REVIEW_TASKS,
+)
 from ._models import Account
 from ._people import moderator_differences, people_differences, sync_account_people
 from ._schedule import due_date_of, next_review_due
 
-REVIEW_STATUS_BY_TASK = dict(zip(REVIEW_TASKS, ("review due", "review overdue"), strict=True))
+REVIEW_STATUS_BY_TASK = dict(zip(REVIEW_TASKS, ("review due", "review overdue",
+                                               "moderation follow-up"), strict=True))
 
 
 @dataclass
@@ -36,6 +43,7 @@ class FollowUp:
 
     kind: str  # "register", "next_review" or "close"
     review: Transition | None = None
+    changes: dict[str, Any] | None = None  # a review's update of the register entry
 
 
 def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot,
@@ -49,13 +57,48 @@ def plan_follow_up(ctx, instance: Instance, snapshot: Snapshot,
         anchor = _date(data.get("registered_on")) or now.date()
         return FollowUp("register", _prepare_review(ctx, instance.started_by, data, anchor, now))
     if instance.process_id == REVIEW_PROCESS:
-        if data.get("review_decision") == "close":
+        if closes(data):
             return FollowUp("close")
+        changes = review_changes(ctx, data)
+        owner_id = (changes or {}).get("owner_id", instance.started_by)
+        # The next cycle starts from the register as it is now, with this review's update.
+        entry = {**data, **_register_entry(ctx, instance.account_id), **(changes or {})}
         # The next one counts from when this one was due, not from when it was answered.
         anchor = due_date_of(data.get("review_due_at")) or now.date()
-        return FollowUp("next_review",
-                        _prepare_review(ctx, instance.started_by, data, anchor, now))
+        return FollowUp("next_review", _prepare_review(ctx, owner_id, entry, anchor, now),
+                        changes=changes)
     return None
+
+
+def closes(data: dict[str, Any]) -> bool:
+    """Whether a review cycle ends with the account closed (by the owner or communications)."""
+    return data.get("review_decision") == "close" or data.get("follow_up_decision") == "close"
+
+
+def review_changes(ctx, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The register fields the owner's "update" sets (None when the review did not update)."""
+    if data.get("review_decision") != "update":
+        return None
+    changes: dict[str, Any] = {"moderators": list(data.get("moderators") or []),
+                               "purpose": str(data.get("purpose") or "")}
+    email = data.get("new_owner_email")
+    finder = getattr(ctx, "find_person", None)
+    owner_id = finder(str(email)) if email and finder is not None else None
+    if owner_id is not None:  # the check refused an unknown email at submission
+        changes["owner_id"] = owner_id
+    return changes
+
+
+def _register_entry(ctx, account_id: int | None) -> dict[str, Any]:
+    """The register's moderators and purpose of an account, as a review's seed takes them."""
+    uow = getattr(ctx, "uow", None)
+    if uow is None or account_id is None:
+        return {}
+    with uow.read() as session:
+        account = session.get(Account, account_id)
+        if account is None:
+            return {}
+        return {"moderators": list(account.moderators or []), "purpose": account.purpose or ""}
 
 
 def review_seed(settings, data: dict[str, Any], anchor: date, now: datetime) -> dict[str, Any]:
@@ -66,6 +109,9 @@ def review_seed(settings, data: dict[str, Any], anchor: date, now: datetime) -> 
         "review_grace": settings.review_grace,
         "channel": data.get("channel", ""),
         "account_name": data.get("account_name", ""),
+        # The owner's form starts from these when they update the register.
+        "moderators": list(data.get("moderators") or []),
+        "purpose": str(data.get("purpose") or ""),
     }
 
 
@@ -105,12 +151,21 @@ def apply_follow_up(session: Session, follow_up: FollowUp | None, instance: Inst
     elif follow_up.kind == "next_review":
         account = session.get(Account, instance.account_id)
         account.review_cycles += 1
+        if follow_up.changes:
+            # The owner's update, recorded with the owner as actor even when communications
+            # took the cycle's last step (a moderation follow-up).
+            change_account(session, account, follow_up.changes,
+                           _step_actor(session, instance.id, REVIEW_TASK),
+                           str(snapshot.data.get("comment") or ""), "review", now)
         _start_review(session, follow_up.review, account, now)
     elif follow_up.kind == "close":
         account = session.get(Account, instance.account_id)
         account.review_cycles += 1
+        data = snapshot.data
+        reason = (data.get("follow_up_comment") if data.get("follow_up_decision") == "close"
+                  else data.get("comment"))
         close_account(session, account, _last_actor(session, instance.id),
-                      str(snapshot.data.get("comment") or ""), "review", now)
+                      str(reason or ""), "review", now)
 
 
 def _row_from_record(session: Session, instance: Instance, data: dict[str, Any]) -> dict:
@@ -208,6 +263,14 @@ def _approver(session: Session, instance_id: str) -> int | None:
     return session.scalar(
         select(Event.actor_id).where(Event.stream == instance_id,
                                      Event.task_name == APPROVAL_TASK)
+        .order_by(Event.seq.desc()).limit(1))
+
+
+def _step_actor(session: Session, instance_id: str, task_name: str) -> int | None:
+    """Who completed the given step of an instance last."""
+    return session.scalar(
+        select(Event.actor_id).where(Event.stream == instance_id, Event.task_name == task_name,
+                                     Event.kind == "task_completed")
         .order_by(Event.seq.desc()).limit(1))
 
 

@@ -30,6 +30,12 @@ MAIL_WORDS: dict[str, tuple[str, str]] = {
         f"Hello {{name}},\n\nThe review of {_ACCOUNT} has not been answered; "
         "please follow it up.\n\nSee it here: {link}\n",
     ),
+    "review_follow_up": (
+        f"Follow-up of your review: {_ACCOUNT}",
+        f"Hello {{name}},\n\nYour review of {_ACCOUNT} says the account is not watched every "
+        "day. The communications department will contact you to follow this up.\n\n"
+        "See it here: {link}\n",
+    ),
 }
 
 TITLE_WORDS: dict[str, str] = {

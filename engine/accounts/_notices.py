@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.store import ConversationEntry, NewMessage
 
-from ._contract import APPROVAL_TASK, REGISTER_TASK, REVIEW_TASKS
+from ._contract import APPROVAL_TASK, ESCALATED_TASK, FOLLOW_UP_TASK, REGISTER_TASK, REVIEW_TASK
 
 COMMUNICATIONS = "communications"
 
@@ -18,12 +18,15 @@ def notices_for(process_id: str, requester_id: int, completed: str | None,
     about = {"process_id": process_id, "account_name": data.get("account_name", ""),
              "channel": data.get("channel", "")}
     found = _decision_notice(completed, data, requester_id, about)
-    periodic, escalated = REVIEW_TASKS
-    if periodic in newly_ready:
+    if REVIEW_TASK in newly_ready:
         found.append(NewMessage("review_due", requester_id, None,
                                 {**about, "due_at": data.get("review_due_at", "")}))
-    if escalated in newly_ready:
+    if ESCALATED_TASK in newly_ready:
         found.append(NewMessage("review_escalated", None, COMMUNICATIONS, about))
+    if FOLLOW_UP_TASK in newly_ready:
+        # The owner said the account is not watched daily: they hear that communications
+        # follows it up (communications' inbox shows the task itself).
+        found.append(NewMessage("review_follow_up", requester_id, None, about))
     return found
 
 

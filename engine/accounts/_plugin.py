@@ -36,6 +36,7 @@ from ._models import Account
 from ._moderation import NOTE_CODES, RULE_CODES, moderation_messages, plan_notes
 from ._notices import conversation_entries, notices_for, sends_back
 from ._register import account_row, account_select
+from ._review_rules import REVIEW_RULE_CODES, person_finder, review_messages
 from ._views import AccountRow
 
 
@@ -48,19 +49,24 @@ class AccountProcedure:
     title_words = TITLE_WORDS  # a title pasted whole into a search finds itself
     contracts = CONTRACTS
 
-    def __init__(self, catalog: Catalog, settings):
+    def __init__(self, catalog: Catalog, settings, uow=None):
         self.catalog = catalog
         self.settings = settings
+        # Reads the register and the people outside a step's write (a review's update).
+        self.uow = uow
+        self.find_person = person_finder(uow) if uow is not None else None
 
     title_codes = TITLE_CODES
-    # The moderation rules' codes, and the register entry check's (communications' forms).
-    rule_codes = {**RULE_CODES, **ENTRY_CODES}
+    # The moderation rules', the review's and the register entry check's (communications' forms).
+    rule_codes = {**RULE_CODES, **REVIEW_RULE_CODES, **ENTRY_CODES}
     note_codes = NOTE_CODES
 
     def check(self, process_id: str, task_name: str,
               answers: Mapping[str, Any]) -> dict[str, list[Message]]:
-        """Every answer listing moderators, at opening and at review: the moderation rules."""
-        return moderation_messages(answers)
+        """Every answer listing moderators, at opening and at review: the moderation rules;
+        a review's "keep" only with its checks ticked, its new owner only a known person."""
+        return {**moderation_messages(answers),
+                **review_messages(process_id, task_name, answers, self.find_person)}
 
     def notes(self, process_id: str, task_name: str,
               data: Mapping[str, Any]) -> tuple[Message, ...] | None:

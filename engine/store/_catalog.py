@@ -143,12 +143,19 @@ class Catalog:
             altered = _altered(row, source)
             if altered is not None:
                 raise altered
-        # With its contract, as it was deployed: the data the plug-in gives at start counts.
+        # The data the plug-in gives at start counts, as at deploy. The contract's tasks and
+        # fields were checked when the version was deployed; a contract that grew since (a
+        # review's new follow-up step) must not strand the instances still running on it.
         loaded = load_process(source, max(self.max_diagram_bytes, len(source.bpmn_xml) * 4),
-                              self.contracts.get(source.process_id))
+                              _given_only(self.contracts.get(source.process_id)))
         with self._lock:
             self._by_version_id[version_id] = loaded
         return loaded
+
+
+def _given_only(contract: Contract | None) -> Contract | None:
+    """A contract's start data alone: what a stored version is loaded with."""
+    return Contract(contract.process_id, given=contract.given) if contract else None
 
 
 def _source_of(row: ProcessVersion) -> ProcessSource:

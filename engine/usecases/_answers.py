@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from engine.definitions import LoadedProcess
@@ -18,6 +19,46 @@ def answer_sections(process: LoadedProcess, data: dict[str, Any],
         section = answer_section(process, step, data)
         if section is not None:
             sections.append(section)
+    return tuple(sections)
+
+
+# The events that give a step's answers, and where in their payload the answers are.
+_GIVING = {"task_completed": "data", "answer_amended": "after"}
+GIVING_EVENTS = tuple(_GIVING)
+
+
+def given_sections(process: LoadedProcess, data: dict[str, Any], events: list,
+                   actor_names: list[str | None],
+                   leave_out: str | None = None) -> tuple[AnswerSection, ...]:
+    """The answers of each step that happened, under that step and the person who gave them.
+
+    A step shows only what its own completions (and amendments) gave: a review's decision by
+    communications is not shown under the owner's step, and a follow-up that never happened
+    shows nothing, although forms share field names. A name only one step gave shows its value
+    as it stands now (so an admin's correction shows); a shared name shows that step's own.
+    """
+    own: dict[str, dict[str, Any]] = {}
+    by: dict[str, str | None] = {}
+    for event, name in zip(events, actor_names, strict=True):
+        where = _GIVING.get(event.kind)
+        if where is None or not event.task_name or event.task_name == leave_out:
+            continue
+        own.setdefault(event.task_name, {}).update(event.payload.get(where) or {})
+        if event.kind == "task_completed":
+            by[event.task_name] = name
+    givers: dict[str, int] = {}
+    for answers in own.values():
+        for key in answers:
+            givers[key] = givers.get(key, 0) + 1
+    steps = [s for s in process.step_order if s in own] + [
+        s for s in own if s not in process.step_order]
+    sections = []
+    for step in steps:
+        values = {key: (value if givers[key] > 1 else data.get(key, value))
+                  for key, value in own[step].items()}
+        section = answer_section(process, step, values)
+        if section is not None:
+            sections.append(replace(section, by=by.get(step)))
     return tuple(sections)
 
 

@@ -17,6 +17,7 @@ from engine.runtime import restore
 from engine.store import (
     Catalog,
     CurrentStep,
+    Event,
     Instance,
     ProcessVersion,
     ReadyTask,
@@ -29,9 +30,9 @@ from engine.text import check_search
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._actionable import actionable_by, inbox_filter
-from ._answers import answer_sections
+from ._answers import GIVING_EVENTS, given_sections
 from ._directory import load_user
-from ._history import request_history, revision_note, versions_in_log
+from ._history import history_of, revision_note, versions_in_log
 from ._inbox import InboxFilter, InboxPage, inbox_page
 from ._procedure import Procedure
 from ._projections import current_data
@@ -89,18 +90,23 @@ class Queries:
             previous = revision_note(session, process, instance.id, loaded.task_name,
                                      self.procedure.sends_back)
             subject = self.procedure.subject(session, instance)
+            given = session.execute(
+                select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
+                .where(Event.stream == instance.id, Event.kind.in_(GIVING_EVENTS))
+                .order_by(Event.seq)).all()
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
         info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
         values = ({f.name: data[f.name] for f in info.form.fields if f.name in data}
                   if rule.kind == "initiator"
                   else self.procedure.prefill(process.process_id, loaded.task_name, data))
-        earlier = [s for s in process.step_order if s != loaded.task_name]
         return TaskView(
             id=task.id, instance_id=instance.id, task_name=loaded.task_name, title=info.title,
             lane=info.lane_name, documentation=info.documentation, form=info.form,
             values=values, request_title=instance.title, requester_name=requester_name,
-            created_at=task.created_at, answers=answer_sections(process, data, earlier),
+            created_at=task.created_at,
+            answers=given_sections(process, data, [e for e, _ in given], [n for _, n in given],
+                                   leave_out=loaded.task_name),
             previous_step=previous, process_id=process.process_id,
             initiator_label=_initiator_label(process), subject=subject,
             notes=self.procedure.notes(process.process_id, loaded.task_name, data),
@@ -142,7 +148,7 @@ class Queries:
         with self.uow.read() as session:
             instance, requester = visible_instance(session, user_id, instance_id)
             process = self.catalog.get(instance.version_id)
-            history = request_history(session, self.catalog, instance)
+            history, events = history_of(session, self.catalog, instance)
             now = self.clock.now()
             cover = substitute_name_column(ReadyTask.assignee_id, ReadyTask.requester_id,
                                            local_day(now))
@@ -165,7 +171,8 @@ class Queries:
             status=instance.status, current_step=CurrentStep.from_column(instance.current_step),
             requester_name=requester.name, requester_id=requester.id,
             created_at=instance.created_at, version_hash=version_hash,
-            answers=answer_sections(process, data), history=tuple(history),
+            answers=given_sections(process, data, events, [h.actor_name for h in history]),
+            history=tuple(history),
             completed_steps=tuple(dict.fromkeys(h.task_name for h in history
                                                 if h.kind == "task_completed")),
             current_steps=tuple(t.task_name for t, _, _ in open_rows),

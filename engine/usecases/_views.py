@@ -79,6 +79,7 @@ class AnswerSection:
     step: str
     title: str
     items: tuple[AnswerItem, ...]
+    by: str | None = None  # who gave them (the step's latest completion), when known
 
 
 @dataclass(frozen=True)

@@ -286,7 +286,16 @@ def test_a_team_opens_an_account_and_keeps_it_a_year_later(people, server, shot,
     sara.get_by_label("The account is still watched every day, also during holidays").check()
     sara.get_by_label("The account's purpose still holds").check()
     sara.get_by_label("The list of moderators is still right").check()
-    sara.get_by_role("group", name="Decision").get_by_label("Keep").check()
+    # The update's moderators and purpose show only when "update" is chosen, prefilled.
+    update_fields = sara.locator("[data-shown-when]")
+    expect(update_fields.first).to_be_hidden()
+    sara.get_by_role("group", name="Decision").get_by_label(
+        "Update the register and keep the account").check()
+    expect(update_fields.first).to_be_visible()
+    expect(sara.get_by_role("group", name="Moderators")).to_be_visible()
+    expect(sara.locator("#f-moderators-1-email")).to_have_value("bo@example.ki.se")
+    sara.get_by_role("group", name="Decision").get_by_label("Keep the account", exact=True).check()
+    expect(update_fields.first).to_be_hidden()
     shot(sara, "owner-review")
     submit(sara)
     expect_done(sara, "Review the account")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from engine import InvalidDiagram, check_process_dir
 from engine.accounts import CONTRACTS
-from engine.store import Event, Instance
+from engine.definitions import NeededTask
+from engine.store import Catalog, Event, Instance
 from tests.support.walk import register
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -55,21 +57,91 @@ def test_renaming_a_field_the_register_reads_is_refused_by_deploy(engine, tmp_pa
     assert engine.catalog.current("social_media_account")[0] == before
 
 
-def test_a_review_form_without_the_close_choice_is_refused(tmp_path):
+def review_copy(tmp_path: Path) -> Path:
+    """A copy of the review process to break."""
     folder = tmp_path / "account_review"
     shutil.copytree(PROCESSES / "account_review", folder)
-    path = folder / "forms" / "periodic_review.json"
+    return folder
+
+
+def edit_form(folder: Path, form: str, change) -> None:
+    """Apply `change` to a form's schema, in place."""
+    path = folder / "forms" / f"{form}.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
-    decision = schema["properties"]["review_decision"]
-    keep = decision["enum"].index("keep")
-    decision["enum"] = ["keep"]
-    if "enumNames" in decision:
-        decision["enumNames"] = [decision["enumNames"][keep]]
+    change(schema)
     path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+def without_choice(choice: str):
+    """A schema change that drops one choice of the review decision."""
+    def change(schema):
+        decision = schema["properties"]["review_decision"]
+        at = decision["enum"].index(choice)
+        del decision["enum"][at]
+        if "enumNames" in decision:
+            del decision["enumNames"][at]
+    return change
+
+
+def problems_of(folder: Path) -> list[tuple]:
     with pytest.raises(InvalidDiagram) as refused:
         check_process_dir(folder)
-    assert [(p.code, p.element_id, p.params["choices"]) for p in refused.value.problems] == [
-        ("contract.choice_missing", "periodic_review", ["close"])]
+    return [(p.code, p.element_id, p.params.get("field"), p.params.get("choices"))
+            for p in refused.value.problems]
+
+
+def test_a_review_form_without_the_close_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+    edit_form(folder, "periodic_review", without_choice("close"))
+    assert problems_of(folder) == [
+        ("contract.choice_missing", "periodic_review", "review_decision", ["close"])]
+
+
+def test_a_review_form_without_the_update_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        without_choice("update")(schema)
+        del schema["if"], schema["then"]  # the rule names the choice that is gone
+    edit_form(folder, "periodic_review", change)
+    assert problems_of(folder) == [
+        ("contract.choice_missing", "periodic_review", "review_decision", ["update"])]
+
+
+@pytest.mark.parametrize("field", ["moderators_current", "moderators", "purpose",
+                                   "new_owner_email"])
+def test_a_review_form_without_a_field_the_update_reads_is_refused(tmp_path, field):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        del schema["properties"][field]
+        schema["required"] = [r for r in schema["required"] if r != field]
+        schema["then"]["required"] = [r for r in schema["then"]["required"] if r != field]
+    edit_form(folder, "periodic_review", change)
+    assert ("contract.field_missing", "periodic_review", field, None) in problems_of(folder)
+
+
+def test_a_review_without_the_moderation_follow_up_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+    diagram = folder / "account_review.bpmn"
+    diagram.write_text(diagram.read_text(encoding="utf-8").replace(
+        "moderation_follow_up", "follow_up_by_comms"), encoding="utf-8")
+    (folder / "forms" / "moderation_follow_up.json").rename(
+        folder / "forms" / "follow_up_by_comms.json")
+    found = problems_of(folder)
+    assert ("contract.task_missing", "moderation_follow_up", None, None) in found
+
+
+def test_a_follow_up_without_the_close_choice_is_refused(tmp_path):
+    folder = review_copy(tmp_path)
+
+    def change(schema):
+        decision = schema["properties"]["follow_up_decision"]
+        decision["enum"], decision["enumNames"] = ["keep"], ["Keep the account"]
+    edit_form(folder, "moderation_follow_up", change)
+    # The diagram's own check names it first (its close flow compares with the missing choice).
+    assert [(code, field) for code, _, field, _ in problems_of(folder)] == [
+        ("bpmn.value_not_a_choice", "follow_up_decision")]
 
 
 def test_a_missing_approval_task_is_named(tmp_path):
@@ -94,3 +166,18 @@ def test_a_review_starts_with_exactly_the_data_its_contract_says_is_given(engine
         started = session.scalar(select(Event).where(
             Event.stream == review_id, Event.kind == "instance_started"))
     assert set(started.payload["data"]) == set(CONTRACTS["account_review"].given)
+
+
+def test_a_version_deployed_before_its_contract_grew_still_runs(engine, org, tmp_path):
+    """Reviews already running on an older version are not stranded by a grown contract; a new
+    deployment is still held to all of it."""
+    register(engine, org)
+    version_id = engine.catalog.current("account_review")[0]
+    review = CONTRACTS["account_review"]
+    grown = replace(review, tasks=(*review.tasks, NeededTask("future_step", "review_status")))
+    later = Catalog(engine.uow, engine.clock, engine.settings.max_diagram_bytes,
+                    {**CONTRACTS, "account_review": grown})
+    assert later.get(version_id).process_id == "account_review"
+    with pytest.raises(InvalidDiagram) as refused:
+        later.deploy_dir(review_copy(tmp_path))
+    assert [p.code for p in refused.value.problems] == ["contract.task_missing"]

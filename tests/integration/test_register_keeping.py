@@ -346,7 +346,7 @@ def test_an_import_reads_commas_and_no_bom_too(engine, org):
 @pytest.mark.parametrize(("data", "code"), [
     (b"", "import.no_header"),
     (b"Account;Channel\r\nx;y\r\n", "import.missing_columns"),
-    ("\ufeffAccount;Å".encode("utf-16"), "import.not_utf8"),
+    ("\ufeffAccount;Å".encode("utf-16"), "import.wrong_encoding"),
     (HEADER.encode() + b"\r\n", "import.no_rows"),
     (b"x" * (512 * 1024 + 1), "import.too_large"),
 ])

@@ -69,3 +69,19 @@ KEEP = {"still_moderated_daily": True, "purpose_still_holds": True, "moderators_
         "review_decision": "keep"}
 CLOSE = {"still_moderated_daily": True, "purpose_still_holds": False, "moderators_current": True,
          "review_decision": "close", "comment": "The project has ended."}
+# The owner's review updating the register: Bo has left, Ulla and Sara watch the account now.
+UPDATE = {"still_moderated_daily": True, "purpose_still_holds": True, "moderators_current": False,
+          "review_decision": "update",
+          "moderators": [
+              {"name": "Sara Staff", "email": "sara@ki.se", "covers_holidays": True},
+              {"name": "Ulla Ung", "email": "ulla@ki.se", "covers_holidays": False},
+          ],
+          "purpose": "Share the lab's research with the public and recruit PhD students.",
+          "comment": "Bo has left the lab; Ulla took over."}
+# A follow-up by communications when the account is not watched every day.
+FOLLOW_UP_KEEP = {"follow_up_actions": "Called Sara; Ulla now covers the weekends.",
+                  "follow_up_decision": "keep",
+                  "follow_up_comment": "Daily moderation is arranged again."}
+FOLLOW_UP_CLOSE = {"follow_up_actions": "Called Sara; nobody can watch the account.",
+                   "follow_up_decision": "close",
+                   "follow_up_comment": "Nobody can moderate it daily."}

@@ -207,4 +207,4 @@ def test_the_answers_that_steer_the_flow_are_known():
     assert load_process(REQUEST).decision_fields == {"manager_decision",
                                                      "communications_decision"}
     assert load_process(REVIEW, contract=CONTRACTS["account_review"]).decision_fields == {
-        "review_decision"}
+        "review_decision", "still_moderated_daily", "follow_up_decision"}

@@ -69,3 +69,43 @@
     summary.focus();
   }
 })();
+
+// A field only one choice asks for (say, the update's moderators) is shown when that choice is
+// made. Without JavaScript every field is shown, and the engine drops what does not apply.
+(function () {
+  "use strict";
+
+  function current(form, name) {
+    var found = null;
+    Array.prototype.forEach.call(form.elements, function (element) {
+      if (element.name !== name) {
+        return;
+      }
+      if (element.type === "radio") {
+        if (element.checked) {
+          found = element.value;
+        }
+      } else if (element.type === "checkbox") {
+        found = element.checked;
+      } else {
+        found = element.value;
+      }
+    });
+    return found;
+  }
+
+  document.querySelectorAll("[data-shown-when]").forEach(function (box) {
+    var form = box.closest("form");
+    var rules = JSON.parse(box.getAttribute("data-shown-when"));
+    if (!form || !Array.isArray(rules)) {
+      return;
+    }
+    function update() {
+      box.hidden = !rules.some(function (rule) {
+        return String(current(form, rule[0])) === String(rule[1]);
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  });
+})();

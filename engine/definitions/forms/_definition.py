@@ -80,6 +80,16 @@ class FormDefinition:
             raise InvalidForm(messages)
         return result
 
+    def shown_when(self) -> dict[str, list[tuple[str, Any]]]:
+        """Per field that only `then` rules require: the (field, value) pairs it applies under."""
+        always = {f.name for f in self.fields if f.required}
+        owners: dict[str, list[tuple[str, Any]]] = {}
+        for name, value, names in self.conditional_required:
+            for needed in names:
+                if needed not in always:
+                    owners.setdefault(needed, []).append((name, value))
+        return owners
+
     def _applicable(self, given: dict[str, Any]) -> dict[str, Any]:
         """Drop the answers of fields whose only requiring rules do not apply."""
         always = {f.name for f in self.fields if f.required}
