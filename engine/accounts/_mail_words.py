@@ -10,6 +10,12 @@ MAIL_WORDS: dict[str, tuple[str, str]] = {
         f"Hello {{name}},\n\nYour manager approved the account {_ACCOUNT}.\n"
         "Next, register it with the communications department: {link}\n",
     ),
+    "request_approved_comment": (
+        f"Approved: {_ACCOUNT}",
+        f"Hello {{name}},\n\nYour manager approved the account {_ACCOUNT}.\n\n"
+        "Your manager's comment:\n{comment}\n\n"
+        "Next, register it with the communications department: {link}\n",
+    ),
     "request_sent_back": (
         f"Sent back: {_ACCOUNT}",
         f"Hello {{name}},\n\nYour request for {_ACCOUNT} was sent back.\n"

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.store import ConversationEntry, NewMessage
 
+from ._channels import named_channel
 from ._contract import APPROVAL_TASK, REGISTER_TASK, REVIEW_TASKS
 
 COMMUNICATIONS = "communications"
@@ -16,7 +17,7 @@ def notices_for(process_id: str, requester_id: int, completed: str | None,
                 data: Mapping[str, Any], newly_ready: list[str]) -> list[NewMessage]:
     """The messages one step of the procedure causes (for the requester or communications)."""
     about = {"process_id": process_id, "account_name": data.get("account_name", ""),
-             "channel": data.get("channel", "")}
+             "channel": named_channel(data)}
     found = _decision_notice(completed, data, requester_id, about)
     periodic, escalated = REVIEW_TASKS
     if periodic in newly_ready:
@@ -40,6 +41,10 @@ def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_i
                      about: dict[str, Any]) -> list[NewMessage]:
     if completed == APPROVAL_TASK:
         if not sends_back(completed, data):
+            comment = str(data.get("approval_comment") or "")
+            if comment:  # the manager's comment goes with the approval, in its own words
+                return [NewMessage("request_approved_comment", requester_id, None,
+                                   {**about, "comment": comment})]
             return [NewMessage("request_approved", requester_id, None, about)]
         return [NewMessage("request_sent_back", requester_id, None,
                            {**about, "by": "manager",
@@ -57,9 +62,12 @@ def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_i
 def conversation_entries(completed: str | None,
                          answers: Mapping[str, Any]) -> list[ConversationEntry]:
     """A send-back's words as a conversation entry: the manager's reason, communications'
-    questions (so the requester's answer in the conversation keeps its context)."""
+    questions (so the requester's answer in the conversation keeps its context), and the
+    manager's comment on an approval."""
     if completed == APPROVAL_TASK and answers.get("manager_decision") != "approve":
         return [ConversationEntry("reason", str(answers.get("rejection_reason") or ""))]
+    if completed == APPROVAL_TASK and answers.get("approval_comment"):
+        return [ConversationEntry("approval", str(answers["approval_comment"]))]
     if completed == REGISTER_TASK and answers.get("communications_decision") != "register":
         return [ConversationEntry("question", str(answers.get("questions") or ""))]
     return []
