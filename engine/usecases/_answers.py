@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from engine.definitions import LoadedProcess
 from engine.definitions.forms import Field
 
-from ._views import AnswerItem, AnswerSection
+from ._views import AnswerItem, AnswerSection, HistoryEntry
 
 
 def answer_sections(process: LoadedProcess, data: dict[str, Any],
-                    steps: list[str] | None = None) -> tuple[AnswerSection, ...]:
-    """The answers found in `data`, grouped by the step whose form asks for them."""
+                    steps: list[str] | None = None,
+                    given: Mapping[str, tuple[str | None, datetime]] | None = None,
+                    ) -> tuple[AnswerSection, ...]:
+    """The answers found in `data`, grouped by the step whose form asks for them; with
+    `given` (step -> who completed it and when), each section says who gave its answers."""
     sections = []
     for step in steps if steps is not None else process.step_order:
         section = answer_section(process, step, data)
         if section is not None:
+            if given and step in given:
+                section = replace(section, by=given[step][0], at=given[step][1])
             sections.append(section)
     return tuple(sections)
+
+
+def given_by(history: Iterable[HistoryEntry]) -> dict[str, tuple[str | None, datetime]]:
+    """Per step, who completed it last and when, from a request's history (oldest first)."""
+    return {entry.task_name: (entry.actor_name, entry.at) for entry in history
+            if entry.kind == "task_completed" and entry.task_name}
 
 
 def answer_section(process: LoadedProcess, step: str, data: dict[str, Any]) -> AnswerSection | None:

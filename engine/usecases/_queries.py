@@ -28,12 +28,13 @@ from engine.text import check_search
 
 from ._access import OVERSIGHT_ROLES, authorized_task, visible_instance, who_acts
 from ._actionable import actionable_by, inbox_filter
-from ._answers import answer_sections
+from ._answers import answer_sections, given_by
 from ._directory import load_user
 from ._history import request_history, revision_note, versions_in_log
 from ._inbox import InboxFilter, InboxPage, inbox_page
 from ._procedure import Procedure
 from ._projections import current_data
+from ._rounds import earlier_rounds
 from ._views import RequestSummary, RequestView, TaskSummary, TaskView
 
 
@@ -88,6 +89,8 @@ class Queries:
             previous = revision_note(session, process, instance.id, loaded.task_name,
                                      self.procedure.sends_back)
             subject = self.procedure.subject(session, instance)
+            rounds = earlier_rounds(session, process, instance.id, loaded.task_name,
+                                    self.procedure.sends_back)
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
         info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
@@ -104,7 +107,7 @@ class Queries:
             initiator_label=_initiator_label(process), subject=subject,
             notes=self.procedure.notes(process.process_id, loaded.task_name, data),
             group=task.role is not None, claimed_by=claimer.name if claimer else None,
-            claimed_by_you=task.claimed_by == user_id,
+            claimed_by_you=task.claimed_by == user_id, earlier_rounds=rounds,
         )
 
     def my_requests(self, user_id: int) -> list[RequestSummary]:
@@ -161,7 +164,8 @@ class Queries:
             status=instance.status, current_step=CurrentStep.from_column(instance.current_step),
             requester_name=requester.name, requester_id=requester.id,
             created_at=instance.created_at, version_hash=version_hash,
-            answers=answer_sections(process, data), history=tuple(history),
+            answers=answer_sections(process, data, given=given_by(history)),
+            history=tuple(history),
             completed_steps=tuple(dict.fromkeys(h.task_name for h in history
                                                 if h.kind == "task_completed")),
             current_steps=tuple(t.task_name for t, _, _ in open_rows),
