@@ -41,11 +41,10 @@ def _decision_notice(completed: str | None, data: Mapping[str, Any], requester_i
                      about: dict[str, Any]) -> list[NewMessage]:
     if completed == APPROVAL_TASK:
         if not sends_back(completed, data):
+            # The manager's comment, if any, goes with the approval.
             comment = str(data.get("approval_comment") or "")
-            if comment:  # the manager's comment goes with the approval, in its own words
-                return [NewMessage("request_approved_comment", requester_id, None,
-                                   {**about, "comment": comment})]
-            return [NewMessage("request_approved", requester_id, None, about)]
+            return [NewMessage("request_approved", requester_id, None,
+                               {**about, "comment": comment} if comment else about)]
         return [NewMessage("request_sent_back", requester_id, None,
                            {**about, "by": "manager",
                             "reason": data.get("rejection_reason", "")})]
