@@ -55,6 +55,11 @@ def _too_short(p: Mapping[str, Any]) -> str:
 # ---- why diagram text was refused or failed (the evaluator's reasons) -------------------------
 
 
+def _an(name: str) -> str:
+    """The English article before a name as it is said: an Instagram, an X, a Facebook."""
+    return "an" if name[:1].upper() in "AEIOUX" else "a"
+
+
 def _count(n: Any) -> str:
     """A count with thousands separated, as in 10,000."""
     return f"{n:,}" if isinstance(n, int) else shown(n)
@@ -434,6 +439,12 @@ VALIDATION: dict[str, Wording] = {
                                "is now, or close the account.",
     "review.owner_unknown": "Nobody who uses the system has this email address. Give the email "
                             "of an existing person, or leave it empty to stay the owner.",
+    # the account procedure's address rules
+    "address.not_https": "Enter the address as it starts with https://, for example "
+                         "https://www.example.com/account.",
+    "address.not_on_channel": lambda p: _(
+        "This is not {article} {channel} address. Enter the account's address on {channel}.",
+        article=_an(p["channel"]), channel=p["channel"]),
 }
 
 # ---- notes to the person deciding a task -------------------------------------------------------
@@ -608,6 +619,8 @@ CONTRACT_REASONS = {
     "approver_recorded": "the account register records who approved the account",
     "registration_notice": "the requester is told whether the account was registered",
     "register_channel": "the register's channel column and the request's title",
+    "register_channel_name": "the channel's name in the register and the title when the "
+                             "channel is Other",
     "register_name": "the register's account name and the request's title",
     "register_unit_type": "the register's kind of owning unit",
     "register_unit": "the register's owning unit",

@@ -37,6 +37,7 @@ REQUEST_CONTRACT = Contract(
     fields=(
         NeededField("channel", "define_account", ("choice", "string"),
                     "register_channel"),
+        NeededField("channel_name", "define_account", _TEXT, "register_channel_name"),
         NeededField("account_name", "define_account", _TEXT,
                     "register_name"),
         NeededField("owning_unit_type", "define_account", ("choice", "string"),

@@ -22,6 +22,7 @@ from engine.store import Event, Instance, NewEvent, Title, Transition, write_tra
 from engine.usecases import ProjectionDifference
 
 from ._account_log import account_events, change_account, close_account, replay_changes
+from ._channels import named_channel
 from ._contract import (
     APPROVAL_TASK,
     REQUEST_PROCESS,
@@ -107,7 +108,7 @@ def review_seed(settings, data: dict[str, Any], anchor: date, now: datetime) -> 
     return {
         "review_due_at": due.isoformat(),
         "review_grace": settings.review_grace,
-        "channel": data.get("channel", ""),
+        "channel": named_channel(data),
         "account_name": data.get("account_name", ""),
         # The owner's form starts from these when they update the register.
         "moderators": list(data.get("moderators") or []),
@@ -171,7 +172,7 @@ def apply_follow_up(session: Session, follow_up: FollowUp | None, instance: Inst
 def _row_from_record(session: Session, instance: Instance, data: dict[str, Any]) -> dict:
     """The register row's fields as the request's answers and log give them."""
     return dict(
-        channel=data.get("channel", ""), account_name=data.get("account_name", ""),
+        channel=named_channel(data), account_name=data.get("account_name", ""),
         handle=data.get("registered_handle") or data.get("account_name", ""),
         url=data.get("registered_url") or data.get("account_url") or "",
         owning_unit=data.get("owning_unit", ""),

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from engine.mail import Template
+
 _ACCOUNT = "{account_name} on {channel}"
 
-MAIL_WORDS: dict[str, tuple[str, str]] = {
+MAIL_WORDS: dict[str, tuple[str, Template]] = {
     "request_approved": (
         f"Approved: {_ACCOUNT}",
-        f"Hello {{name}},\n\nYour manager approved the account {_ACCOUNT}.\n"
-        "Next, register it with the communications department: {link}\n",
+        lambda p: (f"Hello {{name}},\n\nYour manager approved the account {_ACCOUNT}.\n"
+                   + ("\nYour manager's comment:\n{comment}\n\n" if p.get("comment") else "")
+                   + "Next, register it with the communications department: {link}\n"),
     ),
     "request_sent_back": (
         f"Sent back: {_ACCOUNT}",

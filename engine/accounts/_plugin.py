@@ -12,6 +12,7 @@ from engine.errors import Message
 from engine.runtime import Snapshot
 from engine.store import Catalog, ConversationEntry, Instance, NewMessage, Title
 
+from ._channels import ADDRESS_CODES, address_problems, named_channel
 from ._contract import (
     APPROVAL_TASK,
     CONTRACTS,
@@ -58,7 +59,7 @@ class AccountProcedure:
 
     title_codes = TITLE_CODES
     # The moderation rules', the review's and the register entry check's (communications' forms).
-    rule_codes = {**RULE_CODES, **REVIEW_RULE_CODES, **ENTRY_CODES}
+    rule_codes = {**RULE_CODES, **REVIEW_RULE_CODES, **ENTRY_CODES, **ADDRESS_CODES}
     note_codes = NOTE_CODES
 
     def check(self, process_id: str, task_name: str,
@@ -77,7 +78,7 @@ class AccountProcedure:
         """A request is called by its account and channel once they are known."""
         if process_id == REQUEST_PROCESS and data.get("account_name") and data.get("channel"):
             return Title("account_request", {"account_name": data["account_name"],
-                                             "channel": data["channel"]})
+                                             "channel": named_channel(data)})
         return current or Title("account_request.new")
 
 
@@ -120,9 +121,13 @@ class AccountProcedure:
         return process_id == REQUEST_PROCESS and sends_back(completed, data)
 
     def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
-                        today: date) -> dict[str, list[Message]]:
-        """A registration dated after today, a planned start before today."""
-        return date_problems(task_name, data, today) if process_id == REQUEST_PROCESS else {}
+                        today: date, earlier: Mapping[str, Any]) -> dict[str, list[Message]]:
+        """A registration dated after today, a planned start before today, an address that is
+        not https or not on the chosen channel."""
+        if process_id != REQUEST_PROCESS:
+            return {}
+        return {**address_problems(task_name, data, earlier),
+                **date_problems(task_name, data, today)}
 
     def prefill(self, process_id: str, task_name: str,
                 data: Mapping[str, Any]) -> dict[str, Any]:

@@ -107,8 +107,10 @@ def _like_escaped(text: str) -> str:
 
 def account_row(account: Account, owner_name, owner_email, approver_name) -> AccountRow:
     """One register row as a view."""
-    moderators = tuple(
-        m.get("name", "") if isinstance(m, dict) else str(m) for m in account.moderators or [])
+    listed = account.moderators or []
+    moderators = tuple(m.get("name", "") if isinstance(m, dict) else str(m) for m in listed)
+    contacts = tuple((str(m.get("name") or ""), str(m.get("email") or ""))
+                     for m in listed if isinstance(m, dict))
     return AccountRow(
         id=account.id, request_id=account.request_id, channel=account.channel,
         account_name=account.account_name, handle=account.handle, url=account.url,
@@ -117,5 +119,5 @@ def account_row(account: Account, owner_name, owner_email, approver_name) -> Acc
         status=account.status, approved_by=approver_name,
         registered_on=account.registered_on, next_review_on=account.next_review_on,
         closed_on=account.closed_on, review_cycles=account.review_cycles,
-        purpose=account.purpose,
+        purpose=account.purpose, moderator_contacts=contacts,
     )

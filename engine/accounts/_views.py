@@ -28,6 +28,8 @@ class AccountRow:
     closed_on: date | None
     review_cycles: int
     purpose: str = ""
+    # (name, email) of each moderator as the request names them: whom to contact.
+    moderator_contacts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from ._senders import (
     SmtpSender,
     SmtpSettings,
 )
-from ._words import KERNEL_MAIL_WORDS, KERNEL_TITLE_WORDS, MailWords
+from ._words import KERNEL_MAIL_WORDS, KERNEL_TITLE_WORDS, MailWords, Template
 
 __all__ = [
     "KERNEL_MAIL_WORDS",
@@ -28,4 +28,5 @@ __all__ = [
     "MailWords",
     "SmtpSender",
     "SmtpSettings",
+    "Template",
 ]

@@ -7,7 +7,7 @@ in the wiring like its title codes. Every template takes the message's parameter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from string import Formatter
 from typing import Any
@@ -60,14 +60,23 @@ class _Blank(dict):
         return ""
 
 
-def say(template: str, values: Mapping[str, Any]) -> str:
+# A template, or a function of the message's parameters that gives one (words that depend on
+# whether a parameter is given, such as an optional comment).
+Template = str | Callable[[Mapping[str, Any]], str]
+
+
+def say(template: Template, values: Mapping[str, Any]) -> str:
     """Fill a template; missing parameters are empty."""
+    if callable(template):
+        template = template(values)
     return template.format_map(_blank(values))
 
 
 def say_body(template: str, values: Mapping[str, Any]) -> str:
     """Fill a mail body; a line whose every parameter is empty is left out (no "Reason
     given:" with nothing after it)."""
+    if callable(template):
+        template = template(values)
     filled = _blank(values)
     return "\n".join(line.format_map(filled) for line in template.split("\n")
                      if not _all_blank(line, filled))
@@ -87,7 +96,8 @@ class MailWords:
     """Subjects, bodies and titles by code, and the service's address for links."""
 
     base_url: str
-    kinds: Mapping[str, tuple[str, str]] = field(default_factory=lambda: dict(KERNEL_MAIL_WORDS))
+    kinds: Mapping[str, tuple[str, Template]] = field(
+        default_factory=lambda: dict(KERNEL_MAIL_WORDS))
     titles: Mapping[str, str] = field(default_factory=lambda: dict(KERNEL_TITLE_WORDS))
 
     def link(self, kind: str, instance_id: str, params: Mapping[str, Any]) -> str:

@@ -20,13 +20,13 @@ from ._models import Instance, RequestComment, User
 
 COMMENT_ADDED = "comment_added"
 COMMENT = "comment"
-ENTRY_KINDS = (COMMENT, "question", "reason")
+ENTRY_KINDS = (COMMENT, "question", "reason", "approval")
 COMMENT_MAX_CHARS = 4000
 
 
 @dataclass(frozen=True)
 class ConversationEntry:
-    """What a step adds to the conversation: its kind ("question", "reason") and text."""
+    """What a step adds to the conversation: its kind (see ENTRY_KINDS) and text."""
 
     kind: str
     text: str

@@ -246,7 +246,7 @@ class RequestComment(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(20))  # comment | question | reason
+    kind: Mapped[str] = mapped_column(String(20))  # comment | question | reason | approval
 
 
 class OutboxMessage(Base):

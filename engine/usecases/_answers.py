@@ -38,14 +38,14 @@ def given_sections(process: LoadedProcess, data: dict[str, Any], events: list,
     as it stands now (so an admin's correction shows); a shared name shows that step's own.
     """
     own: dict[str, dict[str, Any]] = {}
-    by: dict[str, str | None] = {}
+    by: dict[str, tuple[str | None, Any]] = {}
     for event, name in zip(events, actor_names, strict=True):
         where = _GIVING.get(event.kind)
         if where is None or not event.task_name or event.task_name == leave_out:
             continue
         own.setdefault(event.task_name, {}).update(event.payload.get(where) or {})
         if event.kind == "task_completed":
-            by[event.task_name] = name
+            by[event.task_name] = (name, event.created_at)
     givers: dict[str, int] = {}
     for answers in own.values():
         for key in answers:
@@ -58,8 +58,10 @@ def given_sections(process: LoadedProcess, data: dict[str, Any], events: list,
                   for key, value in own[step].items()}
         section = answer_section(process, step, values)
         if section is not None:
-            sections.append(replace(section, by=by.get(step)))
+            giver, at = by.get(step, (None, None))
+            sections.append(replace(section, by=giver, at=at))
     return tuple(sections)
+
 
 
 def answer_section(process: LoadedProcess, step: str, data: dict[str, Any]) -> AnswerSection | None:

@@ -93,7 +93,8 @@ class Commands:
                 raise claim_conflict(session, task_id)
         info = process.user_tasks[loaded.task_name]
         data = submission(info.form.fields) if callable(submission) else submission
-        cleaned = self._checked(instance.process_id, loaded.task_name, info.form, data)
+        earlier = dict(loaded.workflow.get_task_from_id(uuid.UUID(task_id)).data)
+        cleaned = self._checked(instance.process_id, loaded.task_name, info.form, data, earlier)
         now = self.clock.now()  # the step's one instant: SpiffWorkflow's and its event's
         snapshot = complete_user_task(loaded.workflow, process, task_id, cleaned,
                                       FixedClock(now))
@@ -134,10 +135,10 @@ class Commands:
         )
 
     def _checked(self, process_id: str, task_name: str, form: FormDefinition,
-                 data: Any) -> dict[str, Any]:
+                 data: Any, earlier: Mapping[str, Any]) -> dict[str, Any]:
         """The form's cleaned answers; refused with the form's and the procedure's messages."""
         today = local_day(self.clock.now())  # the service's day, not the server's
-        extra = (self.procedure.answer_problems(process_id, task_name, data, today)
+        extra = (self.procedure.answer_problems(process_id, task_name, data, today, earlier)
                  if isinstance(data, Mapping) else {})
         try:
             cleaned = form.validate(dict(data) if isinstance(data, Mapping) else data)

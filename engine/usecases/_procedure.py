@@ -76,8 +76,11 @@ class Procedure(Protocol):
         """Whether completing the task `completed` with this data sent the request back."""
 
     def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
-                        today: date) -> dict[str, list[Message]]:
-        """Per field, what the procedure refuses in a submission beyond its form's own rules."""
+                        today: date, earlier: Mapping[str, Any]) -> dict[str, list[Message]]:
+        """Per field, what the procedure refuses in a submission beyond its form's own rules.
+
+        `earlier` is the instance's data before this submission (say, the channel chosen).
+        """
 
     def prefill(self, process_id: str, task_name: str,
                 data: Mapping[str, Any]) -> dict[str, Any]:
@@ -153,7 +156,7 @@ class NoProcedure:
         return False
 
     def answer_problems(self, process_id: str, task_name: str, data: Mapping[str, Any],
-                        today: date) -> dict[str, list[Message]]:
+                        today: date, earlier: Mapping[str, Any]) -> dict[str, list[Message]]:
         """The form's rules are all there is."""
         return {}
 

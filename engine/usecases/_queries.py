@@ -36,6 +36,7 @@ from ._history import history_of, revision_note, versions_in_log
 from ._inbox import InboxFilter, InboxPage, inbox_page
 from ._procedure import Procedure
 from ._projections import current_data
+from ._rounds import earlier_rounds
 from ._views import RequestSummary, RequestView, TaskSummary, TaskView
 
 
@@ -94,6 +95,8 @@ class Queries:
                 select(Event, User.name).outerjoin(User, User.id == Event.actor_id)
                 .where(Event.stream == instance.id, Event.kind.in_(GIVING_EVENTS))
                 .order_by(Event.seq)).all()
+            rounds = earlier_rounds(session, process, instance.id, loaded.task_name,
+                                    self.procedure.sends_back)
         data = dict(loaded.workflow.get_task_from_id(UUID(task_id)).data)
         info = process.user_tasks[loaded.task_name]
         rule = process.lane_rules[info.lane_id]
@@ -111,7 +114,7 @@ class Queries:
             initiator_label=_initiator_label(process), subject=subject,
             notes=self.procedure.notes(process.process_id, loaded.task_name, data),
             group=task.role is not None, claimed_by=claimer.name if claimer else None,
-            claimed_by_you=task.claimed_by == user_id,
+            claimed_by_you=task.claimed_by == user_id, earlier_rounds=rounds,
         )
 
     def my_requests(self, user_id: int) -> list[RequestSummary]:

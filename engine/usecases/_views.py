@@ -74,12 +74,21 @@ class AnswerItem:
 
 @dataclass(frozen=True)
 class AnswerSection:
-    """The answers given at one step."""
+    """The answers given at one step (and, where the record says, who gave them and when)."""
 
     step: str
     title: str
     items: tuple[AnswerItem, ...]
-    by: str | None = None  # who gave them (the step's latest completion), when known
+    by: str | None = None  # the name of whoever last completed the step
+    at: datetime | None = None  # when they did
+
+
+@dataclass(frozen=True)
+class EarlierRound:
+    """A send-back by this task's step, and the answers that came back after it."""
+
+    said: AnswerSection
+    replies: tuple[AnswerSection, ...]
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,8 @@ class TaskView:
     group: bool = False  # a role task: claimed by one holder of the role before it is done
     claimed_by: str | None = None  # the name of who is working on it, if anyone
     claimed_by_you: bool = False
+    # Done again after this step sent the request back: what it said and what came back.
+    earlier_rounds: tuple[EarlierRound, ...] = ()
 
 
 @dataclass(frozen=True)

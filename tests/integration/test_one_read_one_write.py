@@ -37,5 +37,5 @@ def test_a_reader_gets_the_task_form_fields_and_its_answers_are_validated(engine
         return ACCOUNT
 
     engine.complete_task(org.staff.id, task.id, read)
-    assert seen[:2] == ["channel", "account_name"]
+    assert seen[:3] == ["channel", "channel_name", "account_name"]
     assert [t.task_name for t in engine.inbox(org.staff.id)] == ["plan_moderation"]

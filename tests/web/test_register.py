@@ -21,7 +21,8 @@ def comms(client_for):
                      {"account_name": "Global Health", "channel": "LinkedIn",
                       "owning_unit": "Department of Global Public Health",
                       "owning_unit_type": "Department"},
-                     {"registered_handle": "ki-global-health", "registered_on": "2026-01-03"})
+                     {"registered_handle": "ki-global-health", "registered_on": "2026-01-03",
+                      "registered_url": "https://www.linkedin.com/company/ki-global-health"})
     register_account(staff, manager, officer,
                      {"account_name": "=HYPERLINK(\"http://evil.example\")", "channel": "X",
                       "owning_unit": "+SUM(A1:A9)"},

@@ -27,7 +27,9 @@ def comms(client_for):
     register_account(manager, director, officer,
                      {"account_name": HEALTH, "channel": "LinkedIn",
                       "owning_unit": "Department of Global Public Health"},
-                     {"registered_handle": "ki-global-health"}, BY_MAJA)
+                     {"registered_handle": "ki-global-health",
+                      "registered_url": "https://www.linkedin.com/company/ki-global-health"},
+                     BY_MAJA)
     return officer
 
 
