@@ -42,6 +42,7 @@ class NotFound(EngineError):
         "cover.not_found": (),
         # admins' mail pages
         "mail.not_found": (), "delivery.not_found": (),
+        "demo_clock.off": (),  # the demo clock is not turned on: time is real
     }
 
 
@@ -61,6 +62,7 @@ class NotAllowed(EngineError):
         "withdraw.not_requester": (),  # only the requester withdraws their own request
         "answers.requester_only": (),  # only the requester checks and changes their answers
         "comment.read_only": (),  # auditors read a request's conversation, they do not join it
+        "demo_clock.admins_only": (),  # only admins move the demo's clock
     }
 
 
