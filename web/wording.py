@@ -353,6 +353,9 @@ ERRORS: dict[str, Wording] = {
     "tasks.admins_only": "Only administrators can see the tasks that are stuck.",
     # A request's conversation.
     "comment.read_only": "Auditors read a request's conversation but do not add to it.",
+    # The demo clock.
+    "demo_clock.off": "There is no demo clock here: Kontoflöde runs on real time.",
+    "demo_clock.admins_only": "Only an administrator may move the demo clock.",
     "comment.request_ended": lambda p: _(
         "This request is {status}: its conversation is closed and nothing was added.",
         status=status_label(str(p.get("status", ""))).lower()),
@@ -391,6 +394,9 @@ VALIDATION: dict[str, Wording] = {
     "above_maximum": "Must be at most {max}.",
     "too_few_items": "Add at least {min}.",
     "too_many_items": "Add no more than {max}.",
+    # the demo clock's move form
+    "demo_clock.not_forward": "The demo clock only moves forward: enter at least {min} day.",
+    "demo_clock.too_far": "Move the clock at most {max} days at a time.",
     # the account procedure's moderation rules
     "moderators.same_person": "This is the same person as moderator {number}. List different "
                               "people: the same email or name counts once.",
