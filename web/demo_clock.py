@@ -6,7 +6,7 @@ there is no page at all (404); the engine decides who may read or move it.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import DatabaseUnavailable, InvalidForm
@@ -50,6 +50,8 @@ def _page(typed: dict, errors: dict, status: int = 200):
 
 def demo_banner() -> dict:
     """Template globals: the demo clock's banner while the demo runs ahead of real time."""
+    if g.get("plain_page"):  # an error page asks nothing more of the database
+        return {"demo_banner": None}
     engine = get_engine()
     try:
         ahead = engine.demo_clock.ahead()

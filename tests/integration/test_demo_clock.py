@@ -3,6 +3,7 @@ and the worker then fires what fell due; never without the setting, never for an
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
@@ -68,6 +69,31 @@ def test_two_engines_on_one_database_share_the_offset(demo_engine, admin, clock)
         assert demo_engine.clock.now() == real + timedelta(days=15), "both moves count"
     finally:
         worker_engine.dispose()
+
+
+def test_two_admins_moving_at_once_both_count_in_order(demo_engine, admin, clock):
+    other = another_process(demo_engine, clock)
+    try:
+        barrier = threading.Barrier(2)
+
+        def move(engine, days):
+            barrier.wait(timeout=30)
+            engine.demo_clock.move(admin.id, days, f"{days} days")
+
+        threads = [threading.Thread(target=move, args=(e, d))
+                   for e, d in ((demo_engine, 3), (other, 4))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        other.dispose()
+    recorded = moves(demo_engine)
+    assert sorted(e.payload["days"] for e in recorded) == [3, 4]
+    assert recorded[-1].payload["offset_days"] == 7, "each added to the other's"
+    assert demo_engine.demo_clock.state(admin.id).offset == timedelta(days=7)
+    with demo_engine.uow.read() as session:
+        assert verify_chain(session, DEMO_CLOCK_STREAM).intact
 
 
 def test_one_step_reads_the_offset_at_most_once_a_second(demo_engine, admin, clock):
