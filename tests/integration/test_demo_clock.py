@@ -246,3 +246,13 @@ def test_after_moving_the_worker_fires_due_reviews_reminders_and_escalations(
                                                                         "cleo@ki.se"]
     finally:
         timer_process.dispose()
+
+
+def test_an_insider_rewriting_a_move_with_sql_breaks_the_clocks_chain(demo_engine, admin):
+    demo_engine.demo_clock.move(admin.id, 30, "Rehearse the reminders")
+    with demo_engine.uow.write() as session:
+        session.execute(update(Event).where(Event.stream == DEMO_CLOCK_STREAM)
+                        .values(payload={"days": 1, "reason": "Hardly moved"}))
+    with demo_engine.uow.read() as session:
+        check = verify_chain(session, DEMO_CLOCK_STREAM)
+    assert (check.intact, check.broken_at, check.reason) == (False, 1, "chain.altered")
