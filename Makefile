@@ -46,11 +46,13 @@ demo: migrate
 # Served as production does: gunicorn with WORKERS worker processes (each builds its own app
 # and database engine), the timer worker beside it. A local demo over plain http: session
 # cookies without the Secure flag (production keeps it). The development server: `flask run`.
+# The demo's clock is on (an admin moves it forward at /admin/clock); the web workers and the
+# timer worker read its offset from the database. Production never sets KONTOFLODE_DEMO_CLOCK.
 run: demo
 	@echo "Serving Kontoflöde at http://$(HOST):$(PORT) (the worker running beside it; Ctrl-C stops both)"
-	@$(KONTOFLODE) worker --interval 5 & worker=$$!; \
+	@KONTOFLODE_DEMO_CLOCK=1 $(KONTOFLODE) worker --interval 5 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	KONTOFLODE_INSECURE_COOKIES=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) web.wsgi:app
+	KONTOFLODE_DEMO_CLOCK=1 KONTOFLODE_INSECURE_COOKIES=1 $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) web.wsgi:app
 
 # Debian's Chromium drives the browser tests (Playwright cannot download its own browser here).
 browser-deps:

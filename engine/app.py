@@ -29,8 +29,17 @@ from engine.mail import (
     SmtpSender,
     SmtpSettings,
 )
-from engine.store import KERNEL_TITLE_CODES, Base, Catalog, UnitOfWork, VersionView, make_db_engine
+from engine.store import (
+    KERNEL_TITLE_CODES,
+    Base,
+    Catalog,
+    DemoClock,
+    UnitOfWork,
+    VersionView,
+    make_db_engine,
+)
 from engine.usecases import (
+    DEMO_CLOCK_CODES,
     Anchoring,
     AnswerCheck,
     Auditing,
@@ -39,6 +48,7 @@ from engine.usecases import (
     Conversations,
     CorrectionCommands,
     CoverCommands,
+    DemoClockCommands,
     Directory,
     DraftEditor,
     DraftLimits,
@@ -63,8 +73,9 @@ from .settings import Settings
 
 # Every title code an instance may carry: the kernel's and the plugged-in procedure's.
 TITLE_CODES = {**KERNEL_TITLE_CODES, **AccountProcedure.title_codes}
-# Every validation code a form answer may get: the form's own and the procedure's rules'.
-VALIDATION_CODES = {**FORM_VALIDATION_CODES, **AccountProcedure.rule_codes}
+# Every validation code a form answer may get: the form's own, the procedure's rules' and the
+# demo clock's move form's.
+VALIDATION_CODES = {**FORM_VALIDATION_CODES, **AccountProcedure.rule_codes, **DEMO_CLOCK_CODES}
 # Every code of a note to the person deciding a task.
 NOTE_CODES = dict(AccountProcedure.note_codes)
 
@@ -82,9 +93,14 @@ class Engine:
                  identity: Identity | None = None):
         check_intervals(settings)
         self.settings = settings
-        self.clock = clock or SystemClock()
         self.db = make_db_engine(settings.database_url)
         self.uow = UnitOfWork(self.db)
+        # The demo's clock runs ahead of the given (or real) one by an offset every process
+        # reads from the database; without the setting, time is what the clock says.
+        base = clock or SystemClock()
+        self.clock = DemoClock(self.uow, base) if settings.demo_clock else base
+        # An admin moves the demo clock forward (refused when it is off).
+        self.demo_clock = DemoClockCommands(self.uow, self.clock)
         self.catalog = Catalog(self.uow, self.clock, settings.max_diagram_bytes, CONTRACTS)
         self.procedure = AccountProcedure(self.catalog, settings, self.uow)
         self.users = Directory(self.uow, self.clock)

@@ -43,6 +43,7 @@ class NotFound(EngineError):
         # admins' mail pages
         "mail.not_found": (), "delivery.not_found": (),
         "account.not_found": (),  # no such account in the register
+        "demo_clock.off": (),  # the demo clock is not turned on: time is real
     }
 
 
@@ -64,6 +65,7 @@ class NotAllowed(EngineError):
         "comment.read_only": (),  # auditors read a request's conversation, they do not join it
         "keeping.communications_only": (),  # only communications changes the register
         "account.not_involved": (),  # an account's page: oversight, its owner and moderators
+        "demo_clock.admins_only": (),  # only admins move the demo's clock
     }
 
 

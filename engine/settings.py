@@ -44,9 +44,12 @@ class Settings:
     guidelines_url: str = "https://medarbetare.ki.se/riktlinjer-for-sociala-medier"
     getting_started_url: str = "https://medarbetare.ki.se/kom-igang-med-sociala-medier"
     contact_email: str = "socialmedia@ki.se"
+    # The demo's clock, which an admin moves forward to rehearse reviews: never in production.
+    demo_clock: bool = False
 
     def __post_init__(self):
         check_links(self)
+        check_demo_clock(self)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Settings:
@@ -70,6 +73,8 @@ class Settings:
         if env.get("KONTOFLODE_DEPLOY_APPROVAL", "").strip():
             values["deploy_approval"] = _flag("KONTOFLODE_DEPLOY_APPROVAL",
                                               env["KONTOFLODE_DEPLOY_APPROVAL"])
+        if env.get("KONTOFLODE_DEMO_CLOCK", "").strip():
+            values["demo_clock"] = _flag("KONTOFLODE_DEMO_CLOCK", env["KONTOFLODE_DEMO_CLOCK"])
         values.update(_mail(env))
         values.update(_notify(env))
         values.update({key: env[name].strip() for name, key in LINKS.items()
@@ -143,6 +148,14 @@ def _notify(env) -> dict:
         values["digest_hour"] = _whole("KONTOFLODE_DIGEST_HOUR", env["KONTOFLODE_DIGEST_HOUR"],
                                        0, 23)
     return values
+
+
+def check_demo_clock(settings: Settings) -> None:
+    """Refuse the demo clock where mail really goes out: people would be told at fake times."""
+    if settings.demo_clock and settings.mail == "smtp":
+        raise ValueError("KONTOFLODE_DEMO_CLOCK is for the demo only and cannot be on with "
+                         "KONTOFLODE_MAIL=smtp: moving the clock would send real people "
+                         "reminders and escalations that are not due")
 
 
 LINKS = {"KONTOFLODE_GUIDELINES_URL": "guidelines_url",

@@ -15,6 +15,7 @@ from . import (
     answer_check,
     auth,
     cover,
+    demo_clock,
     mail_pages,
     my_accounts,
     notifications,
@@ -32,7 +33,7 @@ from . import (
 )
 from .cli import init_cli
 from .config import base_config
-from .context import EXTENSION_KEY, init_context
+from .context import EXTENSION_KEY, engine_of, init_context
 from .errors import init_errors
 from .extensions import csrf, limiter
 from .filters import init_filters
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None, *, engine: Engine | No
                       notifications.bp,
                       vendor.bp):
         app.register_blueprint(blueprint)
+    demo_clock.init_demo_clock(app, engine_of(app).demo_clock.enabled)
     app.add_url_rule("/", "home", home)
     init_context(app)
     init_filters(app)

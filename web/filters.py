@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from markupsafe import Markup, escape
 
+from .i18n import _
+
 LOCAL_TZ = ZoneInfo("Europe/Stockholm")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -29,6 +31,20 @@ def local_moment(moment: datetime | None) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def local_long(moment: datetime | None) -> str:
+    """A UTC time as Stockholm time in words: '3 December 2027, 14:05'."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    here = moment.astimezone(LOCAL_TZ)
+    return f"{here.day} {_(MONTHS[here.month - 1])} {here.year}, {here:%H:%M}"
 
 
 def local_date(value: date | datetime | None) -> str:
@@ -59,5 +75,5 @@ def init_filters(app: Flask) -> None:
     """Register the filters with Jinja."""
     app.jinja_env.filters.update(
         local_datetime=local_datetime, local_date=local_date, paragraphs=paragraphs,
-        local_moment=local_moment, mail_links=mail_links,
+        local_moment=local_moment, mail_links=mail_links, local_long=local_long,
     )

@@ -24,7 +24,7 @@ MAX_FIELD = 254  # characters kept of any typed field
 def index():
     """What an admin can do, each a link."""
     _require_admin()
-    return render_template("admin_index.html")
+    return render_template("admin_index.html", demo_clock=get_engine().demo_clock.enabled)
 
 
 @bp.get("/people")

@@ -377,10 +377,13 @@ ERRORS: dict[str, Wording] = {
     "import.no_rows": "The file has a header row but no accounts under it.",
     "import.no_header": "The file is empty: its first row must name the columns.",
     "import.wrong_encoding": "The file is not UTF-8 text. Save it from the spreadsheet as \"CSV "
-                       "UTF-8\" and try again.",
+                              "UTF-8\" and try again.",
     "import.unreadable": "The file could not be read as CSV (a quote left open?).",
     "import.missing_columns": "The header row lacks the columns {columns}. Use the export's "
                               "column names.",
+    # The demo clock.
+    "demo_clock.off": "There is no demo clock here: Kontoflöde runs on real time.",
+    "demo_clock.admins_only": "Only an administrator may move the demo clock.",
     "comment.request_ended": lambda p: _(
         "This request is {status}: its conversation is closed and nothing was added.",
         status=status_label(str(p.get("status", ""))).lower()),
@@ -419,6 +422,9 @@ VALIDATION: dict[str, Wording] = {
     "above_maximum": "Must be at most {max}.",
     "too_few_items": "Add at least {min}.",
     "too_many_items": "Add no more than {max}.",
+    # the demo clock's move form
+    "demo_clock.not_forward": "The demo clock only moves forward: enter at least {min} day.",
+    "demo_clock.too_far": "Move the clock at most {max} days at a time.",
     # the account procedure's moderation rules
     "moderators.same_person": "This is the same person as moderator {number}. List different "
                               "people: the same email or name counts once.",

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -327,3 +328,12 @@ class Digest(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (UniqueConstraint("user_id", "day", name="uq_digests_once_a_day"),)
+
+
+class DemoClockOffset(Base):
+    """The demo clock's one row: how far ahead of real time the demo runs (it only grows)."""
+
+    __tablename__ = "demo_clock"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offset_seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    moved_at: Mapped[datetime | None]  # real time of the last move

@@ -10,6 +10,7 @@ from ._conversation import ConversationItem, Conversations, ConversationView
 from ._corrections import CorrectionCommands
 from ._cover import CoverCommands, CoverView
 from ._delivery import DeliveryPort, DeliveryReport, Notice, Outbox, RecordingDelivery
+from ._demo_clock import DEMO_CLOCK_CODES, ClockMove, DemoClockCommands, DemoClockView
 from ._directory import Directory, Identity, LocalPasswords, PersonChange, PersonFields, load_user
 from ._draft_editor import DraftEditor
 from ._drafts import DraftLimits
@@ -76,6 +77,7 @@ from ._views import (
 from ._withdrawal import WithdrawCommands
 
 __all__ = [
+    "DEMO_CLOCK_CODES",
     "HISTORY_CODES",
     "INBOX_SORTS",
     "MOVE_PAGE_SIZE",
@@ -95,6 +97,7 @@ __all__ = [
     "CheckedStep",
     "CheckpointVerdict",
     "ClaimCommands",
+    "ClockMove",
     "Commands",
     "CompletionResult",
     "ConversationItem",
@@ -105,6 +108,8 @@ __all__ = [
     "CoverView",
     "DeliveryPort",
     "DeliveryReport",
+    "DemoClockCommands",
+    "DemoClockView",
     "DeployOutcome",
     "Directory",
     "DraftEditor",
