@@ -14,4 +14,6 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 @login_required
 def show(account_id: int):
     """One account with its request, its reviews and every change (the engine decides who)."""
-    return render_template("account.html", life=get_engine().account_life(me().id, account_id))
+    engine = get_engine()
+    return render_template("account.html", life=engine.account_life(me().id, account_id),
+                           may_keep=engine.may_keep_register(me().id))

@@ -183,3 +183,13 @@ def test_a_missing_account_says_so(client_for):
 def test_signed_out_people_are_sent_to_sign_in(client, registered):
     response = client.get(f"/accounts/{registered[1]}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_communications_keeps_the_entry_from_the_account_page(client_for, registered):
+    """The account page offers communications the register's actions; others see none."""
+    _, account_id = registered
+    comms = text(client_for("comms1").get(f"/accounts/{account_id}"))
+    for action in ("edit", "review", "close"):
+        assert f'href="/register/{account_id}/{action}"' in comms
+    owner = text(client_for("staff").get(f"/accounts/{account_id}"))
+    assert f'href="/register/{account_id}/edit"' not in owner
