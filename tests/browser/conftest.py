@@ -122,8 +122,18 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def server(tmp_path) -> Iterator[LiveServer]:
     """A fresh app on its own SQLite file, with both processes and the demo organisation."""
+    yield from _serve(tmp_path, {})
+
+
+@pytest.fixture
+def demo_server(tmp_path) -> Iterator[LiveServer]:
+    """The same app as `make run` serves it: with the demo clock an admin moves forward."""
+    yield from _serve(tmp_path, {"KONTOFLODE_DEMO_CLOCK": "1"})
+
+
+def _serve(tmp_path, env: dict[str, str]) -> Iterator[LiveServer]:
     clock = FixedClock(START)
-    engine = Engine(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'kontoflode.db'}"),
+    engine = Engine(Settings.from_env(env, database_url=f"sqlite:///{tmp_path / 'kontoflode.db'}"),
                     clock=clock)
     engine.create_schema()
     engine.deploy_all()
