@@ -122,7 +122,7 @@ def csv_has_the_register_columns(cecilia: Page) -> None:
     cecilia.goto("/register/")
     with cecilia.expect_download() as download:
         cecilia.get_by_role("link", name="Export as CSV").click()
-    raw = open(download.value.path(), "rb").read()
+    raw = download.value.path().read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "a BOM, so spreadsheet software reads UTF-8"
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert rows[0] == CSV_COLUMNS
