@@ -1002,7 +1002,8 @@ def difference_text(difference: Any) -> str:
 PROJECTED_TABLES = {"instances": "The request", "ready_tasks": "Inbox row",
                     "timers": "Timer row", "accounts": "Register row",
                     "account_people": "The people of account",
-                    "account_moderators": "The moderators of account"}
+                    "account_moderators": "The moderators of account",
+                    "events": "The log of"}
 
 
 TITLES: dict[str, Wording] = {
@@ -1129,6 +1130,9 @@ def review_stage_text(stage: str) -> str:
 def projection_text(difference: Any) -> str:
     """A projected row that differs from the record, in words."""
     table = _(PROJECTED_TABLES.get(difference.table, difference.table))
+    if difference.field == "chain":
+        return _("{table} {row} is broken at event {seq}: {why}.", table=table,
+                 row=difference.row, seq=difference.stored, why=chain_text(difference.expected))
     if difference.field == "row":
         if difference.expected is None:
             return _("{table} {row} ({stored}) exists, but the record has no such row.",

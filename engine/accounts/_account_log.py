@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.store import Event, NewEvent, append_events
+from engine.store import Event, Instance, NewEvent, append_events, verify_chain
+from engine.usecases import ProjectionDifference
 
 from ._models import Account
 from ._people import sync_account_people
@@ -107,3 +108,22 @@ def _stored(fields: dict[str, Any]) -> dict[str, Any]:
     if isinstance(row.get("registered_on"), str):
         row["registered_on"] = date.fromisoformat(row["registered_on"])
     return row
+
+
+def account_chain_differences(session: Session, instance: Instance) -> list[ProjectionDifference]:
+    """Whether the stream of the account a request opened, or a review is of, is intact.
+
+    The register row is replayed from that stream, so an event taken out of its middle or
+    altered would change what the row is compared with; the chain shows it.
+    """
+    account_id = instance.account_id
+    if account_id is None:
+        account_id = session.scalar(select(Account.id).where(Account.request_id == instance.id))
+    if account_id is None:
+        return []
+    check = verify_chain(session, account_stream(account_id))
+    if check.intact:
+        return []
+    # stored: where the chain breaks; expected: why (a chain code the web words).
+    return [ProjectionDifference("events", account_stream(account_id), "chain",
+                                 check.broken_at, check.reason)]

@@ -12,6 +12,7 @@ from engine.errors import Message
 from engine.runtime import Snapshot
 from engine.store import Catalog, ConversationEntry, Instance, NewMessage, Title
 
+from ._account_log import account_chain_differences
 from ._channels import ADDRESS_CODES, address_problems, named_channel
 from ._contract import (
     APPROVAL_TASK,
@@ -109,7 +110,8 @@ class AccountProcedure:
         """How the register row of a registered request, or of an added account (checked with
         each of its review cycles), differs from its record."""
         return (register_row_differences(session, instance, data, completed)
-                + added_row_differences(session, instance))
+                + added_row_differences(session, instance)
+                + account_chain_differences(session, instance))
 
     def corrected(self, session: Session, instance: Instance, data: Mapping[str, Any],
                   completed: bool, now: datetime) -> None:

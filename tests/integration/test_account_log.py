@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from engine.accounts import Account
 from engine.accounts._account_log import account_events, change_account
-from engine.store import verify_chain
+from engine.store import Event, verify_chain
 from tests.support.people import CLOSE, PASSWORD
 from tests.support.walk import do, register
 
@@ -68,3 +68,23 @@ def test_an_edit_by_sql_after_a_recorded_change_is_reported(engine, org, clock, 
     assert not check.sound
     assert [(d.table, d.field, d.stored, d.expected) for d in check.projections] == [
         ("accounts", "handle", "@someoneelse", "@kineuro")]
+
+
+def test_an_event_taken_out_of_the_accounts_stream_is_reported(engine, org, clock, auditor):
+    request_id = register(engine, org)
+    with engine.uow.write() as session:
+        account = the_account(session)
+        change_account(session, account, {"handle": "@kineuro"}, org.comms.id,
+                       "Renamed on Instagram", "register", clock.now())
+        change_account(session, account, {"purpose": "Outreach"}, org.comms.id,
+                       "Purpose sharpened", "register", clock.now())
+        stream = f"account:{account.id}"
+    with engine.uow.write() as session:
+        # The insider hides the rename: without its event the replayed row would agree again.
+        session.execute(delete(Event).where(Event.stream == stream, Event.seq == 1))
+        session.execute(update(Account).values(handle="@kineurolab"))
+    check = engine.check_record(auditor.id, request_id)
+    assert not check.sound
+    assert ("events", stream, "chain") in {(d.table, d.row, d.field) for d in check.projections}
+    [broken] = [d for d in check.projections if d.field == "chain"]
+    assert (broken.stored, broken.expected) == (2, "chain.event_missing")
