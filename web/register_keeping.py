@@ -121,51 +121,51 @@ def add_save():
 @login_required
 def close_confirm(account_id: int):
     """What closing does, a required reason, and Confirm."""
-    entry = _keeping().entry(me().id, account_id)
-    if entry.status == "closed":
-        return _refused(Conflict("account.already_closed", closed_on=""))
-    return _confirm_page("close", entry)
+    return _confirm_open("close", account_id)
 
 
 @bp.post("/<int:account_id>/close")
 @login_required
 def close(account_id: int):
     """Close the account; a second close says it is closed already."""
-    reason = request.form.get("reason", "")
-    try:
-        _keeping().close_entry(me().id, account_id, reason)
-    except InvalidForm as error:
-        return _confirm_page("close", _keeping().entry(me().id, account_id), reason,
-                             error.messages, 422)
-    except Conflict as error:
-        return _refused(error)
-    flash(_("The account was closed. Its waiting review, if any, has ended."), "info")
-    return redirect(url_for("accounts.show", account_id=account_id), code=303)
+    return _confirmed("close", account_id, _keeping().close_entry,
+                      _("The account was closed. Its waiting review, if any, has ended."))
 
 
 @bp.get("/<int:account_id>/review")
 @login_required
 def review_confirm(account_id: int):
     """What starting a review now does, a required reason, and Confirm."""
-    entry = _keeping().entry(me().id, account_id)
-    if entry.status == "closed":
-        return _refused(Conflict("account.already_closed", closed_on=""))
-    return _confirm_page("review", entry)
+    return _confirm_open("review", account_id)
 
 
 @bp.post("/<int:account_id>/review")
 @login_required
 def review(account_id: int):
     """Start a review due now; its owner has the task at once."""
+    return _confirmed("review", account_id, _keeping().start_review_now,
+                      _("A review was started: its owner has it in their inbox now."))
+
+
+def _confirm_open(action: str, account_id: int):
+    """The confirm page of an action on an open account (a closed one says it is closed)."""
+    entry = _keeping().entry(me().id, account_id)
+    if entry.status == "closed":
+        return _refused(Conflict("account.already_closed", closed_on=""))
+    return _confirm_page(action, entry)
+
+
+def _confirmed(action: str, account_id: int, run, done: str):
+    """Run a confirmed action with its reason; the page again with messages if refused."""
     reason = request.form.get("reason", "")
     try:
-        _keeping().start_review_now(me().id, account_id, reason)
+        run(me().id, account_id, reason)
     except InvalidForm as error:
-        return _confirm_page("review", _keeping().entry(me().id, account_id), reason,
+        return _confirm_page(action, _keeping().entry(me().id, account_id), reason,
                              error.messages, 422)
     except Conflict as error:
         return _refused(error)
-    flash(_("A review was started: its owner has it in their inbox now."), "info")
+    flash(done, "info")
     return redirect(url_for("accounts.show", account_id=account_id), code=303)
 
 
