@@ -9,10 +9,22 @@ from pathlib import Path
 import pytest
 
 from engine import DEMO_PASSWORD, Engine, FixedClock, Settings, seed_demo
+from engine.usecases import _passwords
 from tests.support.databases import fresh_database_url, postgres_url
 from web import create_app
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes():
+    """Tests hash passwords at a low scrypt cost: each test makes its own people, and the
+    standard cost (checked in a process of its own by test_passwords) is most of a test's time.
+    Stored hashes carry their cost, so checking them works either way."""
+    standard = _passwords._N
+    _passwords._N = 2**8
+    yield
+    _passwords._N = standard
 
 
 @pytest.fixture
