@@ -43,9 +43,13 @@ def given_sections(process: LoadedProcess, data: dict[str, Any], events: list,
         where = _GIVING.get(event.kind)
         if where is None or not event.task_name or event.task_name == leave_out:
             continue
-        own.setdefault(event.task_name, {}).update(event.payload.get(where) or {})
+        given = event.payload.get(where) or {}
         if event.kind == "task_completed":
+            # A step done again (after a send-back) says what it says now, not both times.
+            own[event.task_name] = dict(given)
             by[event.task_name] = (name, event.created_at)
+        else:
+            own.setdefault(event.task_name, {}).update(given)
     givers: dict[str, int] = {}
     for answers in own.values():
         for key in answers:

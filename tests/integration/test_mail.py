@@ -16,7 +16,7 @@ from sqlalchemy import select
 from engine import Engine
 from engine.mail import MailDelivery, SmtpSender, SmtpSettings
 from engine.store import OutboxMessage, SentMail
-from tests.support.people import REGISTRATION, REJECT
+from tests.support.people import REGISTRATION, REJECT, UPDATE
 from tests.support.walk import do, register, request_until_approval
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +96,13 @@ def test_each_kind_reaches_the_right_person_once_with_a_link(engine, org, clock,
     engine.fire_due_timers()
     clock.advance(timedelta(days=60))
     engine.fire_due_timers()
+    # Communications keeps the unanswered review; a year on, Sara says nobody watches daily.
+    do(engine, org.comms, "escalated_review", {"owner_contacted": True,
+                                               "review_decision": "keep",
+                                               "comment": "Sara confirmed by phone."})
+    clock.advance(timedelta(days=366))
+    engine.fire_due_timers()
+    do(engine, org.staff, "periodic_review", {**UPDATE, "still_moderated_daily": False})
     request_id = request_until_approval(engine, org)
     do(engine, org.manager, "manager_approval", REJECT)
     engine.add_comment(org.manager.id, request_id, "Ask Bo's unit, please")
@@ -118,6 +125,8 @@ def test_each_kind_reaches_the_right_person_once_with_a_link(engine, org, clock,
     assert all("/tasks/" in m.get_payload(decode=True).decode() for m in approvals)
     escalated = sorted(to for to, m in handler.mails if m["Subject"].startswith("Review unans"))
     assert escalated == ["cai@ki.se", "cleo@ki.se"], "every communications officer"
+    followed = [to for to, m in handler.mails if m["Subject"].startswith("Follow-up")]
+    assert followed == ["sara@ki.se"], "the owner hears communications will follow up"
     commented = [(to, m) for to, m in handler.mails if m["Subject"].startswith("New comment")]
     assert [to for to, _ in commented] == ["sara@ki.se"], "the requester, not the author"
     assert f"/requests/{request_id}#conversation" in \

@@ -147,7 +147,7 @@ def test_a_returning_registration_shows_the_earlier_questions_and_the_reply(peop
     earlier = page.split('id="earlier-rounds"')[1].split('class="task-form')[0]
     assert "Your earlier questions" in page
     assert "Which weeks does Bo cover?" in earlier and "Bo covers weeks 27-31." in earlier
-    assert "By Cecilia Communications" in earlier and "By Sara Staff" in earlier
+    assert "Answered by Cecilia Communications" in earlier and "Answered by Sara Staff" in earlier
     assert page.index("Your earlier questions") < page.index('class="task-form')
 
 
@@ -216,8 +216,8 @@ def test_the_answers_panel_names_who_decided_each_step(people):
     page = page_of(staff, f"/requests/{request_id}")
     panel = page.split('id="answers-title"')[1]
     approval = panel.split(">Approve the account</h3>")[1].split("</section>")[0]
-    assert "By Maja Manager" in approval and "Approve the account</p>" in approval
+    assert "Answered by Maja Manager" in approval and "Approve the account</p>" in approval
     register = panel.split(">Register the account</h3>")[1].split("</section>")[0]
-    assert "By Cecilia Communications" in register
+    assert "Answered by Cecilia Communications" in register
     described = panel.split(">Describe the account</h3>")[1].split("</section>")[0]
-    assert "By Sara Staff" in described
+    assert "Answered by Sara Staff" in described
