@@ -23,14 +23,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.store import Event, Instance, NewEvent, append_events, verify_chain
+from engine.store import NO_VERSION, Event, Instance, NewEvent, append_events, verify_chain
 from engine.usecases import ProjectionDifference
 
 from ._models import Account
 from ._people import sync_account_people
-
-# Account streams belong to no process version; their events carry this in its place.
-NO_VERSION = "0" * 64
 
 # The register fields a change may set, and how each is stored in a payload.
 CHANGEABLE = ("account_name", "channel", "handle", "url", "owning_unit", "owning_unit_type",

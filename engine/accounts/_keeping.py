@@ -8,7 +8,6 @@ together, so an edited role row alone keeps nothing.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,9 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.clock import FixedClock
 from engine.errors import Conflict, InvalidForm, InvalidInput, Message, NotAllowed, NotFound
-from engine.runtime import start_workflow
 from engine.store import (
     REQUEST_CANCELLED,
     Event,
@@ -44,8 +41,8 @@ from ._lifecycle import (
     _prepare_review,
     _set_review_status,
     _start_review,
+    review_from_seed,
     review_seed,
-    review_title,
 )
 from ._models import Account
 from ._people import moderator_differences, people_differences, sync_account_people
@@ -270,20 +267,12 @@ class RegisterKeeping:
 
     def _review_due_now(self, owner_id: int, data: dict[str, Any], now: datetime) -> Transition:
         """A review cycle whose due timer has passed, so its owner's task is ready at once."""
-        version_id, process = self.procedure.catalog.current(REVIEW_PROCESS)
         # A second before now: SpiffWorkflow fires a timer that is due, not one due this instant.
         seed = {**review_seed(self.procedure.settings, data, now.date(), now),
                 "review_due_at": (now - timedelta(seconds=1)).isoformat()}
-        snapshot = start_workflow(process, seed, FixedClock(now))
         about = {"process_id": REVIEW_PROCESS, **data}
-        return Transition(
-            instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
-            snapshot=snapshot, started_by=owner_id,
-            title=review_title(seed),
-            events=[NewEvent("instance_started", {"data": seed})],
-            messages=[NewMessage("review_due", owner_id, None,
-                                 {**about, "due_at": seed["review_due_at"]})],
-        )
+        return review_from_seed(self.procedure.catalog, owner_id, seed, now, (
+            NewMessage("review_due", owner_id, None, {**about, "due_at": seed["review_due_at"]}),))
 
     def _prepare(self, checked: CheckedEntry, now: datetime
                  ) -> tuple[Transition | None, dict[str, list[Message]]]:
@@ -305,16 +294,10 @@ class RegisterKeeping:
             if not data.get("review_due_at"):
                 continue
             self._end(session, instance, actor_id, reason, now)
-            version_id, process = self.procedure.catalog.current(REVIEW_PROCESS)
-            snapshot = start_workflow(process, data, FixedClock(now))
-            review = Transition(
-                instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
-                snapshot=snapshot, started_by=account.owner_id,
-                title=review_title(data),
-                events=[NewEvent("instance_started", {"data": data})])
+            review = review_from_seed(self.procedure.catalog, account.owner_id, data, now)
             _start_review(session, review, account, now)
             # Due (or overdue) already: it waits on the new owner at once, and says so.
-            _set_review_status(session, account.id, snapshot)
+            _set_review_status(session, account.id, review.snapshot)
 
     def _waiting_reviews(self, session: Session, account: Account) -> list[Instance]:
         return list(session.scalars(select(Instance).where(

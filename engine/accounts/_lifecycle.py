@@ -127,15 +127,20 @@ def review_title(seed: dict[str, Any]) -> Title:
 
 def _prepare_review(ctx, owner_id: int, data: dict[str, Any], anchor: date,
                     now: datetime) -> Transition:
-    version_id, process = ctx.catalog.current(REVIEW_PROCESS)
-    seed = review_seed(ctx.settings, data, anchor, now)
+    return review_from_seed(ctx.catalog, owner_id, review_seed(ctx.settings, data, anchor, now),
+                            now)
+
+
+def review_from_seed(catalog, owner_id: int, seed: dict[str, Any], now: datetime,
+                     messages: tuple = ()) -> Transition:
+    """A new review cycle of the current version, started from its seed, titled by its year."""
+    version_id, process = catalog.current(REVIEW_PROCESS)
     # The review starts at the step's one instant, the one its event records.
     snapshot = start_workflow(process, seed, FixedClock(now))
     return Transition(
         instance_id=str(uuid.uuid4()), process=process, version_id=version_id,
-        snapshot=snapshot, started_by=owner_id,
-        title=review_title(seed),
-        events=[NewEvent("instance_started", {"data": seed})],
+        snapshot=snapshot, started_by=owner_id, title=review_title(seed),
+        events=[NewEvent("instance_started", {"data": seed})], messages=list(messages),
     )
 
 
